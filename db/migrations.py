@@ -1,0 +1,285 @@
+"""Schema migrations, applied in order on open (sqlite_utils.Migrations).
+
+Add a migration by appending a new decorated function; never edit one that
+has shipped. A database that has a migration this code does not know was
+written by a newer version and is refused.
+
+Conventions: timestamps are UTC ISO strings ('2026-01-05T08:00:00Z'); window
+dates are ISO dates in the configured zone (or the ad account's zone for paid
+data), window_end inclusive.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("social")
+
+
+def _run(db: Database, statements: str) -> None:
+    for statement in statements.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_collection(db: Database) -> None:
+    """Accounts, posts, metric values, snapshots, ad entities, bookmarks, sync runs."""
+    _run(
+        db,
+        """
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (platform, kind, external_id)
+);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    platform TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    caption TEXT NOT NULL DEFAULT '',
+    link TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL DEFAULT '',
+    duration_s REAL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    is_ad INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (platform, external_id)
+);
+CREATE INDEX posts_published ON posts (platform, published_at);
+CREATE TABLE ad_entities (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    platform TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('campaign', 'adgroup', 'ad')),
+    external_id TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    parent_id INTEGER REFERENCES ad_entities(id),
+    status TEXT NOT NULL DEFAULT '',
+    objective TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    UNIQUE (platform, level, external_id)
+);
+CREATE TABLE metric_values (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    platform TEXT NOT NULL,
+    subject_type TEXT NOT NULL CHECK (subject_type IN ('account', 'post', 'ad')),
+    subject_id INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('organic', 'paid', 'total')),
+    grain TEXT NOT NULL CHECK (grain IN ('day', 'week', 'month', 'lifetime', 'campaign', 'window')),
+    window_start TEXT NOT NULL,
+    window_end TEXT NOT NULL,
+    value REAL NOT NULL,
+    source TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    UNIQUE (subject_type, subject_id, metric, origin, grain, window_start, window_end)
+);
+CREATE INDEX metric_values_window ON metric_values (platform, grain, window_start);
+CREATE TABLE post_snapshots (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    metric TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'total',
+    captured_at TEXT NOT NULL,
+    value REAL NOT NULL,
+    source TEXT NOT NULL,
+    UNIQUE (post_id, metric, origin, captured_at)
+);
+CREATE TABLE post_latest (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    metric TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'total',
+    captured_at TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (post_id, metric, origin)
+);
+CREATE TABLE sync_bookmarks (
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    stream TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, stream)
+);
+CREATE TABLE sync_runs (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'running'
+        CHECK (outcome IN ('running', 'ok', 'partial', 'failed')),
+    new_posts INTEGER NOT NULL DEFAULT 0,
+    updated_values INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE retired_metrics (
+    platform TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (platform, metric)
+)
+""",
+    )
+
+
+@migrations()
+def m002_planning(db: Database) -> None:
+    """Team, consent, calendar, reminder ledger, partners, briefs."""
+    _run(
+        db,
+        """
+CREATE TABLE team_members (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL DEFAULT 'student'
+        CHECK (role IN ('student', 'communications', 'partner_contact')),
+    email TEXT,
+    slack_member TEXT,
+    teams TEXT,
+    quiet_start TEXT,
+    quiet_end TEXT,
+    language TEXT NOT NULL DEFAULT 'nb',
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE people_in_videos (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    under_18 INTEGER NOT NULL DEFAULT 0,
+    consent_on_record INTEGER NOT NULL DEFAULT 0,
+    consent_date TEXT,
+    guardian_consent INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE partners (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    tier TEXT NOT NULL DEFAULT 'small' CHECK (tier IN ('small', 'medium', 'large')),
+    contact_name TEXT,
+    contact_email TEXT,
+    region TEXT NOT NULL DEFAULT '',
+    industry TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE calendar_slots (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    planned_at TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    account_id INTEGER REFERENCES accounts(id),
+    title TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    campaign_id INTEGER,
+    partner_id INTEGER REFERENCES partners(id),
+    status TEXT NOT NULL DEFAULT 'planned'
+        CHECK (status IN ('idea', 'planned', 'in_production', 'ready', 'published', 'skipped')),
+    post_id INTEGER REFERENCES posts(id),
+    link_manual INTEGER NOT NULL DEFAULT 0,
+    sequence INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX calendar_planned ON calendar_slots (planned_at);
+CREATE TABLE slot_owners (
+    slot_id INTEGER NOT NULL REFERENCES calendar_slots(id) ON DELETE CASCADE,
+    member_id INTEGER NOT NULL REFERENCES team_members(id) ON DELETE CASCADE,
+    PRIMARY KEY (slot_id, member_id)
+);
+CREATE TABLE slot_appearances (
+    slot_id INTEGER NOT NULL REFERENCES calendar_slots(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people_in_videos(id) ON DELETE CASCADE,
+    PRIMARY KEY (slot_id, person_id)
+);
+CREATE TABLE reminder_ledger (
+    id INTEGER PRIMARY KEY,
+    subject TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    member_id INTEGER REFERENCES team_members(id) ON DELETE SET NULL,
+    channel TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    sent_at TEXT,
+    claimed_by TEXT,
+    UNIQUE (subject, rule, member_id, channel)
+);
+CREATE TABLE briefs (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id),
+    template TEXT NOT NULL,
+    campaign_id INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    deadline TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'nb',
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'sent', 'content_received', 'published')),
+    variables TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+""",
+    )
+
+
+@migrations()
+def m003_campaigns_reports(db: Database) -> None:
+    """Campaigns, their members and KPI targets, and every generated report's figures."""
+    _run(
+        db,
+        """
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    platforms TEXT NOT NULL DEFAULT '[]',
+    partner_id INTEGER REFERENCES partners(id),
+    budget REAL,
+    currency TEXT NOT NULL DEFAULT 'NOK',
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE campaign_members (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('hashtag', 'post', 'slot', 'ad_campaign')),
+    value TEXT NOT NULL,
+    platform TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (campaign_id, kind, value, platform)
+);
+CREATE TABLE kpi_targets (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    kpi TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'total' CHECK (origin IN ('organic', 'paid', 'total')),
+    platform TEXT NOT NULL DEFAULT 'all',
+    target REAL NOT NULL,
+    UNIQUE (campaign_id, kpi, origin, platform)
+);
+CREATE TABLE generated_reports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    figures TEXT NOT NULL
+);
+CREATE INDEX generated_reports_key ON generated_reports (kind, key, generated_at)
+""",
+    )

@@ -1,0 +1,363 @@
+"""The write paths: every record collectors and importers produce is stored here.
+
+All writes are upserts keyed on natural keys, so re-running a sync or an
+import never duplicates anything (rule 6). `save_page` stores one page of
+records and its bookmarks in a single transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
+from social.timeutil import to_utc_iso, utcnow
+
+
+@dataclass
+class PageResult:
+    """What one stored page changed."""
+
+    new_posts: int = 0
+    updated_values: int = 0
+
+    def __iadd__(self, other: PageResult) -> PageResult:
+        self.new_posts += other.new_posts
+        self.updated_values += other.updated_values
+        return self
+
+
+def upsert_account(db: Database, account: Account) -> int:
+    """Insert or update an account and return its id."""
+    now = to_utc_iso(utcnow())
+    db.execute(
+        """INSERT INTO accounts (platform, kind, external_id, name, created_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (platform, kind, external_id) DO UPDATE SET
+             name = CASE WHEN excluded.name != '' THEN excluded.name ELSE accounts.name END""",
+        [account.platform, account.kind, account.external_id, account.name, now],
+    )
+    row = db.execute(
+        "SELECT id FROM accounts WHERE platform = ? AND kind = ? AND external_id = ?",
+        [account.platform, account.kind, account.external_id],
+    ).fetchone()
+    return int(row[0])
+
+
+def save_page(db: Database, account_id: int, page: Page, *, source: str) -> PageResult:
+    """Store one page of records and its bookmarks in one transaction."""
+    result = PageResult()
+    with db.atomic():
+        result.new_posts = save_posts(db, account_id, page.posts, source=source)
+        save_ad_entities(db, account_id, page.ad_entities)
+        platform = _account_platform(db, account_id)
+        result.updated_values += save_snapshots(db, platform, page.snapshots, source=source)
+        result.updated_values += save_metric_values(db, account_id, page.values, source=source)
+        for stream, value in page.bookmarks.items():
+            set_bookmark(db, account_id, stream, value)
+    return result
+
+
+def save_posts(db: Database, account_id: int, posts: Sequence[Post], *, source: str) -> int:
+    """Upsert posts; return how many were new. An API record never loses to an import."""
+    if not posts:
+        return 0
+    now = to_utc_iso(utcnow())
+    keys = [(p.platform, p.external_id) for p in posts]
+    existing = _existing_post_keys(db, keys)
+    db.conn.executemany(
+        """INSERT INTO posts (account_id, platform, external_id, published_at, caption, link,
+                              format, duration_s, tags, is_ad, source, first_seen_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (platform, external_id) DO UPDATE SET
+             caption = CASE WHEN excluded.caption != '' THEN excluded.caption ELSE posts.caption END,
+             link = CASE WHEN excluded.link != '' THEN excluded.link ELSE posts.link END,
+             format = CASE WHEN excluded.format != '' THEN excluded.format ELSE posts.format END,
+             duration_s = COALESCE(excluded.duration_s, posts.duration_s),
+             tags = CASE WHEN excluded.tags != '[]' THEN excluded.tags ELSE posts.tags END,
+             is_ad = MAX(posts.is_ad, excluded.is_ad),
+             published_at = CASE WHEN posts.source LIKE 'import%' OR excluded.source NOT LIKE 'import%'
+                                 THEN excluded.published_at ELSE posts.published_at END,
+             source = CASE WHEN posts.source LIKE 'import%' THEN excluded.source ELSE posts.source END,
+             updated_at = excluded.updated_at""",
+        [
+            (
+                account_id,
+                p.platform,
+                p.external_id,
+                to_utc_iso(p.published_at),
+                p.caption,
+                p.link,
+                p.format,
+                p.duration_s,
+                json.dumps(list(p.tags), ensure_ascii=False),
+                int(p.is_ad),
+                source,
+                now,
+                now,
+            )
+            for p in posts
+        ],
+    )
+    return sum(1 for key in keys if key not in existing)
+
+
+def _existing_post_keys(db: Database, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for platform in {k[0] for k in keys}:
+        ids = [k[1] for k in keys if k[0] == platform]
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT external_id FROM posts WHERE platform = ? AND external_id IN ({marks})",
+                [platform, *chunk],
+            ):
+                found.add((platform, row[0]))
+    return found
+
+
+def post_ids(db: Database, platform: str, external_ids: Iterable[str]) -> dict[str, int]:
+    """Map a platform's post ids to our ids (missing ones are left out)."""
+    out: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(external_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        for ext, pid in db.execute(
+            f"SELECT external_id, id FROM posts WHERE platform = ? AND external_id IN ({marks})",
+            [platform, *chunk],
+        ):
+            out[ext] = pid
+    return out
+
+
+def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]) -> None:
+    """Upsert campaigns, ad groups and ads (parents first, so children can point at them)."""
+    if not entities:
+        return
+    now = to_utc_iso(utcnow())
+    order = {"campaign": 0, "adgroup": 1, "ad": 2}
+    for e in sorted(entities, key=lambda e: order[e.level]):
+        parent_id = None
+        if e.parent_external_id:
+            parent_level = "campaign" if e.level == "adgroup" else "adgroup"
+            row = db.execute(
+                "SELECT id FROM ad_entities WHERE platform = ? AND level = ? AND external_id = ?",
+                [e.platform, parent_level, e.parent_external_id],
+            ).fetchone()
+            parent_id = row[0] if row else None
+        db.execute(
+            """INSERT INTO ad_entities (account_id, platform, level, external_id, name, parent_id,
+                                        status, objective, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (platform, level, external_id) DO UPDATE SET
+                 name = CASE WHEN excluded.name != '' THEN excluded.name ELSE ad_entities.name END,
+                 parent_id = COALESCE(excluded.parent_id, ad_entities.parent_id),
+                 status = CASE WHEN excluded.status != '' THEN excluded.status ELSE ad_entities.status END,
+                 objective = CASE WHEN excluded.objective != '' THEN excluded.objective
+                                  ELSE ad_entities.objective END,
+                 updated_at = excluded.updated_at""",
+            [
+                account_id,
+                e.platform,
+                e.level,
+                e.external_id,
+                e.name,
+                parent_id,
+                e.status,
+                e.objective,
+                now,
+            ],
+        )
+
+
+def _ad_ids(db: Database, account_id: int, external_ids: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for chunk in _chunks(sorted(external_ids), 500):
+        marks = ",".join("?" * len(chunk))
+        for ext, aid in db.execute(
+            f"""SELECT external_id, id FROM ad_entities
+                WHERE account_id = ? AND external_id IN ({marks})""",
+            [account_id, *chunk],
+        ):
+            out[ext] = aid
+    return out
+
+
+UPSERT_METRIC_SQL = """
+INSERT INTO metric_values (account_id, platform, subject_type, subject_id, metric, origin, grain,
+                           window_start, window_end, value, source, collected_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (subject_type, subject_id, metric, origin, grain, window_start, window_end)
+DO UPDATE SET value = excluded.value, source = excluded.source, collected_at = excluded.collected_at
+WHERE metric_values.value != excluded.value
+"""
+
+
+def save_metric_values(
+    db: Database, account_id: int, values: Sequence[MetricValue], *, source: str
+) -> int:
+    """Upsert metric values with their windows; return how many rows were new or changed."""
+    if not values:
+        return 0
+    platform = _account_platform(db, account_id)
+    post_map: dict[str, int] = {}
+    ad_map: dict[str, int] = {}
+    post_keys = {v.subject_external_id for v in values if v.subject_type == "post"}
+    ad_keys = {v.subject_external_id for v in values if v.subject_type == "ad"}
+    if post_keys:
+        post_map = post_ids(db, platform, (k for k in post_keys if k))
+    if ad_keys:
+        ad_map = _ad_ids(db, account_id, {k for k in ad_keys if k})
+    now = to_utc_iso(utcnow())
+    rows = []
+    for v in values:
+        if v.subject_type == "account":
+            subject_id = account_id
+        elif v.subject_type == "post":
+            subject_id = post_map.get(v.subject_external_id or "")  # type: ignore[assignment]
+        else:
+            subject_id = ad_map.get(v.subject_external_id or "")  # type: ignore[assignment]
+        if subject_id is None:
+            raise ValueError(
+                f"{v.subject_type} {v.subject_external_id} is not stored; save it before its metrics"
+            )
+        rows.append(
+            (
+                account_id,
+                platform,
+                v.subject_type,
+                subject_id,
+                v.metric,
+                v.origin,
+                v.grain,
+                v.window_start.isoformat(),
+                v.window_end.isoformat(),
+                float(v.value),
+                source,
+                now,
+            )
+        )
+    before = db.conn.total_changes
+    db.conn.executemany(UPSERT_METRIC_SQL, rows)
+    return db.conn.total_changes - before
+
+
+def save_snapshots(
+    db: Database, platform: str, snapshots: Sequence[Snapshot], *, source: str
+) -> int:
+    """Write a snapshot row only where a post's value changed since its latest one (rule 2)."""
+    if not snapshots:
+        return 0
+    ids = post_ids(db, platform, (s.post_external_id for s in snapshots))
+    latest: dict[tuple[int, str, str], float] = {}
+    for chunk in _chunks(sorted(set(ids.values())), 500):
+        marks = ",".join("?" * len(chunk))
+        for pid, metric, origin, value in db.execute(
+            f"SELECT post_id, metric, origin, value FROM post_latest WHERE post_id IN ({marks})",
+            chunk,
+        ):
+            latest[(pid, metric, origin)] = value
+    changed = []
+    for snap in snapshots:
+        pid = ids.get(snap.post_external_id)
+        if pid is None:
+            raise ValueError(
+                f"post {snap.post_external_id} is not stored; save it before its snapshots"
+            )
+        at = to_utc_iso(snap.captured_at)
+        for metric, value in snap.values.items():
+            if latest.get((pid, metric, snap.origin)) != float(value):
+                changed.append((pid, metric, snap.origin, at, float(value)))
+    db.conn.executemany(
+        """INSERT INTO post_snapshots (post_id, metric, origin, captured_at, value, source)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (post_id, metric, origin, captured_at) DO UPDATE SET value = excluded.value""",
+        [(*row, source) for row in changed],
+    )
+    db.conn.executemany(
+        """INSERT INTO post_latest (post_id, metric, origin, captured_at, value)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (post_id, metric, origin) DO UPDATE SET
+             captured_at = excluded.captured_at, value = excluded.value
+           WHERE excluded.captured_at >= post_latest.captured_at""",
+        changed,
+    )
+    return len(changed)
+
+
+def set_bookmark(db: Database, account_id: int, stream: str, value: str) -> None:
+    """Remember how far a stream has been collected."""
+    db.execute(
+        """INSERT INTO sync_bookmarks (account_id, stream, value, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (account_id, stream) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at""",
+        [account_id, stream, value, to_utc_iso(utcnow())],
+    )
+
+
+def get_bookmark(db: Database, account_id: int, stream: str) -> str | None:
+    """The stored bookmark of a stream, or None before the first sync."""
+    row = db.execute(
+        "SELECT value FROM sync_bookmarks WHERE account_id = ? AND stream = ?", [account_id, stream]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_retired_metric(db: Database, platform: str, metric: str, message: str) -> bool:
+    """Remember that a platform refused a metric; return True the first time."""
+    cur = db.execute(
+        """INSERT INTO retired_metrics (platform, metric, first_seen_at, message) VALUES (?, ?, ?, ?)
+           ON CONFLICT (platform, metric) DO NOTHING""",
+        [platform, metric, to_utc_iso(utcnow()), message],
+    )
+    return cur.rowcount == 1
+
+
+def start_sync_run(db: Database, platform: str) -> int:
+    """Open a sync-run log row and return its id."""
+    cur = db.execute(
+        "INSERT INTO sync_runs (platform, started_at) VALUES (?, ?)",
+        [platform, to_utc_iso(utcnow())],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def finish_sync_run(
+    db: Database,
+    run_id: int,
+    *,
+    outcome: str,
+    new_posts: int,
+    updated_values: int,
+    requests: int,
+    error: str | None = None,
+    warnings: Sequence[str] = (),
+    finished_at: datetime | None = None,
+) -> None:
+    """Close a sync-run log row with its outcome and counts."""
+    db.execute(
+        """UPDATE sync_runs SET finished_at = ?, outcome = ?, new_posts = ?, updated_values = ?,
+             requests = ?, error = ?, warnings = ? WHERE id = ?""",
+        [
+            to_utc_iso(finished_at or utcnow()),
+            outcome,
+            new_posts,
+            updated_values,
+            requests,
+            error,
+            json.dumps(list(warnings), ensure_ascii=False),
+            run_id,
+        ],
+    )
+
+
+def _account_platform(db: Database, account_id: int) -> str:
+    return str(db.execute("SELECT platform FROM accounts WHERE id = ?", [account_id]).fetchone()[0])
+
+
+def _chunks(items: Sequence, size: int) -> Iterable[list]:  # type: ignore[type-arg]
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])

@@ -1,0 +1,568 @@
+"""The metric catalogue: what every stored platform metric means.
+
+For each (platform, metric) it says which common concept it measures, whether
+values add up across days/posts/ads (rule 1), and its Norwegian and English
+labels. Reports use `concept` to line platforms up and `additive` to refuse
+summing unique counts without saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """One platform metric."""
+
+    platform: str
+    metric: str
+    concept: str
+    additive: bool
+    nb: str
+    en: str
+    meaning: str
+    unit: str = "count"  # count | currency | ratio | percent | seconds
+
+    def label(self, lang: str) -> str:
+        """The label in the report language."""
+        return self.nb if lang == "nb" else self.en
+
+
+def _m(
+    platform: str,
+    metric: str,
+    concept: str,
+    additive: bool,
+    nb: str,
+    en: str,
+    meaning: str,
+    unit: str = "count",
+) -> MetricInfo:
+    return MetricInfo(platform, metric, concept, additive, nb, en, meaning, unit)
+
+
+_ENTRIES: list[MetricInfo] = [
+    # TikTok Display API v2 (lifetime-to-date per video, organic + any paid views)
+    _m(
+        "tiktok",
+        "view_count",
+        "views",
+        True,
+        "Visninger",
+        "Views",
+        "Lifetime video views to date (Display API); daily views come from snapshot differences.",
+    ),
+    _m("tiktok", "like_count", "likes", True, "Likerklikk", "Likes", "Lifetime likes to date."),
+    _m(
+        "tiktok",
+        "comment_count",
+        "comments",
+        True,
+        "Kommentarer",
+        "Comments",
+        "Lifetime comments to date.",
+    ),
+    _m("tiktok", "share_count", "shares", True, "Delinger", "Shares", "Lifetime shares to date."),
+    _m(
+        "tiktok",
+        "follower_count",
+        "followers",
+        False,
+        "Følgere",
+        "Followers",
+        "Followers at the moment of collection (a level, not a flow).",
+    ),
+    _m(
+        "tiktok",
+        "likes_count",
+        "account_likes",
+        False,
+        "Likerklikk totalt",
+        "Total likes",
+        "All likes the account has received, at collection time.",
+    ),
+    _m("tiktok", "video_count", "videos", False, "Videoer", "Videos", "Videos on the account."),
+    # TikTok business account (organic)
+    _m("tiktok", "video_views", "views", True, "Visninger", "Views", "Video views in the window."),
+    _m(
+        "tiktok",
+        "unique_video_views",
+        "reach",
+        False,
+        "Unike seere",
+        "Unique viewers",
+        "People who watched at least one video in the window; not additive across days.",
+    ),
+    _m(
+        "tiktok",
+        "reach",
+        "reach",
+        False,
+        "Rekkevidde",
+        "Reach",
+        "Unique accounts reached (per video or per campaign window); never summed.",
+    ),
+    _m(
+        "tiktok",
+        "profile_views",
+        "profile_views",
+        True,
+        "Profilbesøk",
+        "Profile views",
+        "Visits to the profile in the window.",
+    ),
+    _m("tiktok", "likes", "likes", True, "Likerklikk", "Likes", "Likes in the window."),
+    _m(
+        "tiktok", "comments", "comments", True, "Kommentarer", "Comments", "Comments in the window."
+    ),
+    _m("tiktok", "shares", "shares", True, "Delinger", "Shares", "Shares in the window."),
+    _m(
+        "tiktok",
+        "daily_new_followers",
+        "follower_gain",
+        True,
+        "Nye følgere",
+        "New followers",
+        "Followers gained that day.",
+    ),
+    _m(
+        "tiktok",
+        "daily_total_followers",
+        "followers",
+        False,
+        "Følgere",
+        "Followers",
+        "Followers at the end of the day.",
+    ),
+    _m(
+        "tiktok",
+        "average_time_watched",
+        "avg_watch_time",
+        False,
+        "Snitt sett-tid",
+        "Average watch time",
+        "Average seconds watched per view.",
+        "seconds",
+    ),
+    _m(
+        "tiktok",
+        "full_video_watched_rate",
+        "completion_rate",
+        False,
+        "Fullføringsrate",
+        "Completion rate",
+        "Share of views that watched to the end.",
+        "ratio",
+    ),
+    # TikTok Marketing API (paid)
+    _m(
+        "tiktok",
+        "spend",
+        "spend",
+        True,
+        "Kostnad",
+        "Spend",
+        "Ad spend in the account currency.",
+        "currency",
+    ),
+    _m(
+        "tiktok",
+        "impressions",
+        "impressions",
+        True,
+        "Visninger av annonser",
+        "Impressions",
+        "Times an ad was shown.",
+    ),
+    _m("tiktok", "clicks", "clicks", True, "Klikk", "Clicks", "Clicks on the ad (destination)."),
+    _m(
+        "tiktok",
+        "frequency",
+        "frequency",
+        False,
+        "Frekvens",
+        "Frequency",
+        "Impressions per person reached.",
+        "ratio",
+    ),
+    _m(
+        "tiktok",
+        "ctr",
+        "ctr",
+        False,
+        "Klikkrate",
+        "CTR",
+        "Clicks per impression, percent.",
+        "percent",
+    ),
+    _m("tiktok", "cpc", "cpc", False, "Kostnad per klikk", "CPC", "Spend per click.", "currency"),
+    _m(
+        "tiktok",
+        "cpm",
+        "cpm",
+        False,
+        "Kostnad per 1000 visninger",
+        "CPM",
+        "Spend per 1,000 impressions.",
+        "currency",
+    ),
+    _m(
+        "tiktok",
+        "video_play_actions",
+        "views",
+        True,
+        "Videoavspillinger",
+        "Video plays",
+        "Paid video plays.",
+    ),
+    _m(
+        "tiktok",
+        "video_watched_2s",
+        "views_2s",
+        True,
+        "Sett i 2 s",
+        "2-second views",
+        "Paid plays watched at least 2 seconds.",
+    ),
+    _m(
+        "tiktok",
+        "video_watched_6s",
+        "views_6s",
+        True,
+        "Sett i 6 s",
+        "6-second views",
+        "Paid plays watched at least 6 seconds.",
+    ),
+    _m(
+        "tiktok",
+        "profile_visits",
+        "profile_views",
+        True,
+        "Profilbesøk",
+        "Profile visits",
+        "Profile visits from ads.",
+    ),
+    _m("tiktok", "follows", "follower_gain", True, "Nye følgere", "Follows", "Follows from ads."),
+    # LinkedIn organic (Community Management API)
+    _m(
+        "linkedin",
+        "impressionCount",
+        "impressions",
+        True,
+        "Visninger",
+        "Impressions",
+        "Times posts were shown (organic).",
+    ),
+    _m(
+        "linkedin",
+        "uniqueImpressionsCount",
+        "reach",
+        False,
+        "Unike visninger",
+        "Unique impressions",
+        "Members who saw the posts; not additive across days or posts.",
+    ),
+    _m(
+        "linkedin",
+        "clickCount",
+        "clicks",
+        True,
+        "Klikk",
+        "Clicks",
+        "Clicks on content, name or logo.",
+    ),
+    _m("linkedin", "likeCount", "likes", True, "Reaksjoner", "Reactions", "Reactions."),
+    _m("linkedin", "commentCount", "comments", True, "Kommentarer", "Comments", "Comments."),
+    _m("linkedin", "shareCount", "shares", True, "Delinger", "Reposts", "Reposts."),
+    _m(
+        "linkedin",
+        "engagement",
+        "engagement_rate",
+        False,
+        "Engasjementsrate",
+        "Engagement rate",
+        "(clicks + reactions + comments + reposts) / impressions.",
+        "ratio",
+    ),
+    _m(
+        "linkedin",
+        "organicFollowerGain",
+        "follower_gain",
+        True,
+        "Nye følgere (organisk)",
+        "Follower gain (organic)",
+        "Organic new followers.",
+    ),
+    _m(
+        "linkedin",
+        "paidFollowerGain",
+        "follower_gain",
+        True,
+        "Nye følgere (betalt)",
+        "Follower gain (paid)",
+        "New followers from sponsored content.",
+    ),
+    _m(
+        "linkedin",
+        "firstDegreeSize",
+        "followers",
+        False,
+        "Følgere",
+        "Followers",
+        "Followers of the page at collection time.",
+    ),
+    # LinkedIn Marketing API (paid)
+    _m(
+        "linkedin",
+        "impressions",
+        "impressions",
+        True,
+        "Visninger",
+        "Impressions",
+        "Ad impressions.",
+    ),
+    _m("linkedin", "clicks", "clicks", True, "Klikk", "Clicks", "Ad clicks."),
+    _m(
+        "linkedin",
+        "costInLocalCurrency",
+        "spend",
+        True,
+        "Kostnad",
+        "Spend",
+        "Spend in the account currency.",
+        "currency",
+    ),
+    _m("linkedin", "videoViews", "views", True, "Videovisninger", "Video views", "Video views."),
+    _m("linkedin", "likes", "likes", True, "Reaksjoner", "Reactions", "Reactions on ads."),
+    _m("linkedin", "comments", "comments", True, "Kommentarer", "Comments", "Comments on ads."),
+    _m("linkedin", "shares", "shares", True, "Delinger", "Reposts", "Reposts of ads."),
+    _m("linkedin", "follows", "follower_gain", True, "Nye følgere", "Follows", "Follows from ads."),
+    _m(
+        "linkedin",
+        "landingPageClicks",
+        "link_clicks",
+        True,
+        "Klikk til nettsiden",
+        "Landing-page clicks",
+        "Clicks to the landing page.",
+    ),
+    _m(
+        "linkedin",
+        "approximateMemberReach",
+        "reach",
+        False,
+        "Rekkevidde (ca.)",
+        "Approximate member reach",
+        "Estimated unique members reached in the window (max 92 days).",
+    ),
+    # Facebook Page insights (organic; views split by is_from_ads)
+    _m(
+        "facebook",
+        "page_media_view",
+        "views",
+        True,
+        "Visninger",
+        "Views",
+        "Times the Page's content was viewed (replaces page_impressions).",
+    ),
+    _m(
+        "facebook",
+        "page_total_media_view_unique",
+        "reach",
+        False,
+        "Seere",
+        "Viewers",
+        "Unique people who viewed the Page's content; no organic/paid split; not additive.",
+    ),
+    _m(
+        "facebook",
+        "page_post_engagements",
+        "engagements",
+        True,
+        "Engasjement",
+        "Engagements",
+        "Reactions, comments, shares and clicks on posts.",
+    ),
+    _m(
+        "facebook",
+        "page_daily_follows",
+        "follower_gain",
+        True,
+        "Nye følgere",
+        "New follows",
+        "New follows that day.",
+    ),
+    _m(
+        "facebook",
+        "page_follows",
+        "followers",
+        False,
+        "Følgere",
+        "Followers",
+        "Followers of the Page.",
+    ),
+    _m("facebook", "post_media_view", "views", True, "Visninger", "Views", "Views of a post."),
+    _m(
+        "facebook",
+        "post_total_media_view_unique",
+        "reach",
+        False,
+        "Seere",
+        "Viewers",
+        "Unique viewers of a post; not additive.",
+    ),
+    _m(
+        "facebook",
+        "post_reactions",
+        "likes",
+        True,
+        "Reaksjoner",
+        "Reactions",
+        "Reactions on a post.",
+    ),
+    _m(
+        "facebook",
+        "post_comments",
+        "comments",
+        True,
+        "Kommentarer",
+        "Comments",
+        "Comments on a post.",
+    ),
+    _m("facebook", "post_shares", "shares", True, "Delinger", "Shares", "Shares of a post."),
+    _m("facebook", "post_clicks", "clicks", True, "Klikk", "Clicks", "Clicks on a post."),
+    # Facebook Marketing API (paid)
+    _m(
+        "facebook",
+        "impressions",
+        "impressions",
+        True,
+        "Visninger",
+        "Impressions",
+        "Ad impressions.",
+    ),
+    _m(
+        "facebook",
+        "reach",
+        "reach",
+        False,
+        "Rekkevidde",
+        "Reach",
+        "Unique people reached in the window; not additive across days or campaigns.",
+    ),
+    _m(
+        "facebook",
+        "frequency",
+        "frequency",
+        False,
+        "Frekvens",
+        "Frequency",
+        "Impressions per person reached.",
+        "ratio",
+    ),
+    _m("facebook", "clicks", "clicks", True, "Klikk", "Clicks", "All clicks."),
+    _m(
+        "facebook",
+        "link_click",
+        "link_clicks",
+        True,
+        "Lenkeklikk",
+        "Link clicks",
+        "Clicks to the website (action link_click).",
+    ),
+    _m(
+        "facebook",
+        "spend",
+        "spend",
+        True,
+        "Kostnad",
+        "Spend",
+        "Spend in the account currency.",
+        "currency",
+    ),
+    _m(
+        "facebook",
+        "cpm",
+        "cpm",
+        False,
+        "Kostnad per 1000 visninger",
+        "CPM",
+        "Spend per 1,000 impressions.",
+        "currency",
+    ),
+    _m(
+        "facebook",
+        "ctr",
+        "ctr",
+        False,
+        "Klikkrate",
+        "CTR",
+        "Clicks per impression, percent.",
+        "percent",
+    ),
+]
+
+CATALOGUE: dict[tuple[str, str], MetricInfo] = {(e.platform, e.metric): e for e in _ENTRIES}
+
+# Names of the common concepts, for labels that span platforms.
+CONCEPTS: dict[str, tuple[str, str]] = {
+    "views": ("Visninger", "Views"),
+    "reach": ("Rekkevidde", "Reach"),
+    "impressions": ("Visninger av annonser", "Impressions"),
+    "clicks": ("Klikk", "Clicks"),
+    "link_clicks": ("Klikk til nettsiden", "Link clicks"),
+    "likes": ("Likerklikk/reaksjoner", "Likes/reactions"),
+    "comments": ("Kommentarer", "Comments"),
+    "shares": ("Delinger", "Shares"),
+    "engagements": ("Engasjement", "Engagements"),
+    "engagement_rate": ("Engasjementsrate", "Engagement rate"),
+    "followers": ("Følgere", "Followers"),
+    "follower_gain": ("Nye følgere", "Followers gained"),
+    "spend": ("Kostnad", "Spend"),
+    "profile_views": ("Profilbesøk", "Profile views"),
+}
+
+ADDITIVE_CONCEPTS = frozenset(
+    {
+        "views",
+        "impressions",
+        "clicks",
+        "link_clicks",
+        "likes",
+        "comments",
+        "shares",
+        "engagements",
+        "follower_gain",
+        "spend",
+        "profile_views",
+        "views_2s",
+        "views_6s",
+    }
+)
+
+
+def info(platform: str, metric: str) -> MetricInfo:
+    """Catalogue entry of a platform metric; KeyError names an unknown one."""
+    try:
+        return CATALOGUE[(platform, metric)]
+    except KeyError:
+        raise KeyError(f"metric {metric!r} of {platform} is not in the catalogue") from None
+
+
+def is_additive(platform: str, metric: str) -> bool:
+    """Whether values of this metric may be summed across windows, posts or ads."""
+    return info(platform, metric).additive
+
+
+def metrics_for(concept: str, platform: str | None = None) -> list[MetricInfo]:
+    """All platform metrics that measure a concept (optionally for one platform)."""
+    return [
+        e for e in _ENTRIES if e.concept == concept and (platform is None or e.platform == platform)
+    ]
+
+
+def concept_label(concept: str, lang: str) -> str:
+    """Label of a cross-platform concept in the report language."""
+    nb, en = CONCEPTS.get(concept, (concept, concept))
+    return nb if lang == "nb" else en

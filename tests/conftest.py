@@ -1,0 +1,37 @@
+"""Shared fixtures: a fresh database file, a workspace folder, the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlite_utils import Database
+
+from db import open_db
+from social.config import render_default_config
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "social.db"
+
+
+@pytest.fixture
+def fresh_db(db_path: Path) -> Database:
+    """A migrated, empty database in a real file."""
+    return open_db(db_path)
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a default social.toml, made the working directory."""
+    (tmp_path / "social.toml").write_text(render_default_config(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
