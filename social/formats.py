@@ -48,13 +48,17 @@ def percent(ratio: float | None, lang: str = "nb", decimals: int = 2) -> str:
 
 def day(value: date | datetime, lang: str = "nb") -> str:
     """24. nov. 2025 (nb) / 24 Nov 2025 (en)."""
-    return _babel_date(value, format="d. MMM y" if lang == "nb" else "d MMM y", locale=locale_of(lang))
+    return _babel_date(
+        value, format="d. MMM y" if lang == "nb" else "d MMM y", locale=locale_of(lang)
+    )
 
 
 def moment(value: datetime, lang: str = "nb") -> str:
     """24. nov. 2025 kl. 14:30 (nb) / 24 Nov 2025 14:30 (en), in the value's own zone."""
     if lang == "nb":
-        return _babel_datetime(value, format="d. MMM y 'kl.' HH:mm", locale="nb_NO", tzinfo=value.tzinfo)
+        return _babel_datetime(
+            value, format="d. MMM y 'kl.' HH:mm", locale="nb_NO", tzinfo=value.tzinfo
+        )
     return _babel_datetime(value, format="d MMM y HH:mm", locale="en_GB", tzinfo=value.tzinfo)
 
 

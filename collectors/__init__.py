@@ -1,0 +1,1 @@
+"""Collectors: one module per platform, the shared HTTP machinery, importers and the sandbox."""

@@ -1,0 +1,125 @@
+"""The contract between collectors and the sync orchestrator.
+
+A collector fetches and yields `Batch`es (an account and one page of records);
+it never writes SQL. What it needs to know about stored data (bookmarks, known
+posts) it asks through `SyncState`, which the orchestrator implements.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from social.domain import Account, Page
+
+if TYPE_CHECKING:
+    import httpx
+
+    from collectors.auth import TokenStore
+    from social.config import Config
+
+
+@dataclass
+class SyncOptions:
+    """What a sync should cover."""
+
+    now: datetime  # aware UTC
+    today: date  # local date in the configured zone
+    timezone: str
+    since: date | None = None
+    full: bool = False
+    backfill_days: int = 365
+    refresh_days: int = 90
+    ads_lookback_days: int = 7
+    organic_lookback_days: int = 5
+
+    def start_for(self, bookmark: str | None, lookback_days: int) -> date:
+        """First day to collect for a daily stream: --since, else backfill, else bookmark - lookback."""
+        if self.since is not None:
+            return self.since
+        if self.full or bookmark is None:
+            return self.today - timedelta(days=self.backfill_days)
+        last = date.fromisoformat(bookmark[:10])
+        return min(last, self.today) - timedelta(days=lookback_days)
+
+
+class SyncState(Protocol):
+    """Read-only view of what is already stored."""
+
+    def bookmark(self, account: Account, stream: str) -> str | None: ...
+
+    def known_posts(
+        self, platform: str, *, published_since: datetime | None = None
+    ) -> list[str]: ...
+
+
+@dataclass
+class Batch:
+    """One page of records for one account."""
+
+    account: Account
+    page: Page
+
+
+@dataclass
+class Progress:
+    """Callbacks a collector uses to report progress and warnings."""
+
+    on_advance: Callable[[str], None] = lambda description: None
+    warnings: list[str] = field(default_factory=list)
+
+    def advance(self, description: str) -> None:
+        self.on_advance(description)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+class Collector(Protocol):
+    """One platform's collector."""
+
+    platform: str
+
+    @property
+    def requests(self) -> int: ...
+
+    def collect(
+        self, options: SyncOptions, state: SyncState, progress: Progress
+    ) -> Iterator[Batch]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class BuildContext:
+    """What a collector factory gets: config, token store, and test hooks."""
+
+    config: Config
+    tokens: TokenStore
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] | None = None
+
+
+# platform -> "module:factory"; a factory returns a Collector (or None when not configured).
+FACTORIES: dict[str, str] = {
+    "tiktok": "collectors.tiktok:build",
+    "linkedin": "collectors.linkedin:build",
+    "facebook": "collectors.facebook:build",
+}
+
+
+def build_collector(platform: str, ctx: BuildContext) -> Collector:
+    """Create the collector of a platform from the config."""
+    module_name, attr = FACTORIES[platform].split(":")
+    factory = getattr(importlib.import_module(module_name), attr)
+    collector: Collector = factory(ctx)
+    return collector
+
+
+def available_platforms() -> list[str]:
+    """Platforms whose collector module is installed."""
+    return [p for p, target in FACTORIES.items() if importlib.util.find_spec(target.split(":")[0])]

@@ -1,0 +1,46 @@
+"""Errors raised by collectors; every message is one line naming platform, problem and fix."""
+
+from __future__ import annotations
+
+from social.errors import SocialError
+
+
+class CollectorError(SocialError):
+    """A collection failed."""
+
+
+class ApiError(CollectorError):
+    """A platform answered with an error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        platform: str,
+        status: int | None = None,
+        code: str | int | None = None,
+        retriable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.platform = platform
+        self.status = status
+        self.code = code
+        self.retriable = retriable
+        self.retry_after = retry_after
+
+
+class AuthError(ApiError):
+    """The token is missing, invalid or expired: the user must re-authenticate."""
+
+
+class QuotaExhausted(ApiError):
+    """A daily quota is used up: stop this platform now and try again later."""
+
+
+class PagingLoopError(CollectorError):
+    """A paginator was handed a cursor it had already followed."""
+
+
+class MissingCredentials(CollectorError):
+    """No token is configured for a platform."""

@@ -1,0 +1,77 @@
+"""`social status`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from social.cli.common import Workspace, format_option, pass_workspace
+
+
+@click.command()
+@format_option("table", "json")
+@pass_workspace
+def status(ws: Workspace, fmt: str) -> None:
+    """Accounts, last sync per platform and its outcome, token expiry, database size.
+
+    \b
+    Example:
+      social status
+      social status --format json
+    """
+    from collectors.auth import TokenStore, token_status
+    from db.queries import latest_runs
+    from social.domain import PLATFORMS
+
+    db = ws.db
+    path = ws.config.database_path
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.exists())
+    accounts = [
+        dict(zip(("platform", "kind", "external_id", "name", "posts"), row, strict=True))
+        for row in db.execute(
+            """SELECT a.platform, a.kind, a.external_id, a.name,
+                              (SELECT COUNT(*) FROM posts p WHERE p.account_id = a.id)
+                       FROM accounts a ORDER BY a.platform, a.kind"""
+        )
+    ]
+    store = TokenStore(ws.config.token_file)
+    tokens = [vars(token_status(p, store)) for p in PLATFORMS]
+    data = {
+        "database": str(path),
+        "database_bytes": size,
+        "accounts": accounts,
+        "syncs": latest_runs(db),
+        "tokens": tokens,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Database: {path} ({size / 1_048_576:.1f} MB)")
+    click.echo("Accounts:")
+    for a in accounts or [
+        {"platform": "-", "kind": "", "external_id": "none yet", "name": "", "posts": 0}
+    ]:
+        click.echo(
+            f"  {a['platform']:<9} {a['kind']:<13} {a['external_id']:<22} {a['name']}"
+            f"  ({a['posts']} posts)"
+        )
+    click.echo("Last sync:")
+    if not data["syncs"]:
+        click.echo("  never; run 'social sync'")
+    for run in data["syncs"]:
+        line = f"  {run['platform']:<9} {run['outcome']:<7} {run['last_run']}"
+        if run["outcome"] == "ok":
+            line += f"  {run['new_posts']} new posts, {run['requests']} requests"
+        elif run["error"]:
+            line += f"  {run['error']}"
+        if run["outcome"] != "ok":
+            line += f"  (last success: {run['last_ok'] or 'never'})"
+        click.echo(line)
+    click.echo("Tokens:")
+    for t in tokens:
+        expiry = f"expires {t['expires_at']}" if t["expires_at"] else ""
+        if t["refresh_expires_at"]:
+            expiry += f", refresh until {t['refresh_expires_at']}"
+        warn = f"  ! {t['warning']}" if t["warning"] else ""
+        click.echo(f"  {t['platform']:<9} {t['source']:<5} {expiry}{warn}")

@@ -1,0 +1,165 @@
+"""The sync orchestrator: run collectors, store each page in its own transaction, log the run."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import httpx
+from sqlite_utils import Database
+
+from collectors.auth import TokenStore
+from collectors.base import BuildContext, Progress, SyncOptions, build_collector
+from db import queries, writes
+from social.config import Config
+from social.domain import PLATFORMS, Account
+from social.errors import SocialError
+from social.timeutil import local_date, utcnow
+
+
+@dataclass
+class SyncSummary:
+    """The outcome of syncing one platform."""
+
+    platform: str
+    outcome: str  # ok | failed | skipped
+    new_posts: int = 0
+    updated_values: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One summary line for the terminal."""
+        if self.outcome == "skipped":
+            return f"{self.platform}: skipped ({self.error})"
+        head = (
+            f"{self.platform}: {self.new_posts} new posts, {self.updated_values} updated values, "
+            f"{self.requests} requests, {self.seconds:.1f} s"
+        )
+        return head if self.outcome == "ok" else f"{head}; FAILED: {self.error}"
+
+
+class DbSyncState:
+    """SyncState backed by the database (read-only)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def bookmark(self, account: Account, stream: str) -> str | None:
+        return queries.bookmark(self.db, account, stream)
+
+    def known_posts(self, platform: str, *, published_since: datetime | None = None) -> list[str]:
+        return queries.known_posts(self.db, platform, published_since=published_since)
+
+
+def enabled_platforms(config: Config) -> list[str]:
+    """Platforms switched on in social.toml."""
+    return [p for p in PLATFORMS if config.get(p, "enabled")]
+
+
+def sync_options(
+    config: Config, *, since: date | None = None, full: bool = False, now: datetime | None = None
+) -> SyncOptions:
+    """Sync options from the config and the command line."""
+    now = now or utcnow()
+    return SyncOptions(
+        now=now,
+        today=local_date(now, config.timezone),
+        timezone=config.timezone,
+        since=since,
+        full=full,
+        backfill_days=int(config.get("sync", "backfill_days")),
+        refresh_days=int(config.get("sync", "refresh_days")),
+        ads_lookback_days=int(config.get("sync", "ads_lookback_days")),
+        organic_lookback_days=int(config.get("sync", "organic_lookback_days")),
+    )
+
+
+def run_sync(
+    config: Config,
+    db: Database,
+    platforms: Sequence[str] | None = None,
+    *,
+    since: date | None = None,
+    full: bool = False,
+    now: datetime | None = None,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> list[SyncSummary]:
+    """Sync the given (default: enabled) platforms; a failing platform does not stop the others."""
+    options = sync_options(config, since=since, full=full, now=now)
+    tokens = TokenStore(config.token_file)
+    summaries = []
+    for platform in platforms or enabled_platforms(config):
+        summaries.append(
+            _sync_platform(platform, config, db, options, tokens, transport, sleep, on_progress)
+        )
+    _match_calendar(db)
+    return summaries
+
+
+def _sync_platform(
+    platform: str,
+    config: Config,
+    db: Database,
+    options: SyncOptions,
+    tokens: TokenStore,
+    transport: httpx.BaseTransport | None,
+    sleep: Callable[[float], None] | None,
+    on_progress: Callable[[str], None] | None,
+) -> SyncSummary:
+    started = time.monotonic()
+    summary = SyncSummary(platform, "failed")
+    try:
+        collector = build_collector(platform, BuildContext(config, tokens, transport, sleep))
+    except SocialError as exc:
+        return SyncSummary(platform, "skipped", error=str(exc))
+    progress = Progress(on_advance=on_progress or (lambda description: None))
+    run_id = writes.start_sync_run(db, platform)
+    state = DbSyncState(db)
+    account_ids: dict[Account, int] = {}
+    result = writes.PageResult()
+    try:
+        for batch in collector.collect(options, state, progress):
+            if batch.account not in account_ids:
+                account_ids[batch.account] = writes.upsert_account(db, batch.account)
+            result += writes.save_page(db, account_ids[batch.account], batch.page, source="api")
+        summary.outcome = "ok"
+    except SocialError as exc:
+        summary.error = str(exc)
+    except BaseException as exc:
+        summary.error = f"interrupted ({type(exc).__name__})"
+        raise
+    finally:
+        summary.requests = collector.requests
+        collector.close()
+        summary.new_posts = result.new_posts
+        summary.updated_values = result.updated_values
+        summary.warnings = progress.warnings
+        summary.seconds = time.monotonic() - started
+        writes.finish_sync_run(
+            db,
+            run_id,
+            outcome=summary.outcome,
+            new_posts=summary.new_posts,
+            updated_values=summary.updated_values,
+            requests=summary.requests,
+            error=summary.error,
+            warnings=summary.warnings,
+        )
+    return summary
+
+
+def _match_calendar(db: Database) -> None:
+    """Mark calendar slots published when their post arrived (if the calendar is installed)."""
+    if importlib.util.find_spec("scheduler.matching") is None:
+        return
+    from scheduler import matching
+
+    matching.match_published_posts(db)
