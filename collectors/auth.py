@@ -135,6 +135,15 @@ def credential(platform: str, name: str) -> str | None:
     return value or None
 
 
+def secret(platform: str, name: str, store: TokenStore) -> str | None:
+    """A named credential from the environment, else from the token file entry '<platform>_<name>'."""
+    value = credential(platform, name)
+    if value:
+        return value
+    tokens = store.get(f"{platform}_{name}")
+    return tokens.access_token if tokens else None
+
+
 def access_token(
     platform: str, store: TokenStore, *, name: str = "access_token"
 ) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from collectors.auth import RefreshingAuth, TokenStore, credential
+from collectors.auth import RefreshingAuth, TokenStore, credential, secret
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, MissingCredentials
 from collectors.http import ApiClient
@@ -248,7 +248,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
             )
         )
     business_url = str(config.get("tiktok", "business_base_url"))
-    business_token = credential(PLATFORM, "business_token")
+    business_token = secret(PLATFORM, "business_token", store)
     business_id = str(config.get("tiktok", "business_id"))
     if business_id:
         if not business_token:
@@ -270,7 +270,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
         )
     advertisers = [str(a) for a in config.get("tiktok", "advertiser_ids")]
     if advertisers:
-        ads_token = credential(PLATFORM, "ads_token") or business_token
+        ads_token = secret(PLATFORM, "ads_token", store) or business_token
         if not ads_token:
             raise MissingCredentials(
                 "tiktok: advertiser_ids are set but SOCIAL_TIKTOK_ADS_TOKEN is not; set it or "
