@@ -8,6 +8,7 @@ posts) it asks through `SyncState`, which the orchestrator implements.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TypeVar
 
 from collectors.errors import PagingLoopError
+
+T = TypeVar("T", bound=Hashable)
 
 
 class CursorGuard:
@@ -16,7 +19,7 @@ class CursorGuard:
         self._seen: set[Hashable] = set()
         self.pages = 0
 
-    def advance(self, cursor: Hashable) -> Hashable:
+    def advance(self, cursor: T) -> T:
         """Accept the next cursor, or raise PagingLoopError if it was seen before."""
         if cursor in self._seen:
             raise PagingLoopError(

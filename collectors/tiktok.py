@@ -9,10 +9,11 @@ API needs an OAuth token (`social auth tiktok`), the business account a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from collectors.auth import RefreshingAuth, TokenStore, credential, secret
+from collectors.auth import RefreshingAuth, TokenSet, TokenStore, credential, secret
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, MissingCredentials
 from collectors.http import ApiClient
@@ -90,7 +91,7 @@ class DisplayApi:
 
     def _list_new_videos(
         self, account: Account, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]:
+    ) -> Generator[Batch, None, set[str]]:
         """Page through video/list (newest first) down to the newest video already stored."""
         bookmark = (
             None if options.full or options.since else state.bookmark(account, "videos_newest")
@@ -133,7 +134,7 @@ class DisplayApi:
                     "tiktok: video/list said has_more without a cursor; run the sync again later",
                     platform=PLATFORM,
                 )
-            cursor = int(guard.advance(data["cursor"]))  # type: ignore[arg-type]
+            cursor = int(guard.advance(data["cursor"]))
 
     def _refresh_recent(
         self,
@@ -163,7 +164,7 @@ class DisplayApi:
             yield Batch(account, _video_page(videos, options.now))
 
 
-def _video_page(videos: list[dict], now: datetime) -> Page:  # type: ignore[type-arg]
+def _video_page(videos: list[dict[str, Any]], now: datetime) -> Page:
     page = Page()
     for video in videos:
         vid = str(video["id"])
@@ -196,11 +197,11 @@ def _hashtags(text: str) -> list[str]:
     return tags
 
 
-def _refresher(ctx: BuildContext, base_url: str):  # type: ignore[no-untyped-def]
+def _refresher(ctx: BuildContext, base_url: str) -> Callable[[str], TokenSet]:
     client_key = str(ctx.config.get("tiktok", "client_key"))
     client_secret = credential(PLATFORM, "client_secret") or ""
 
-    def refresh(refresh_token: str):  # type: ignore[no-untyped-def]
+    def refresh(refresh_token: str) -> TokenSet:
         return exchange_token(
             base_url,
             {

@@ -11,11 +11,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 from social.timeutil import to_utc_iso, utcnow
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -358,6 +361,6 @@ def _account_platform(db: Database, account_id: int) -> str:
     return str(db.execute("SELECT platform FROM accounts WHERE id = ?", [account_id]).fetchone()[0])
 
 
-def _chunks(items: Sequence, size: int) -> Iterable[list]:  # type: ignore[type-arg]
+def _chunks(items: Sequence[T], size: int) -> Iterable[list[T]]:
     for i in range(0, len(items), size):
         yield list(items[i : i + size])

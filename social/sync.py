@@ -160,6 +160,5 @@ def _match_calendar(db: Database) -> None:
     """Mark calendar slots published when their post arrived (if the calendar is installed)."""
     if importlib.util.find_spec("scheduler.matching") is None:
         return
-    from scheduler import matching
-
+    matching = importlib.import_module("scheduler.matching")
     matching.match_published_posts(db)

@@ -7,6 +7,7 @@ Subcommands are loaded lazily so `social --help` stays fast: heavy libraries
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sqlite3
 import sys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -37,7 +38,7 @@ def status(ws: Workspace, fmt: str) -> None:
     ]
     store = TokenStore(ws.config.token_file)
     tokens = [vars(token_status(p, store)) for p in PLATFORMS]
-    data = {
+    data: dict[str, Any] = {
         "database": str(path),
         "database_bytes": size,
         "accounts": accounts,

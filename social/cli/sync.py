@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import click
 
@@ -50,7 +52,13 @@ def sync(ws: Workspace, platforms: tuple[str, ...], since: date | None, full: bo
         sys.exit(1)
 
 
-def _run_with_progress(ws, chosen, since, full, run_sync):  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    ws: Workspace,
+    chosen: list[str],
+    since: date | None,
+    full: bool,
+    run_sync: Callable[..., list[Any]],
+) -> list[Any]:
     """Run the sync with a spinner and progress text on a terminal, quietly otherwise."""
     if not sys.stderr.isatty():
         return run_sync(ws.config, ws.db, chosen, since=since, full=full)
