@@ -107,8 +107,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "template_dir": Key(str, "", "Folder whose templates override the built-ins"),
     },
     "insights": {
-        "exam_periods": Key(list, [], 'Exam seasons as ["MM-DD", "MM-DD"] pairs'),
-        "hashtag_themes": Key(dict, {}, "Hashtag (without #) to theme"),
+        "exam_periods": Key(
+            list,
+            [["05-01", "06-20"], ["11-20", "12-20"]],
+            'Exam seasons as ["MM-DD", "MM-DD"] pairs (local dates)',
+        ),
+        "hashtag_themes": Key(
+            dict, {}, 'Extra hashtag (without #) to theme mappings, e.g. { matte = "T-matte" }'
+        ),
+        "age_days": Key(int, 7, "Compare posts by their views this many days after publishing"),
+        "baseline_posts": Key(int, 30, "The running median uses this many earlier posts"),
+        "min_group_posts": Key(int, 5, "Groups with fewer posts are listed but not ranked"),
     },
 }
 
