@@ -280,6 +280,9 @@ CREATE TABLE generated_reports (
     generated_at TEXT NOT NULL,
     figures TEXT NOT NULL
 );
-CREATE INDEX generated_reports_key ON generated_reports (kind, key, generated_at)
+CREATE INDEX generated_reports_key ON generated_reports (kind, key, generated_at);
+-- Reports find the posts whose counters changed inside a window by capture time, so their
+-- cost follows the window, not the history.
+CREATE INDEX post_snapshots_captured ON post_snapshots (captured_at)
 """,
     )

@@ -62,6 +62,8 @@ def save_page(db: Database, account_id: int, page: Page, *, source: str) -> Page
         result.updated_values += save_metric_values(db, account_id, page.values, source=source)
         for stream, value in page.bookmarks.items():
             set_bookmark(db, account_id, stream, value)
+        for metric, message in page.retired_metrics:
+            record_retired_metric(db, platform, metric, message)
     return result
 
 

@@ -80,6 +80,22 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "app_id": Key(str, "", "App id (the secret comes from SOCIAL_FACEBOOK_APP_SECRET)"),
         "page_id": Key(str, "", "Facebook Page id"),
         "ad_account_ids": Key(list, [], "Ad accounts (without the act_ prefix)"),
+        "page_metrics": Key(
+            list,
+            [
+                "page_media_view",
+                "page_total_media_view_unique",
+                "page_post_engagements",
+                "page_daily_follows",
+                "page_follows",
+            ],
+            "Daily Page insights metrics (a metric Meta retires is skipped with a warning)",
+        ),
+        "post_metrics": Key(
+            list,
+            ["post_media_view", "post_total_media_view_unique"],
+            "Lifetime post insights metrics",
+        ),
     },
     "email": {
         "host": Key(str, "", "SMTP server; empty disables e-mail"),
@@ -91,6 +107,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "reports": {
         "recipients": Key(list, [], "Who receives the weekly report by e-mail"),
         "output_dir": Key(str, "reports", "Where generated reports are written"),
+        "currency": Key(str, "NOK", "Currency of ad spend in reports (the ad accounts' currency)"),
+        "stale_after_hours": Key(
+            int, 48, "Warn in reports when a platform's last successful sync is older"
+        ),
+        "top_posts": Key(int, 5, "How many top posts the weekly report lists"),
     },
     "reminders": {
         "before_hours": Key(list, [24, 2], "Remind this many hours before a slot"),

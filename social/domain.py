@@ -89,6 +89,8 @@ class Page:
     values: list[MetricValue] = field(default_factory=list)
     ad_entities: list[AdEntity] = field(default_factory=list)
     bookmarks: dict[str, str] = field(default_factory=dict)
+    # (metric, platform's message) for metrics the platform refused as retired.
+    retired_metrics: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.posts) + len(self.snapshots) + len(self.values) + len(self.ad_entities)

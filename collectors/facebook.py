@@ -1,0 +1,167 @@
+"""Facebook: Page insights and posts (Graph API) and paid stats (Marketing API).
+
+`build()` assembles what the config and credentials allow: [facebook] page_id
+with the Page token (SOCIAL_FACEBOOK_ACCESS_TOKEN, or the token file entry
+'facebook' that `social auth facebook` writes), and ad_account_ids with the
+long-lived user token (SOCIAL_FACEBOOK_ADS_TOKEN, or the entry 'facebook_ads').
+Tokens travel in the Authorization header, never in URLs, and are redacted
+from every error message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from collectors.auth import WARN_DAYS, TokenSet, TokenStore, access_token, credential
+from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
+from collectors.errors import CollectorError, MissingCredentials
+from collectors.facebook_ads import AdsApi
+from collectors.facebook_api import (
+    PLATFORM,
+    RENEW,
+    UsageLimiter,
+    classify_graph,
+    graph_prefix,
+)
+from collectors.facebook_pages import PAGE_METRICS, POST_METRICS, PagesApi
+from collectors.http import ApiClient
+from collectors.ratelimit import UsageThrottle
+
+ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token
+
+
+class FacebookCollector:
+    """Runs the configured Facebook parts; one failing part does not stop the other."""
+
+    platform = PLATFORM
+
+    def __init__(self, parts: list[Any], warnings: list[str] | None = None) -> None:
+        self.parts = parts
+        self.warnings = warnings or []
+
+    @property
+    def requests(self) -> int:
+        return sum(int(getattr(p, "requests", 0)) for p in self.parts)
+
+    def collect(
+        self, options: SyncOptions, state: SyncState, progress: Progress
+    ) -> Iterator[Batch]:
+        for warning in self.warnings:
+            progress.warn(warning)
+        first: CollectorError | None = None
+        for part in self.parts:
+            try:
+                yield from part.collect(options, state, progress)
+            except CollectorError as exc:
+                # Keep what the other part can still collect; report the first failure.
+                if first is None:
+                    first = exc
+                else:
+                    progress.warn(str(exc))
+        if first is not None:
+            raise first
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.close()
+
+
+def ads_token(store: TokenStore) -> tuple[str, TokenSet | None] | None:
+    """The Marketing API token: SOCIAL_FACEBOOK_ADS_TOKEN, else the 'facebook_ads' file entry."""
+    value = credential(PLATFORM, "ads_token")
+    if value:
+        return value, None
+    tokens = store.get(ADS_ENTRY)
+    if tokens and tokens.access_token:
+        return tokens.access_token, tokens
+    return None
+
+
+def expiry_warning(tokens: TokenSet | None, now: datetime | None = None) -> str | None:
+    """A warning when the stored long-lived user token expires within WARN_DAYS days."""
+    if tokens is None or not tokens.expires_at:
+        return None
+    now = now or datetime.now(UTC)
+    if not tokens.expires_within(timedelta(days=WARN_DAYS), now=now):
+        return None
+    end = datetime.fromisoformat(tokens.expires_at.replace("Z", "+00:00"))
+    days = (end - now).total_seconds() / 86400
+    when = "has expired" if days <= 0 else f"expires in {days:.0f} days"
+    return f"facebook: the ads (long-lived user) token {when}; renew it with: {RENEW}"
+
+
+def _client(
+    ctx: BuildContext, base_url: str, product: str, token: str, throttle: UsageThrottle
+) -> ApiClient:
+    config = ctx.config
+    sleep = ctx.sleep or time.sleep
+    return ApiClient(
+        PLATFORM,
+        base_url,
+        classify=classify_graph(product, throttle),
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=float(config.get("sync", "timeout_seconds")),
+        max_retries=int(config.get("sync", "max_retries")),
+        limiter=UsageLimiter(throttle, sleep=sleep),
+        transport=ctx.transport,
+        sleep=sleep,
+        secrets=[token, credential(PLATFORM, "app_secret") or ""],
+    )
+
+
+def build(ctx: BuildContext) -> FacebookCollector:
+    """Assemble the Facebook parts the config and credentials allow."""
+    config = ctx.config
+    sleep = ctx.sleep or time.sleep
+    base_url = str(config.get("facebook", "base_url"))
+    prefix = graph_prefix(str(config.get("facebook", "api_version")))
+    page_id = str(config.get("facebook", "page_id")).strip()
+    accounts = [
+        str(a).strip().removeprefix("act_") for a in config.get("facebook", "ad_account_ids")
+    ]
+    accounts = [a for a in accounts if a]
+    if not page_id and not accounts:
+        raise MissingCredentials(
+            "facebook: nothing to collect; set page_id and/or ad_account_ids in the [facebook] "
+            "section of social.toml"
+        )
+    parts: list[Any] = []
+    warnings: list[str] = []
+    if page_id:
+        token, _source = access_token(PLATFORM, ctx.tokens)
+        parts.append(
+            PagesApi(
+                _client(ctx, base_url, "pages", token, UsageThrottle(sleep=sleep)),
+                prefix,
+                page_id,
+                page_metrics=tuple(
+                    str(m) for m in config.get("facebook", "page_metrics") or PAGE_METRICS
+                ),
+                post_metrics=tuple(
+                    str(m) for m in config.get("facebook", "post_metrics") or POST_METRICS
+                ),
+            )
+        )
+    if accounts:
+        found = ads_token(ctx.tokens)
+        if found is None:
+            raise MissingCredentials(
+                "facebook: ad_account_ids are set but there is no ads token; run "
+                f"'{RENEW}' or set SOCIAL_FACEBOOK_ADS_TOKEN"
+            )
+        token, tokens = found
+        warning = expiry_warning(tokens)
+        if warning:
+            warnings.append(warning)
+        parts.append(
+            AdsApi(
+                _client(ctx, base_url, "ads", token, UsageThrottle(sleep=sleep)),
+                prefix,
+                accounts,
+                sleep=sleep,
+            )
+        )
+    return FacebookCollector(parts, warnings)

@@ -1,0 +1,594 @@
+"""Simulated TikTok APIs: Display API v2, the business account and the Marketing API report.
+
+Six STEM students post 3-5 videos a week. Final views are heavy-tailed (most
+1 000-3 000, a few 15 000+); tips and exam videos do about 2x, honest stories
+about 1.5x, more so in exam seasons; views grow over the days after posting.
+Paid reach is honest: a window's reach is computed for the window and is
+below the sum of its daily reach.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+OPEN_ID = "sandbox-open-stemstudentene"
+DISPLAY_NAME = "STEM-studentene"
+BUSINESS_ID = "7300000000000000001"
+ADVERTISER_ID = "7000000000000000001"
+HISTORY_DAYS = 420
+OSLO = ZoneInfo("Europe/Oslo")
+VIDEO_FIELDS = {
+    "id",
+    "create_time",
+    "title",
+    "video_description",
+    "duration",
+    "share_url",
+    "view_count",
+    "like_count",
+    "comment_count",
+    "share_count",
+    "cover_image_url",
+    "embed_link",
+    "height",
+    "width",
+}
+USER_FIELDS = {
+    "open_id",
+    "union_id",
+    "avatar_url",
+    "display_name",
+    "bio_description",
+    "profile_deep_link",
+    "is_verified",
+    "follower_count",
+    "following_count",
+    "likes_count",
+    "video_count",
+    "username",
+}
+REPORT_METRICS = {
+    "spend",
+    "impressions",
+    "reach",
+    "frequency",
+    "clicks",
+    "ctr",
+    "cpc",
+    "cpm",
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "profile_visits",
+    "likes",
+    "comments",
+    "shares",
+    "follows",
+}
+THEMES = [  # (hashtags, caption start, factor, weight)
+    ("#eksamen #tips", "Eksamenstips: slik leser du til matteeksamen", 2.0, 2),
+    ("#tips #realfag", "Tre tips som gjorde fysikk lettere", 2.0, 2),
+    ("#studieliv #ærlig", "Ærlig talt: første året var tøft", 1.5, 2),
+    ("#studieliv", "En dag på lab med oss", 1.0, 3),
+    ("#tmatte #realfag", "T-matte eller R-matte?", 1.0, 2),
+    ("#jobb #rollemodell", "Hva gjør egentlig en ingeniør?", 1.0, 2),
+    ("#stem", "Bak kulissene på campus", 1.0, 2),
+]
+STUDENTS = ["Ingrid", "Sander", "Amina", "Jonas", "Mari", "Elias"]
+
+
+@dataclass(frozen=True)
+class Video:
+    id: str
+    created: datetime  # UTC
+    title: str
+    duration: int
+    final_views: float
+    is_ad: bool
+
+    def views(self, at: datetime) -> int:
+        """Lifetime views at a moment: most arrive in the first days, a slow tail after."""
+        age = (at - self.created).total_seconds() / 86400
+        if age <= 0:
+            return 0
+        return int(
+            self.final_views * (0.93 * (1 - math.exp(-age / 1.5)) + 0.07 * min(age / 60, 1.0))
+        )
+
+
+def _in_exam_season(day: date) -> bool:
+    key = day.strftime("%m-%d")
+    return "05-01" <= key <= "06-20" or "11-20" <= key <= "12-20"
+
+
+@lru_cache(maxsize=8)
+def videos(seed: int, today: date, count: int | None = None) -> tuple[Video, ...]:
+    """All videos up to today, newest first (deterministic from seed; ids stable across days)."""
+    rng = random.Random(seed)
+    start = date(2025, 1, 1)
+    out = []
+    day = start
+    n = 0
+    while day <= today and (count is None or n < count):
+        for _ in range(rng.choice([0, 0, 1, 1, 1])):  # ~0.6 a day: 3-5 a week
+            tags, text, factor, _w = rng.choices(THEMES, weights=[t[3] for t in THEMES])[0]
+            local = datetime.combine(day, time(rng.randint(12, 21), rng.randint(0, 59)), OSLO)
+            boost = 1.3 if factor > 1 and _in_exam_season(day) else 1.0
+            final = 1800 * rng.lognormvariate(0, 0.55) * factor * boost
+            if rng.random() < 0.02:
+                final *= 6  # the rare video nobody can explain
+            vid = str(7_311_000_000_000_000_000 + seed * 1_000_000 + n)
+            out.append(
+                Video(
+                    vid,
+                    local.astimezone(UTC),
+                    f"{text} {tags}",
+                    rng.randint(15, 75),
+                    final,
+                    rng.random() < 0.05,
+                )
+            )
+            n += 1
+        day += timedelta(days=1)
+    now = datetime.combine(today, time(6), OSLO).astimezone(UTC)
+    if count is not None:  # benchmark accounts: spread `count` videos over the history
+        out = [
+            Video(
+                v.id,
+                now - timedelta(hours=(i + 1) * 4),
+                v.title,
+                v.duration,
+                v.final_views,
+                v.is_ad,
+            )
+            for i, v in enumerate(out)
+        ]
+    visible = [v for v in out if v.created <= now]
+    return tuple(sorted(visible, key=lambda v: v.created, reverse=True))
+
+
+def _now(state: Any) -> datetime:
+    return datetime.combine(state.today, time(6), OSLO).astimezone(UTC)
+
+
+def _videos(state: Any) -> tuple[Video, ...]:
+    return videos(state.seed, state.today, getattr(state, "video_count", None))
+
+
+# ---------------------------------------------------------------- Display API v2
+
+
+def _display(status: int, data: Any, code: str = "ok", message: str = "") -> httpx.Response:
+    return httpx.Response(
+        status,
+        json={
+            "data": data,
+            "error": {"code": code, "message": message, "log_id": "20260105123400SBX"},
+        },
+    )
+
+
+def _bad(message: str) -> httpx.Response:
+    return _display(400, {}, "invalid_params", message)
+
+
+def _fields(request: httpx.Request, allowed: set[str]) -> list[str] | httpx.Response:
+    fields = [f for f in request.url.params.get("fields", "").split(",") if f]
+    unknown = [f for f in fields if f not in allowed]
+    if not fields or unknown:
+        return _bad(f"Invalid fields: {','.join(unknown) or '(none)'}")
+    return fields
+
+
+def _video_json(video: Video, fields: list[str], now: datetime) -> dict[str, Any]:
+    views = video.views(now)
+    full = {
+        "id": video.id,
+        "create_time": int(video.created.timestamp()),
+        "title": video.title,
+        "video_description": video.title,
+        "duration": video.duration,
+        "share_url": f"https://www.tiktok.com/@stemstudentene/video/{video.id}",
+        "view_count": views,
+        "like_count": views // 17,
+        "comment_count": views // 300,
+        "share_count": views // 220,
+    }
+    return {f: full[f] for f in fields if f in full}
+
+
+def handle_open(request: httpx.Request, state: Any) -> httpx.Response:
+    """Display API v2 under /tiktok-open."""
+    path = request.url.path.split("/tiktok-open", 1)[-1]
+    if path == "/v2/oauth/token/":
+        return _oauth(request, state)
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer sandbox-"):
+        return _display(
+            401,
+            {},
+            "access_token_invalid",
+            "The access token is invalid or not found in the request.",
+        )
+    now = _now(state)
+    if path == "/v2/user/info/" and request.method == "GET":
+        fields = _fields(request, USER_FIELDS)
+        if isinstance(fields, httpx.Response):
+            return fields
+        all_videos = _videos(state)
+        days = (state.today - date(2025, 1, 1)).days
+        user = {
+            "open_id": OPEN_ID,
+            "display_name": DISPLAY_NAME,
+            "follower_count": 4200 + days * 9,
+            "likes_count": sum(v.views(now) // 17 for v in all_videos),
+            "video_count": len(all_videos),
+        }
+        return _display(200, {"user": {f: user[f] for f in fields if f in user}})
+    if path in ("/v2/video/list/", "/v2/video/query/") and request.method == "POST":
+        fields = _fields(request, VIDEO_FIELDS)
+        if isinstance(fields, httpx.Response):
+            return fields
+        try:
+            body = json.loads(request.content or b"{}")
+        except ValueError:
+            return _bad("Request body is not valid JSON")
+        if path == "/v2/video/query/":
+            ids = (body.get("filters") or {}).get("video_ids") or []
+            if not ids or len(ids) > 20:
+                return _bad("video_ids must hold 1 to 20 ids")
+            by_id = {v.id: v for v in _videos(state)}
+            found = [_video_json(by_id[i], fields, now) for i in ids if i in by_id]
+            return _display(200, {"videos": found, "cursor": 0, "has_more": False})
+        max_count = body.get("max_count", 10)
+        if not isinstance(max_count, int) or not 1 <= max_count <= 20:
+            return _bad("max_count must be between 1 and 20")
+        cursor = body.get("cursor")
+        listed = [
+            v
+            for v in _videos(state)
+            if cursor is None or int(v.created.timestamp() * 1000) < int(cursor)
+        ]
+        page = listed[:max_count]
+        next_cursor = int(page[-1].created.timestamp() * 1000) if page else 0
+        return _display(
+            200,
+            {
+                "videos": [_video_json(v, fields, now) for v in page],
+                "cursor": next_cursor,
+                "has_more": len(listed) > max_count,
+            },
+        )
+    return _display(404, {}, "invalid_params", f"Unknown endpoint {request.method} {path}")
+
+
+def _oauth(request: httpx.Request, state: Any) -> httpx.Response:
+    form = dict(httpx.QueryParams(request.content.decode()))
+    grant = form.get("grant_type")
+    given = form.get("code") if grant == "authorization_code" else form.get("refresh_token")
+    if grant not in ("authorization_code", "refresh_token") or not (given or "").startswith(
+        "sandbox-"
+    ):
+        return httpx.Response(
+            400,
+            json={
+                "error": "invalid_grant",
+                "error_description": "Authorization code or refresh token is invalid.",
+                "log_id": "SBX",
+            },
+        )
+    with state._lock:
+        state._tiktok_refreshes = getattr(state, "_tiktok_refreshes", 0) + 1
+        n = state._tiktok_refreshes
+    # Refresh tokens rotate on every exchange, as TikTok may do.
+    return httpx.Response(
+        200,
+        json={
+            "access_token": f"sandbox-act-{n}",
+            "expires_in": 86400,
+            "open_id": OPEN_ID,
+            "refresh_expires_in": 31536000,
+            "refresh_token": f"sandbox-rft-{n}",
+            "scope": "user.info.basic,user.info.stats,video.list",
+            "token_type": "Bearer",
+        },
+    )
+
+
+# ---------------------------------------------------------------- Business / Marketing API
+
+
+def _envelope(data: Any, code: int = 0, message: str = "OK") -> httpx.Response:
+    return httpx.Response(
+        200, json={"code": code, "message": message, "request_id": "20260105SBX", "data": data}
+    )
+
+
+def _json_list(value: str | None, name: str) -> list[str] | httpx.Response:
+    try:
+        parsed = json.loads(value or "")
+    except ValueError:
+        return _envelope({}, 40002, f"{name}: must be a JSON array string")
+    if not isinstance(parsed, list):
+        return _envelope({}, 40002, f"{name}: must be a JSON array string")
+    return [str(x) for x in parsed]
+
+
+def _day_views(state: Any, day: date) -> int:
+    start = datetime.combine(day, time(0), OSLO).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), OSLO).astimezone(UTC)
+    return sum(v.views(end) - v.views(start) for v in _videos(state) if v.created < end)
+
+
+def handle_business(request: httpx.Request, state: Any) -> httpx.Response:
+    """Business account and Marketing API under /tiktok-business/open_api/v1.3."""
+    path = request.url.path.split("/open_api/v1.3", 1)[-1]
+    if not request.headers.get("Access-Token", "").startswith("sandbox-"):
+        return _envelope({}, 40105, "Access token is incorrect or has been revoked.")
+    params = request.url.params
+    if path == "/business/get/":
+        return _business_daily(state, params)
+    if path == "/business/video/list/":
+        return _business_videos(state, params)
+    if path == "/campaign/get/":
+        rows = [
+            {
+                "campaign_id": c.id,
+                "campaign_name": c.name,
+                "objective_type": "REACH",
+                "operation_status": "ENABLE" if c.end >= state.today else "DISABLE",
+                "budget": c.budget,
+                "create_time": f"{c.start} 09:00:00",
+            }
+            for c in _campaigns(state.today)
+        ]
+        return _envelope(
+            {
+                "list": rows,
+                "page_info": {
+                    "page": 1,
+                    "page_size": 100,
+                    "total_page": 1,
+                    "total_number": len(rows),
+                },
+            }
+        )
+    if path == "/report/integrated/get/":
+        return _report(state, params)
+    return _envelope({}, 40002, f"Unknown endpoint {path}")
+
+
+def _dates(params: httpx.QueryParams) -> tuple[date, date] | httpx.Response:
+    try:
+        return date.fromisoformat(params["start_date"]), date.fromisoformat(params["end_date"])
+    except (KeyError, ValueError):
+        return _envelope({}, 40002, "start_date and end_date are required (YYYY-MM-DD)")
+
+
+def _business_daily(state: Any, params: httpx.QueryParams) -> httpx.Response:
+    if params.get("business_id") != BUSINESS_ID:
+        return _envelope({}, 40001, "No permission to access this business_id")
+    window = _dates(params)
+    if isinstance(window, httpx.Response):
+        return window
+    start, end = window
+    rows = []
+    day = start
+    while day <= min(end, state.today - timedelta(days=1)):
+        views = _day_views(state, day)
+        days = (day - date(2025, 1, 1)).days
+        new = max(0, int(views / 180))
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "video_views": views,
+                "unique_video_views": int(views * 0.58),
+                "profile_views": int(views * 0.03),
+                "likes": views // 17,
+                "comments": views // 300,
+                "shares": views // 220,
+                "daily_new_followers": new,
+                "daily_total_followers": 4200 + days * 9,
+            }
+        )
+        day += timedelta(days=1)
+    return _envelope({"metrics": rows})
+
+
+def _business_videos(state: Any, params: httpx.QueryParams) -> httpx.Response:
+    now = _now(state)
+    cursor = int(params.get("cursor") or 0)
+    size = min(int(params.get("max_count") or 20), 20)
+    listed = _videos(state)
+    page = listed[cursor : cursor + size]
+    rows = []
+    for v in page:
+        views = v.views(now)
+        rng = random.Random(v.id)
+        rows.append(
+            {
+                "item_id": v.id,
+                "create_time": int(v.created.timestamp()),
+                "caption": v.title,
+                "is_ad": v.is_ad,
+                "reach": int(views * 0.81),
+                "video_views": views,
+                "likes": views // 17,
+                "comments": views // 300,
+                "shares": views // 220,
+                "average_time_watched": round(v.duration * rng.uniform(0.3, 0.6), 1),
+                "full_video_watched_rate": round(rng.uniform(0.08, 0.3), 3),
+            }
+        )
+    more = cursor + size < len(listed)
+    return _envelope({"videos": rows, "cursor": cursor + size if more else None, "has_more": more})
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    start: date
+    end: date
+    daily_impressions: int
+    audience: int
+    budget: float
+
+
+def _campaigns(today: date) -> list[Campaign]:
+    return [
+        Campaign(
+            "1780000000000001",
+            "Velg realfag vår 2026",
+            date(2026, 2, 2),
+            date(2026, 4, 26),
+            5200,
+            180_000,
+            30000.0,
+        ),
+        Campaign(
+            "1780000000000002",
+            "Realfag høst 2026",
+            today - timedelta(days=30),
+            today + timedelta(days=14),
+            6100,
+            210_000,
+            25000.0,
+        ),
+    ]
+
+
+def _reach(impressions: float, audience: int) -> int:
+    """Unique people reached by `impressions` in a window: concave, so reach never adds up."""
+    return int(audience * (1 - math.exp(-impressions / (audience * 1.4))))
+
+
+def _impressions(c: Campaign, day: date) -> int:
+    if not c.start <= day <= c.end:
+        return 0
+    return int(c.daily_impressions * random.Random(f"{c.id}{day}").uniform(0.75, 1.25))
+
+
+def _metrics(c_list: list[Campaign], start: date, end: date, fields: list[str]) -> dict[str, Any]:
+    impressions = sum(
+        _impressions(c, start + timedelta(days=i))
+        for c in c_list
+        for i in range((end - start).days + 1)
+    )
+    reach = sum(
+        _reach(
+            sum(_impressions(c, start + timedelta(days=i)) for i in range((end - start).days + 1)),
+            c.audience,
+        )
+        for c in c_list
+    )
+    if len(c_list) > 1:  # audiences overlap: the advertiser reaches fewer than the sum
+        reach = int(reach * 0.85)
+    clicks = int(impressions * 0.011)
+    spend = impressions * 4.26 / 1000
+    plays = int(impressions * 0.89)
+    full = {
+        "spend": f"{spend:.2f}",
+        "impressions": str(impressions),
+        "reach": str(reach),
+        "frequency": f"{impressions / reach:.2f}" if reach else "0.00",
+        "clicks": str(clicks),
+        "ctr": f"{100 * clicks / impressions:.2f}" if impressions else "0.00",
+        "cpc": f"{spend / clicks:.2f}" if clicks else "0.00",
+        "cpm": f"{1000 * spend / impressions:.2f}" if impressions else "0.00",
+        "video_play_actions": plays,
+        "video_watched_2s": str(int(plays * 0.6)),
+        "video_watched_6s": str(int(plays * 0.3)),
+        "profile_visits": str(int(clicks * 0.4)),
+        "likes": str(int(plays * 0.02)),
+        "comments": str(int(plays * 0.001)),
+        "shares": str(int(plays * 0.001)),
+        "follows": str(int(clicks * 0.1)),
+    }
+    return {f: full[f] for f in fields}
+
+
+def _report(state: Any, params: httpx.QueryParams) -> httpx.Response:
+    if params.get("advertiser_id") != ADVERTISER_ID:
+        return _envelope({}, 40001, "No permission to access this advertiser_id")
+    if params.get("report_type") != "BASIC":
+        return _envelope({}, 40002, "report_type: only BASIC is supported")
+    dims = _json_list(params.get("dimensions"), "dimensions")
+    fields = _json_list(params.get("metrics"), "metrics")
+    if isinstance(dims, httpx.Response):
+        return dims
+    if isinstance(fields, httpx.Response):
+        return fields
+    unknown = [f for f in fields if f not in REPORT_METRICS]
+    if unknown:
+        return _envelope({}, 40002, f"metrics: unknown metric {unknown[0]}")
+    level = params.get("data_level", "AUCTION_CAMPAIGN")
+    yesterday = state.today - timedelta(days=1)
+    campaigns = _campaigns(state.today)
+    if params.get("query_lifetime") == "true":
+        start, end = min(c.start for c in campaigns), yesterday
+    else:
+        window = _dates(params)
+        if isinstance(window, httpx.Response):
+            return window
+        start, end = window[0], min(window[1], yesterday)
+        if "stat_time_day" in dims and (window[1] - window[0]).days >= 30:
+            return _envelope({}, 40002, "The time span with stat_time_day cannot exceed 30 days")
+    rows: list[dict[str, Any]] = []
+    if level == "AUCTION_ADVERTISER":
+        if start <= end and any(
+            _impressions(c, start + timedelta(days=i))
+            for c in campaigns
+            for i in range((end - start).days + 1)
+        ):
+            rows.append(
+                {
+                    "dimensions": {"advertiser_id": ADVERTISER_ID},
+                    "metrics": _metrics(campaigns, start, end, fields),
+                }
+            )
+    else:
+        for c in campaigns:
+            c_start, c_end = max(start, c.start), min(end, c.end)
+            if c_start > c_end:
+                continue
+            if "stat_time_day" in dims:
+                day = c_start
+                while day <= c_end:
+                    rows.append(
+                        {
+                            "dimensions": {"campaign_id": c.id, "stat_time_day": f"{day} 00:00:00"},
+                            "metrics": _metrics([c], day, day, fields),
+                        }
+                    )
+                    day += timedelta(days=1)
+            else:
+                rows.append(
+                    {
+                        "dimensions": {"campaign_id": c.id},
+                        "metrics": _metrics([c], c_start, c_end, fields),
+                    }
+                )
+    page = int(params.get("page") or 1)
+    size = min(int(params.get("page_size") or 10), 1000)
+    total_page = max(1, math.ceil(len(rows) / size))
+    return _envelope(
+        {
+            "list": rows[(page - 1) * size : page * size],
+            "page_info": {
+                "page": page,
+                "page_size": size,
+                "total_page": total_page,
+                "total_number": len(rows),
+            },
+        }
+    )

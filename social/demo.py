@@ -1,0 +1,132 @@
+"""`social demo`: a workspace wired to the sandbox, synced, seeded and reported on."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import socket
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from collectors.auth import TokenSet, TokenStore
+from social.config import load_config
+from social.timeutil import last_complete_week, local_date, utcnow
+
+SANDBOX_TOKEN = "sandbox-demo-token"
+
+
+def free_port(preferred: int) -> int:
+    """The preferred port if it is free on 127.0.0.1, else any free one."""
+    for candidate in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError("no free port on 127.0.0.1")
+
+
+def demo_config(base: str, ids: dict[str, str], lang: str) -> str:
+    """The demo's social.toml: every platform enabled and pointed at the sandbox server."""
+    return f"""# social.toml written by 'social demo': every platform points at the local sandbox.
+# Keep syncing with:  social sandbox serve --port {base.rsplit(":", 1)[-1]}   (in another terminal)
+#                     social sync
+
+[general]
+database = "social.db"
+timezone = "Europe/Oslo"
+language = "{lang}"
+
+[tiktok]
+enabled = true
+base_url = "{base}/tiktok-open"
+business_base_url = "{base}/tiktok-business/open_api/v1.3"
+client_key = "sandbox-client"
+business_id = "{ids["tiktok_business"]}"
+advertiser_ids = ["{ids["tiktok_advertiser"]}"]
+
+[linkedin]
+enabled = true
+base_url = "{base}/linkedin"
+organization_id = "{ids["linkedin_org"]}"
+ad_account_ids = ["{ids["linkedin_ads"]}"]
+
+[facebook]
+enabled = true
+base_url = "{base}/facebook"
+page_id = "{ids["facebook_page"]}"
+ad_account_ids = ["{ids["facebook_ads"]}"]
+"""
+
+
+def sandbox_ids() -> dict[str, str]:
+    """The account ids the sandbox answers for."""
+    from collectors.sandbox import facebook, linkedin, tiktok
+
+    return {
+        "tiktok_business": tiktok.BUSINESS_ID,
+        "tiktok_advertiser": tiktok.ADVERTISER_ID,
+        "linkedin_org": linkedin.ORG_ID,
+        "linkedin_ads": linkedin.AD_ACCOUNT_ID,
+        "facebook_page": facebook.PAGE_ID,
+        "facebook_ads": facebook.AD_ACCOUNT_ID,
+    }
+
+
+def write_sandbox_tokens(store: TokenStore) -> None:
+    """Sandbox tokens for every platform, in the 0600 token file (never in social.toml)."""
+    expires = (utcnow() + timedelta(days=59)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name in ("tiktok_business_token", "tiktok_ads_token", "facebook", "facebook_ads"):
+        store.save(name, TokenSet(SANDBOX_TOKEN))
+    store.save("tiktok", TokenSet(SANDBOX_TOKEN, "sandbox-refresh", expires_at=expires))
+    store.save("linkedin", TokenSet(SANDBOX_TOKEN, None, expires_at=expires))
+
+
+def run_demo(
+    directory: Path, *, seed: int, port: int, lang: str, echo: Callable[[str], None]
+) -> None:
+    """Create the workspace, serve the sandbox, sync, seed the planning data, write reports."""
+    from collectors.sandbox.server import running_server
+
+    from collectors.sandbox import Sandbox
+    from db import open_db
+    from social.summary import render_text, week_summary
+    from social.sync import run_sync
+
+    started = time.monotonic()
+    directory.mkdir(parents=True, exist_ok=True)
+    sandbox = Sandbox(seed=seed)
+    with running_server(sandbox, port=free_port(port)) as base:
+        (directory / "social.toml").write_text(
+            demo_config(base, sandbox_ids(), lang), encoding="utf-8"
+        )
+        config = load_config(directory / "social.toml")
+        write_sandbox_tokens(TokenStore(config.token_file))
+        db = open_db(config.database_path)
+        echo(f"Workspace: {directory.resolve()}  (sandbox at {base})")
+        for summary in run_sync(config, db):
+            echo("  " + summary.line())
+    _seed_planning(config, db, echo)
+    today = local_date(utcnow(), config.timezone)
+    monday, _ = last_complete_week(today)
+    echo("")
+    echo(render_text(week_summary(db, monday, config.timezone), monday, lang))
+    _write_reports(config, db, lang, echo)
+    echo(f"\nDone in {time.monotonic() - started:.1f} s. Try: cd {directory} && social posts")
+
+
+def _seed_planning(config, db, echo) -> None:  # type: ignore[no-untyped-def]
+    """Team, calendar, partners, briefs and campaigns, where those parts are installed."""
+    if importlib.util.find_spec("social.demo_seed") is None:
+        return
+    seed = importlib.import_module("social.demo_seed")
+    for line in seed.seed_all(config, db):
+        echo(line)
+
+
+def _write_reports(config, db, lang, echo) -> None:  # type: ignore[no-untyped-def]
+    if importlib.util.find_spec("social.reports") is None:
+        return

@@ -1,0 +1,126 @@
+"""E-mail a report: HTML with its charts as inline cid: PNG images, and a plain-text alternative.
+
+Delivery goes through `scheduler.channels.email.send_email` when that module
+is installed (so reports and reminders share one SMTP set-up); otherwise
+through smtplib with the [email] settings and SOCIAL_SMTP_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import smtplib
+import ssl
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from social import formats
+from social.config import Config
+from social.errors import ConfigError, SocialError
+from social.reports.i18n import t
+
+
+def subject(report: dict[str, Any]) -> str:
+    """The e-mail subject line in the report's language."""
+    lang = report["lang"]
+    if report["kind"] == "weekly":
+        monday = date.fromisoformat(report["week"]["start"])
+        sunday = date.fromisoformat(report["week"]["end"])
+        return (
+            f"{t(lang, 'weekly_title', week=formats.week(monday, lang))}: "
+            f"{formats.day(monday, lang)} – {formats.day(sunday, lang)}"
+        )
+    if report["kind"] == "campaign":
+        return t(lang, "campaign_title", name=report["campaign"]["name"])
+    return t(lang, "partner_title", name=report["partner"]["name"], year=report["year"])
+
+
+def build_message(report: dict[str, Any], *, sender: str, recipients: list[str]) -> EmailMessage:
+    """multipart/alternative: text/plain (the Markdown report), then multipart/related HTML+PNGs."""
+    from social.reports.render import render
+
+    html = render(report, "html", email=True)
+    text = render(report, "md").text
+    message = EmailMessage()
+    message["Subject"] = subject(report)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="social.report")
+    message.set_content(text)
+    message.add_alternative(html.text, subtype="html")
+    html_part = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html_part, EmailMessage)
+    for cid, png in html.images.items():
+        html_part.add_related(
+            png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png"
+        )
+    return message
+
+
+def send_report(config: Config, report: dict[str, Any], recipients: list[str]) -> None:
+    """E-mail a report to the recipients."""
+    if not recipients:
+        raise ConfigError("no recipients; set [reports] recipients in social.toml")
+    sender = str(config.get("email", "sender")) or str(config.get("email", "username"))
+    if not config.get("email", "host"):
+        raise ConfigError("e-mail is off; set [email] host (and sender) in social.toml")
+    if not sender:
+        raise ConfigError("no sender address; set [email] sender in social.toml")
+    deliver(config, build_message(report, sender=sender, recipients=recipients))
+
+
+def deliver(config: Config, message: EmailMessage) -> None:
+    """Send through the scheduler's e-mail channel if installed, else directly by SMTP."""
+    channel = _channel()
+    if channel is not None:
+        channel(config, message)
+        return
+    _smtp(config, message)
+
+
+def _channel() -> Any:
+    try:
+        module = importlib.import_module("scheduler.channels.email")
+    except ImportError:
+        return None
+    send = getattr(module, "send_email", None)
+    if send is None:
+        return None
+    import inspect
+
+    params = inspect.signature(send).parameters
+    # Use it only when it accepts a ready-made message; otherwise send it ourselves.
+    if "message" in params:
+        return lambda config, message: send(config, message=message)
+    return None
+
+
+def _smtp(config: Config, message: EmailMessage) -> None:
+    host = str(config.get("email", "host"))
+    port = int(config.get("email", "port"))
+    security = str(config.get("email", "security"))
+    username = str(config.get("email", "username"))
+    password = os.environ.get("SOCIAL_SMTP_PASSWORD", "")
+    timeout = float(config.get("sync", "timeout_seconds"))
+    try:
+        if security == "tls":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            server = smtplib.SMTP(host, port, timeout=timeout)
+        with server:
+            if security == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if username:
+                server.login(username, password)
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        # The message names the server, never the password.
+        raise SocialError(
+            f"could not send the report through {host}:{port} ({type(exc).__name__}: {exc}); "
+            "check [email] in social.toml and SOCIAL_SMTP_PASSWORD"
+        ) from None

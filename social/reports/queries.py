@@ -1,0 +1,584 @@
+"""SQL reads for reports, each bounded by the report's window.
+
+Every query filters on window dates (metric_values.window_start, indexed with
+platform and grain), on capture or publish moments (post_snapshots.captured_at,
+posts.published_at, calendar_slots.planned_at, all indexed), or on a short list
+of ids, so a report's cost follows its window and not the years of history
+behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from social.catalogue import metrics_for
+from social.reports.window import Window
+from social.timeutil import from_utc_iso
+
+CONTENT = "content"  # accounts that publish (organic, business, page, organization)
+ADS = "ads"
+AD_LEVELS = ("campaign", "adgroup", "ad")
+
+
+def names(concept: str, platform: str) -> list[str]:
+    """The platform's own metric names for a concept, in catalogue order."""
+    return [m.metric for m in metrics_for(concept, platform)]
+
+
+def _marks(items: Sequence[Any]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _kind_clause(kind: str) -> str:
+    return "a.kind = 'ads'" if kind == ADS else "a.kind != 'ads'"
+
+
+# --- account-level series -------------------------------------------------------------------
+
+
+@dataclass
+class DaySum:
+    """The sum of one metric's daily rows in a window, per origin, and how many days had a row."""
+
+    value: float
+    days: int
+
+
+def account_day(
+    db: Database, platform: str, metrics: Sequence[str], window: Window, *, kind: str = CONTENT
+) -> dict[str, dict[str, DaySum]]:
+    """metric -> origin -> sum of grain-'day' account rows inside the window."""
+    if not metrics:
+        return {}
+    out: dict[str, dict[str, DaySum]] = {}
+    for metric, origin, total, days in db.execute(
+        f"""SELECT v.metric, v.origin, SUM(v.value), COUNT(DISTINCT v.window_start)
+            FROM metric_values v JOIN accounts a ON a.id = v.account_id
+            WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+              AND v.subject_type = 'account' AND v.metric IN ({_marks(metrics)})
+              AND {_kind_clause(kind)}
+            GROUP BY v.metric, v.origin""",
+        [platform, window.start.isoformat(), window.end.isoformat(), *metrics],
+    ):
+        out.setdefault(metric, {})[origin] = DaySum(float(total), int(days))
+    return out
+
+
+def account_window(
+    db: Database,
+    platform: str,
+    metrics: Sequence[str],
+    window: Window,
+    grain: str,
+    origin: str,
+    *,
+    kind: str = CONTENT,
+) -> dict[str, list[float]]:
+    """metric -> one value per account: rows whose window is exactly this window (e.g. a week)."""
+    if not metrics:
+        return {}
+    out: dict[str, list[float]] = {}
+    for metric, value in db.execute(
+        f"""SELECT v.metric, v.value FROM metric_values v JOIN accounts a ON a.id = v.account_id
+            WHERE v.platform = ? AND v.grain = ? AND v.window_start = ? AND v.window_end = ?
+              AND v.subject_type = 'account' AND v.origin = ? AND v.metric IN ({_marks(metrics)})
+              AND {_kind_clause(kind)}""",
+        [platform, grain, window.start.isoformat(), window.end.isoformat(), origin, *metrics],
+    ):
+        out.setdefault(metric, []).append(float(value))
+    return out
+
+
+@dataclass
+class Level:
+    """A level metric (followers) summed over accounts, as of its latest collection date."""
+
+    metric: str
+    value: float
+    as_of: date
+
+
+def level(
+    db: Database, platform: str, metrics: Sequence[str], on_or_before: date, *, lookback: int = 31
+) -> Level | None:
+    """The latest value of the first metric that has one, within `lookback` days before a date."""
+    if not metrics:
+        return None
+    since = on_or_before - timedelta(days=lookback)
+    rows = db.execute(
+        f"""SELECT v.metric, v.account_id, v.value, v.window_end
+            FROM metric_values v JOIN accounts a ON a.id = v.account_id
+            WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+              AND v.subject_type = 'account' AND v.metric IN ({_marks(metrics)})
+              AND a.kind != 'ads'
+            ORDER BY v.window_start DESC""",
+        [platform, since.isoformat(), on_or_before.isoformat(), *metrics],
+    ).fetchall()
+    return level_of(rows, metrics)
+
+
+def level_of(rows: Iterable[Sequence[Any]], metrics: Sequence[str]) -> Level | None:
+    """Pick the first metric (catalogue order) with rows; sum the latest value per account."""
+    latest: dict[str, dict[int, tuple[float, str]]] = {}
+    for metric, account, value, end in rows:
+        per_account = latest.setdefault(metric, {})
+        if account not in per_account or end > per_account[account][1]:
+            per_account[account] = (float(value), end)
+    for metric in metrics:
+        if metric in latest:
+            values = latest[metric].values()
+            return Level(
+                metric,
+                sum(v for v, _ in values),
+                date.fromisoformat(max(end for _, end in values)),
+            )
+    return None
+
+
+# --- paid (ad entities) ---------------------------------------------------------------------
+
+
+def ad_day(
+    db: Database,
+    platform: str,
+    metrics: Sequence[str],
+    window: Window,
+    entity_ids: Iterable[int] | None = None,
+) -> dict[str, DaySum]:
+    """metric -> sum of daily paid rows of ad entities, at ONE level (campaign first).
+
+    Stats stored for a campaign and for its ads describe the same impressions;
+    taking a single level keeps them from being counted twice.
+    """
+    if not metrics:
+        return {}
+    params: list[Any] = [platform, window.start.isoformat(), window.end.isoformat(), *metrics]
+    only = ""
+    if entity_ids is not None:
+        ids = sorted(set(entity_ids))
+        if not ids:
+            return {}
+        only = f" AND e.id IN ({_marks(ids)})"
+        params += ids
+    by_level: dict[str, dict[str, DaySum]] = {}
+    for lvl, metric, total, days in db.execute(
+        f"""SELECT e.level, v.metric, SUM(v.value), COUNT(DISTINCT v.window_start)
+            FROM metric_values v JOIN ad_entities e ON e.id = v.subject_id
+            WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+              AND v.subject_type = 'ad' AND v.origin = 'paid'
+              AND v.metric IN ({_marks(metrics)}){only}
+            GROUP BY e.level, v.metric""",
+        params,
+    ):
+        by_level.setdefault(lvl, {})[metric] = DaySum(float(total), int(days))
+    for lvl in AD_LEVELS:
+        if lvl in by_level:
+            return by_level[lvl]
+    return {}
+
+
+def ad_day_by_entity(
+    db: Database, platform: str, metrics: Sequence[str], window: Window, entity_ids: Iterable[int]
+) -> dict[int, dict[str, float]]:
+    """entity id -> metric -> sum of its daily paid rows in the window."""
+    ids = sorted(set(entity_ids))
+    if not ids or not metrics:
+        return {}
+    out: dict[int, dict[str, float]] = {}
+    for entity, metric, total in db.execute(
+        f"""SELECT v.subject_id, v.metric, SUM(v.value) FROM metric_values v
+            WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+              AND v.subject_type = 'ad' AND v.origin = 'paid'
+              AND v.metric IN ({_marks(metrics)}) AND v.subject_id IN ({_marks(ids)})
+            GROUP BY v.subject_id, v.metric""",
+        [platform, window.start.isoformat(), window.end.isoformat(), *metrics, *ids],
+    ):
+        out.setdefault(int(entity), {})[metric] = float(total)
+    return out
+
+
+def ad_window_rows(
+    db: Database, platform: str, metrics: Sequence[str], window: Window, grain: str
+) -> dict[str, list[tuple[int, float]]]:
+    """metric -> (entity id, value) of campaign-level paid rows covering exactly this window."""
+    if not metrics:
+        return {}
+    out: dict[str, list[tuple[int, float]]] = {}
+    for metric, entity, value in db.execute(
+        f"""SELECT v.metric, v.subject_id, v.value FROM metric_values v
+            JOIN ad_entities e ON e.id = v.subject_id
+            WHERE v.platform = ? AND v.grain = ? AND v.window_start = ? AND v.window_end = ?
+              AND v.subject_type = 'ad' AND v.origin = 'paid' AND e.level = 'campaign'
+              AND v.metric IN ({_marks(metrics)})""",
+        [platform, grain, window.start.isoformat(), window.end.isoformat(), *metrics],
+    ):
+        out.setdefault(metric, []).append((int(entity), float(value)))
+    return out
+
+
+@dataclass
+class WindowValue:
+    """A unique count the platform computed for one window."""
+
+    metric: str
+    value: float
+    start: date
+    end: date
+    grain: str
+
+
+def entity_reach(
+    db: Database, entity_id: int, metrics: Sequence[str], last_day: date
+) -> list[WindowValue]:
+    """An ad campaign's own reach for its flight: the latest 'campaign' row, else 'window' rows.
+
+    A flight longer than the platform can count at once is stored as consecutive
+    windows; each window's latest row is returned (the caller labels their sum).
+    """
+    if not metrics:
+        return []
+    for grain in ("campaign", "window"):
+        rows = db.execute(
+            f"""SELECT metric, value, window_start, window_end FROM metric_values
+                WHERE subject_type = 'ad' AND subject_id = ? AND origin = 'paid' AND grain = ?
+                  AND metric IN ({_marks(metrics)}) AND window_end <= ?
+                ORDER BY window_end DESC""",
+            [entity_id, grain, *metrics, last_day.isoformat()],
+        ).fetchall()
+        if not rows:
+            continue
+        metric = next(m for m in metrics if any(r[0] == m for r in rows))
+        latest: dict[str, WindowValue] = {}
+        for m, value, start, end in rows:
+            if m == metric and start not in latest:
+                latest[start] = WindowValue(
+                    m, float(value), date.fromisoformat(start), date.fromisoformat(end), grain
+                )
+        return [latest[k] for k in sorted(latest)]
+    return []
+
+
+def ad_entities(db: Database, platform: str, external_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Campaign-level ad entities by their platform ids ('' platform = any platform)."""
+    ids = sorted(set(external_ids))
+    if not ids:
+        return []
+    sql = f"""SELECT id, platform, external_id, name, objective, status FROM ad_entities
+              WHERE level = 'campaign' AND external_id IN ({_marks(ids)})"""
+    params: list[Any] = list(ids)
+    if platform:
+        sql += " AND platform = ?"
+        params.append(platform)
+    cols = ("id", "platform", "external_id", "name", "objective", "status")
+    return [dict(zip(cols, row, strict=True)) for row in db.execute(sql, params)]
+
+
+# --- posts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Gain:
+    """How much one post's lifetime counter grew inside a window (rule 2)."""
+
+    post_id: int
+    platform: str
+    metric: str
+    origin: str
+    start_value: float
+    end_value: float
+    first_seen: bool  # published before the window, first captured inside it: start estimated
+
+    @property
+    def gain(self) -> float:
+        return self.end_value - self.start_value
+
+
+def snapshot_gains(
+    db: Database,
+    metrics: Sequence[str],
+    window: Window,
+    *,
+    platform: str | None = None,
+    post_ids: Iterable[int] | None = None,
+) -> list[Gain]:
+    """Per post and origin: the counter's value at the window end minus its value at the start.
+
+    The value at a moment is the latest snapshot at or before it; 0 before the
+    post was published; and between publication and the first snapshot, a
+    straight line from 0 to that snapshot (an estimate, flagged), so that
+    consecutive windows always add up to the post's total. Candidates are the
+    posts captured or published inside the window (both indexed), plus any
+    listed post_ids, so the cost follows the window, not the history.
+    """
+    if not metrics:
+        return []
+    metric_marks = _marks(metrics)
+    ids = sorted(set(post_ids)) if post_ids is not None else None
+    if ids is not None and not ids:
+        return []
+    # ?1 and ?2 are the window bounds, reused throughout.
+    params: list[Any] = [window.start_iso, window.end_iso]
+    captured = f"""SELECT s.post_id, s.metric, s.origin FROM post_snapshots s
+                   JOIN posts p ON p.id = s.post_id
+                   WHERE s.captured_at > ?1 AND s.captured_at <= ?2
+                     AND s.metric IN ({metric_marks})"""
+    published = f"""SELECT l.post_id, l.metric, l.origin FROM posts p
+                    JOIN post_latest l ON l.post_id = p.id
+                    WHERE p.published_at >= ?1 AND p.published_at < ?2
+                      AND l.metric IN ({metric_marks})"""
+    parts = []
+    for sql in (captured, published):
+        part_params: list[Any] = list(metrics)
+        if platform:
+            sql += " AND p.platform = ?"
+            part_params.append(platform)
+        if ids is not None:
+            sql += f" AND p.id IN ({_marks(ids)})"
+            part_params += ids
+        parts.append(sql)
+        params += part_params
+    if ids is not None:
+        parts.append(
+            f"""SELECT l.post_id, l.metric, l.origin FROM post_latest l
+                JOIN posts p ON p.id = l.post_id
+                WHERE l.post_id IN ({_marks(ids)}) AND p.published_at < ?2
+                  AND l.metric IN ({metric_marks})"""
+        )
+        params += [*ids, *metrics]
+    rows = db.execute(
+        f"""WITH moved AS ({" UNION ".join(parts)})
+            SELECT m.post_id, p.platform, m.metric, m.origin, p.published_at,
+              (SELECT value FROM post_snapshots s WHERE s.post_id = m.post_id
+                 AND s.metric = m.metric AND s.origin = m.origin AND s.captured_at <= ?2
+                 ORDER BY s.captured_at DESC LIMIT 1),
+              (SELECT value FROM post_snapshots s WHERE s.post_id = m.post_id
+                 AND s.metric = m.metric AND s.origin = m.origin AND s.captured_at <= ?1
+                 ORDER BY s.captured_at DESC LIMIT 1),
+              (SELECT captured_at || ' ' || value FROM post_snapshots s
+                 WHERE s.post_id = m.post_id AND s.metric = m.metric AND s.origin = m.origin
+                 ORDER BY s.captured_at ASC LIMIT 1)
+            FROM moved m JOIN posts p ON p.id = m.post_id""",
+        params,
+    ).fetchall()
+    out = []
+    for post_id, plat, metric, origin, published_at, at_end, at_start, first in rows:
+        first_at, first_value = first.split(" ") if first else ("", "0")
+        end_value, end_estimated = _value_at(
+            at_end, window.end_utc, published_at, first_at, float(first_value)
+        )
+        start_value, start_estimated = _value_at(
+            at_start, window.start_utc, published_at, first_at, float(first_value)
+        )
+        out.append(
+            Gain(
+                int(post_id),
+                plat,
+                metric,
+                origin,
+                start_value,
+                end_value,
+                start_estimated or end_estimated,
+            )
+        )
+    return out
+
+
+def _value_at(
+    latest: float | None, moment: datetime, published: str, first_at: str, first_value: float
+) -> tuple[float, bool]:
+    """A counter's value at a moment, and whether it is an estimate."""
+    if latest is not None:
+        return float(latest), False
+    published_moment = from_utc_iso(published)
+    if moment <= published_moment or not first_at:
+        return 0.0, False
+    return _interpolate(published, first_at, first_value, moment), True
+
+
+def _interpolate(published: str, first_at: str, first_value: float, moment: datetime) -> float:
+    """A counter's estimated value at a moment between publication (0) and its first capture."""
+    start, end = from_utc_iso(published), from_utc_iso(first_at)
+    span = (end - start).total_seconds()
+    if span <= 0:
+        return first_value
+    share = min(1.0, max(0.0, (moment - start).total_seconds() / span))
+    return first_value * share
+
+
+def values_at(
+    db: Database, post_ids: Iterable[int], metrics: Sequence[str], moment_iso: str
+) -> list[tuple[int, str, str, float]]:
+    """(post, metric, origin, latest value at or before a moment) for a short list of posts."""
+    ids = sorted(set(post_ids))
+    if not ids or not metrics:
+        return []
+    return [
+        (int(r[0]), r[1], r[2], float(r[3]))
+        for r in db.execute(
+            f"""SELECT k.post_id, k.metric, k.origin,
+                  (SELECT value FROM post_snapshots s WHERE s.post_id = k.post_id
+                     AND s.metric = k.metric AND s.origin = k.origin AND s.captured_at <= ?
+                     ORDER BY s.captured_at DESC LIMIT 1) AS v
+                FROM post_latest k WHERE k.post_id IN ({_marks(ids)})
+                  AND k.metric IN ({_marks(metrics)})""",
+            [moment_iso, *ids, *metrics],
+        )
+        if r[3] is not None
+    ]
+
+
+def post_lifetime(
+    db: Database, post_ids: Iterable[int], metrics: Sequence[str], last_day: date
+) -> dict[int, WindowValue]:
+    """Per post: the latest 'lifetime' row of the first metric that has one (e.g. its reach)."""
+    out: dict[int, WindowValue] = {}
+    if not metrics:
+        return out
+    for pid in sorted(set(post_ids)):
+        rows = db.execute(
+            f"""SELECT metric, value, window_start, window_end FROM metric_values
+                WHERE subject_type = 'post' AND subject_id = ? AND grain = 'lifetime'
+                  AND metric IN ({_marks(metrics)}) AND window_end <= ?
+                ORDER BY window_end DESC""",
+            [pid, *metrics, last_day.isoformat()],
+        ).fetchall()
+        for metric in metrics:
+            row = next((r for r in rows if r[0] == metric), None)
+            if row:
+                out[pid] = WindowValue(
+                    metric,
+                    float(row[1]),
+                    date.fromisoformat(row[2]),
+                    date.fromisoformat(row[3]),
+                    "lifetime",
+                )
+                break
+    return out
+
+
+def posts_published(db: Database, window: Window) -> dict[str, int]:
+    """platform -> posts published inside the window (UTC bounds of the local days)."""
+    return {
+        platform: int(n)
+        for platform, n in db.execute(
+            """SELECT platform, COUNT(*) FROM posts
+               WHERE published_at >= ? AND published_at < ? GROUP BY platform""",
+            [window.start_iso, window.end_iso],
+        )
+    }
+
+
+POST_COLUMNS = ("id", "platform", "external_id", "published_at", "caption", "link", "is_ad")
+
+
+def posts_by_id(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Post rows by our id."""
+    wanted = sorted(set(ids))
+    out: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        for row in db.execute(
+            f"SELECT {', '.join(POST_COLUMNS)} FROM posts WHERE id IN ({_marks(chunk)})", chunk
+        ):
+            out[int(row[0])] = dict(zip(POST_COLUMNS, row, strict=True))
+    return out
+
+
+def posts_with_hashtag(
+    db: Database, tag: str, window: Window, platform: str = ""
+) -> list[tuple[int, str, str]]:
+    """(id, caption, tags JSON) of posts published in the window whose caption or tags mention a tag."""
+    like = f"%{tag}%"
+    sql = """SELECT id, caption, tags FROM posts WHERE published_at >= ? AND published_at < ?
+             AND (caption LIKE ? OR tags LIKE ?)"""
+    params: list[Any] = [window.start_iso, window.end_iso, like, like]
+    if platform:
+        sql += " AND platform = ?"
+        params.append(platform)
+    return [(int(r[0]), r[1], r[2]) for r in db.execute(sql, params)]
+
+
+def posts_by_external_id(db: Database, external_id: str, platform: str = "") -> list[int]:
+    """Our ids of posts with this platform id (on one platform, or any)."""
+    sql, params = "SELECT id FROM posts WHERE external_id = ?", [external_id]
+    if platform:
+        sql += " AND platform = ?"
+        params.append(platform)
+    return [int(r[0]) for r in db.execute(sql, params)]
+
+
+def posts_of_slot(db: Database, value: str) -> list[int]:
+    """The post a calendar slot was published as, by slot uid or id."""
+    rows = db.execute(
+        "SELECT post_id FROM calendar_slots WHERE (uid = ? OR CAST(id AS TEXT) = ?) "
+        "AND post_id IS NOT NULL",
+        [value, value],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+def sync_state(db: Database) -> dict[str, dict[str, Any]]:
+    """platform -> last successful finish, last run's start and outcome (sync_runs is small)."""
+    out: dict[str, dict[str, Any]] = {}
+    for platform, last_ok, last_started in db.execute(
+        """SELECT platform, MAX(CASE WHEN outcome = 'ok' THEN finished_at END), MAX(started_at)
+           FROM sync_runs GROUP BY platform"""
+    ):
+        outcome = db.execute(
+            "SELECT outcome FROM sync_runs WHERE platform = ? AND started_at = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [platform, last_started],
+        ).fetchone()
+        out[platform] = {"last_ok": last_ok, "last_outcome": outcome[0] if outcome else None}
+    return out
+
+
+def platforms_with_accounts(db: Database) -> set[str]:
+    return {r[0] for r in db.execute("SELECT DISTINCT platform FROM accounts")}
+
+
+def adherence(db: Database, window: Window) -> list[tuple[str | None, int, int]]:
+    """(owner name or None, slots planned, slots published) for slots planned in the window.
+
+    Ideas are not commitments and are left out; a skipped slot counts as
+    planned and not published.
+    """
+    return [
+        (name, int(planned), int(published or 0))
+        for name, planned, published in db.execute(
+            """SELECT m.name, COUNT(*), SUM(s.status = 'published')
+               FROM calendar_slots s
+               LEFT JOIN slot_owners o ON o.slot_id = s.id
+               LEFT JOIN team_members m ON m.id = o.member_id
+               WHERE s.planned_at >= ? AND s.planned_at < ? AND s.status != 'idea'
+               GROUP BY m.name ORDER BY m.name""",
+            [window.start_iso, window.end_iso],
+        )
+    ]
+
+
+def adherence_totals(db: Database, window: Window) -> tuple[int, int]:
+    """Distinct slots planned and published in the window (a slot with two owners counts once)."""
+    row = db.execute(
+        """SELECT COUNT(*), SUM(status = 'published') FROM calendar_slots
+           WHERE planned_at >= ? AND planned_at < ? AND status != 'idea'""",
+        [window.start_iso, window.end_iso],
+    ).fetchone()
+    return int(row[0]), int(row[1] or 0)
+
+
+def json_list(text: str | None) -> list[Any]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
