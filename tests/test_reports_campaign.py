@@ -71,7 +71,18 @@ def test_campaign_reach_is_the_platforms_own_campaign_number(scenario: Database)
 def test_campaign_reach_across_campaigns_is_a_labelled_sum(scenario: Database) -> None:
     b = Builder(scenario)
     b.ad_campaign("tiktok", "tt-camp-10", "Second flight")
-    b.window_value("tiktok", "reach", "2025-11-05", "2025-11-15", "campaign", 5000, "paid", kind="ads", subject_type="ad", subject="tt-camp-10")
+    b.window_value(
+        "tiktok",
+        "reach",
+        "2025-11-05",
+        "2025-11-15",
+        "campaign",
+        5000,
+        "paid",
+        kind="ads",
+        subject_type="ad",
+        subject="tt-camp-10",
+    )
     cid = scenario.execute("SELECT id FROM campaigns").fetchone()[0]
     b.campaign_member(cid, "ad_campaign", "tt-camp-10", "tiktok")
     r = report(scenario, lang="en")
@@ -146,7 +157,9 @@ def test_summary_and_definitions_in_the_report_language(scenario: Database) -> N
 
 
 def test_unknown_campaign_fails_cleanly(scenario: Database) -> None:
-    with pytest.raises(SocialError, match="unknown campaign 'Rollemodel'; did you mean 'Rollemodell 2025'"):
+    with pytest.raises(
+        SocialError, match="unknown campaign 'Rollemodel'; did you mean 'Rollemodell 2025'"
+    ):
         build_campaign(scenario, config(), "Rollemodel", now=utc(CAMPAIGN_NOW))
 
 

@@ -27,7 +27,9 @@ from tests.reports_support import (
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.chromium,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
+    ),
 ]
 FLAGS = [
     "--headless",
@@ -95,7 +97,10 @@ def test_weekly_report_in_chromium(fresh_db: Database, tmp_path: Path) -> None:
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 50_000
     # The caption's script did not run (the title is unchanged) and shows as text.
     assert "<title>Ukerapport uke 48</title>" in dom
-    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;b&gt;Hei&lt;/b&gt; &amp; velkommen" in dom
+    assert (
+        "&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;b&gt;Hei&lt;/b&gt; &amp; velkommen"
+        in dom
+    )
     assert "pwned" not in dom.split("<body>")[0]
     assert "javascript:" not in dom
     # Both charts are inline SVG with their text.
@@ -109,10 +114,12 @@ def test_weekly_report_in_chromium(fresh_db: Database, tmp_path: Path) -> None:
 def test_campaign_and_partner_reports_in_chromium(fresh_db: Database, tmp_path: Path) -> None:
     campaign_scenario(fresh_db)
     campaign = render(
-        build_campaign(fresh_db, config(), "Rollemodell 2025", now=utc(CAMPAIGN_NOW), lang="en"), "html"
+        build_campaign(fresh_db, config(), "Rollemodell 2025", now=utc(CAMPAIGN_NOW), lang="en"),
+        "html",
     ).text
     partner = render(
-        build_partner(fresh_db, config(), "Equinor", year=2025, now=utc("2026-01-10T08:00:00Z")), "html"
+        build_partner(fresh_db, config(), "Equinor", year=2025, now=utc("2026-01-10T08:00:00Z")),
+        "html",
     ).text
     for name, html, charts in (("campaign", campaign, 3), ("partner", partner, 1)):
         assert_self_contained(html)

@@ -48,12 +48,22 @@ def test_weekly_html_file_and_english_json(filled: Path, runner: CliRunner) -> N
     html = (filled / "uke.html").read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>")
     assert "Wrote uke.html" in result.stderr
-    result = runner.invoke(cli, ["report", "weekly", "--week", "2025-W48", "--format", "json", "--lang", "en"])
+    result = runner.invoke(
+        cli, ["report", "weekly", "--week", "2025-W48", "--format", "json", "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["lang"], data["week"]["iso"], data["total"]["views"]["total"]) == ("en", "2025-W48", 12100)
+    assert (data["lang"], data["week"]["iso"], data["total"]["views"]["total"]) == (
+        "en",
+        "2025-W48",
+        12100,
+    )
     result = runner.invoke(cli, ["report", "weekly", "--out", "uke.csv"])
-    assert (filled / "uke.csv").read_text().startswith("section,platform,item,measure,origin,value,method\n")
+    assert (
+        (filled / "uke.csv")
+        .read_text()
+        .startswith("section,platform,item,measure,origin,value,method\n")
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -85,10 +95,14 @@ def test_campaign_and_partner_commands(workspace_dir: Path, runner: CliRunner) -
     result = runner.invoke(cli, ["report", "campaign", "rollemodell 2025", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["campaign"]["elapsed_days"] == 15
-    result = runner.invoke(cli, ["report", "campaign", "Rollemodell 2025", "--lang", "en", "--out", "c.md"])
+    result = runner.invoke(
+        cli, ["report", "campaign", "Rollemodell 2025", "--lang", "en", "--out", "c.md"]
+    )
     assert result.exit_code == 0, result.output
     assert (workspace_dir / "c.md").read_text().startswith("# Campaign report: Rollemodell 2025")
-    result = runner.invoke(cli, ["report", "partner", "Equinor", "--year", "2025", "--format", "csv"])
+    result = runner.invoke(
+        cli, ["report", "partner", "Equinor", "--year", "2025", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     assert "briefs,,Rollemodell-video,status,,published,2025-10-15" in result.stdout
 
@@ -108,7 +122,9 @@ def test_unknown_names_fail_cleanly(workspace_dir: Path, runner: CliRunner) -> N
 @time_machine.travel(NOW, tick=False)
 def test_send_without_email_settings_fails_with_the_fix(filled: Path, runner: CliRunner) -> None:
     Path("social.toml").write_text(
-        Path("social.toml").read_text().replace("recipients = []", 'recipients = ["leder@example.no"]'),
+        Path("social.toml")
+        .read_text()
+        .replace("recipients = []", 'recipients = ["leder@example.no"]'),
         encoding="utf-8",
     )
     result = runner.invoke(cli, ["report", "weekly", "--send", "--out", "uke.html"])

@@ -52,7 +52,12 @@ def mail_config(tmp_path: Path, port: int, recipients: list[str]) -> Config:
     return Config(
         path=tmp_path / "social.toml",
         values={
-            "email": {"host": "127.0.0.1", "port": port, "security": "none", "sender": "rapport@example.no"},
+            "email": {
+                "host": "127.0.0.1",
+                "port": port,
+                "security": "none",
+                "sender": "rapport@example.no",
+            },
             "reports": {"recipients": recipients},
         },
     )
@@ -64,7 +69,9 @@ def test_send_weekly_mails_html_with_inline_charts_and_text(
 ) -> None:
     sink, port = smtp
     weekly_scenario(fresh_db)
-    path = send_weekly(mail_config(tmp_path, port, ["leder@example.no", "team@example.no"]), fresh_db)
+    path = send_weekly(
+        mail_config(tmp_path, port, ["leder@example.no", "team@example.no"]), fresh_db
+    )
     assert path == tmp_path / "reports" / "weekly-2025-w48.nb.html"
     assert "<svg" in path.read_text(encoding="utf-8")
     assert len(sink.envelopes) == 1

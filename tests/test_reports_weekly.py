@@ -108,7 +108,9 @@ def test_reach_is_the_platforms_week_number_when_there_is_one(scenario: Database
     }
     assert "reach_upper_bound" in {w["code"] for w in report["warnings"]}
     b = Builder(scenario)
-    b.window_value("linkedin", "uniqueImpressionsCount", "2025-11-24", "2025-11-30", "week", 400, "organic")
+    b.window_value(
+        "linkedin", "uniqueImpressionsCount", "2025-11-24", "2025-11-30", "week", 400, "organic"
+    )
     linkedin = by_platform(weekly(scenario))["linkedin"]
     assert linkedin["reach"]["organic"]["value"] == 400
     assert linkedin["reach"]["organic"]["method"] == "platform_week"
@@ -196,9 +198,7 @@ def test_revised_lists_figures_that_changed_since_reported(scenario: Database) -
     assert changes["linkedin.views.total"] == (700, 750, 50)
     assert changes["total.views.total"] == (1700, 1750, 50)
     assert "tiktok.views.total" not in changes
-    stored = scenario.execute(
-        "SELECT kind, key FROM generated_reports ORDER BY id"
-    ).fetchall()
+    stored = scenario.execute("SELECT kind, key FROM generated_reports ORDER BY id").fetchall()
     assert stored == [("weekly", "2025-W47"), ("weekly", "2025-W48")]
     html = render(report, "html").text
     assert "LinkedIn: Visninger, organisk" in html
@@ -344,7 +344,12 @@ def test_json_is_plain_and_stable(scenario: Database) -> None:
 
 def test_markdown_and_csv_escape_platform_text(fresh_db: Database) -> None:
     b = Builder(fresh_db)
-    b.post("tiktok", "X", "2025-11-25 12:00", "=HYPERLINK(\"http://evil\") <img src=x onerror=alert(1)> | *bold*")
+    b.post(
+        "tiktok",
+        "X",
+        "2025-11-25 12:00",
+        '=HYPERLINK("http://evil") <img src=x onerror=alert(1)> | *bold*',
+    )
     b.snapshot("tiktok", "X", "2025-11-26 12:00", view_count=10)
     report = weekly(fresh_db)
     md = render(report, "md").text

@@ -19,6 +19,7 @@ def make_server(
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else keep-alive replies wait ~40 ms for delayed ACKs
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

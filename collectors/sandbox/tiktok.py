@@ -118,7 +118,7 @@ def videos(seed: int, today: date, count: int | None = None) -> tuple[Video, ...
     out = []
     day = start
     n = 0
-    while day <= today and (count is None or n < count):
+    while (day <= today) if count is None else (n < count):
         for _ in range(rng.choice([0, 0, 1, 1, 1])):  # ~0.6 a day: 3-5 a week
             tags, text, factor, _w = rng.choices(THEMES, weights=[t[3] for t in THEMES])[0]
             local = datetime.combine(day, time(rng.randint(12, 21), rng.randint(0, 59)), OSLO)
@@ -140,11 +140,12 @@ def videos(seed: int, today: date, count: int | None = None) -> tuple[Video, ...
             n += 1
         day += timedelta(days=1)
     now = datetime.combine(today, time(6), OSLO).astimezone(UTC)
-    if count is not None:  # benchmark accounts: spread `count` videos over the history
+    if count is not None:  # benchmark accounts: `count` videos, one every 36 h before an anchor
+        anchor = datetime(2026, 11, 23, 6, tzinfo=UTC)
         out = [
             Video(
                 v.id,
-                now - timedelta(hours=(i + 1) * 4),
+                anchor - timedelta(hours=(i + 1) * 36),
                 v.title,
                 v.duration,
                 v.final_views,

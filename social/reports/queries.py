@@ -324,8 +324,10 @@ def snapshot_gains(
         return []
     # ?1 and ?2 are the window bounds, reused throughout.
     params: list[Any] = [window.start_iso, window.end_iso]
+    # CROSS JOIN keeps SQLite driving from the capture-time range (it would otherwise walk
+    # every post of the platform, a cost that grows with the history).
     captured = f"""SELECT s.post_id, s.metric, s.origin FROM post_snapshots s
-                   JOIN posts p ON p.id = s.post_id
+                   CROSS JOIN posts p ON p.id = s.post_id
                    WHERE s.captured_at > ?1 AND s.captured_at <= ?2
                      AND s.metric IN ({metric_marks})"""
     published = f"""SELECT l.post_id, l.metric, l.origin FROM posts p
@@ -526,19 +528,24 @@ def posts_of_slot(db: Database, value: str) -> list[int]:
 # --- operations -----------------------------------------------------------------------------
 
 
-def sync_state(db: Database) -> dict[str, dict[str, Any]]:
-    """platform -> last successful finish, last run's start and outcome (sync_runs is small)."""
+def sync_state(db: Database, platforms: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """platform -> last successful finish and the last run's outcome.
+
+    Runs are appended in time order, so walking back from the newest row id
+    finds both after a few rows, however long the log is.
+    """
     out: dict[str, dict[str, Any]] = {}
-    for platform, last_ok, last_started in db.execute(
-        """SELECT platform, MAX(CASE WHEN outcome = 'ok' THEN finished_at END), MAX(started_at)
-           FROM sync_runs GROUP BY platform"""
-    ):
-        outcome = db.execute(
-            "SELECT outcome FROM sync_runs WHERE platform = ? AND started_at = ? "
-            "ORDER BY id DESC LIMIT 1",
-            [platform, last_started],
+    for platform in platforms:
+        last = db.execute(
+            "SELECT outcome FROM sync_runs WHERE platform = ? ORDER BY id DESC LIMIT 1", [platform]
         ).fetchone()
-        out[platform] = {"last_ok": last_ok, "last_outcome": outcome[0] if outcome else None}
+        ok = db.execute(
+            """SELECT finished_at FROM sync_runs WHERE platform = ? AND outcome = 'ok'
+               ORDER BY id DESC LIMIT 1""",
+            [platform],
+        ).fetchone()
+        if last is not None:
+            out[platform] = {"last_ok": ok[0] if ok else None, "last_outcome": last[0]}
     return out
 
 

@@ -116,15 +116,21 @@ def helpers(report: dict[str, Any]) -> dict[str, Any]:
         return t(lang, f"method_{code}") if code else ""
 
     def basis(code: str | None) -> str:
+        """'post_snapshots:like_count+post_snapshots:share_count' -> one label, its metrics."""
         if not code:
             return ""
-        parts = []
+        grouped: dict[str, list[str]] = {}
         for part in code.split("+") if ":" in code else [code]:
             source, _, metric = part.partition(":")
             key = f"basis_{source}"
             label = t(lang, key) if key in _TEXT_KEYS else source
-            parts.append(f"{label} ({metric})" if metric else label)
-        return "; ".join(parts)
+            grouped.setdefault(label, [])
+            if metric:
+                grouped[label].append(metric)
+        return "; ".join(
+            f"{label} ({', '.join(metrics)})" if metrics else label
+            for label, metrics in grouped.items()
+        )
 
     def period(start: str, end: str) -> str:
         return f"{day(start)} – {day(end)}"

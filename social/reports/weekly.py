@@ -219,7 +219,7 @@ def freshness(
     db: Database, config: Config, now: datetime, stale_hours: int
 ) -> list[dict[str, Any]]:
     """Last successful sync per platform and whether it is fresh."""
-    state = queries.sync_state(db)
+    state = queries.sync_state(db, PLATFORMS)
     with_accounts = queries.platforms_with_accounts(db)
     out = []
     for platform in PLATFORMS:
