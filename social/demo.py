@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import socket
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from collectors.auth import TokenSet, TokenStore
-from social.config import load_config
+from social.config import Config, load_config
 from social.timeutil import last_complete_week, local_date, utcnow
 
 SANDBOX_TOKEN = "sandbox-demo-token"
@@ -89,9 +89,8 @@ def run_demo(
     directory: Path, *, seed: int, port: int, lang: str, echo: Callable[[str], None]
 ) -> None:
     """Create the workspace, serve the sandbox, sync, seed the planning data, write reports."""
-    from collectors.sandbox.server import running_server
-
     from collectors.sandbox import Sandbox
+    from collectors.sandbox.server import running_server
     from db import open_db
     from social.summary import render_text, week_summary
     from social.sync import run_sync
@@ -118,15 +117,40 @@ def run_demo(
     echo(f"\nDone in {time.monotonic() - started:.1f} s. Try: cd {directory} && social posts")
 
 
-def _seed_planning(config, db, echo) -> None:  # type: ignore[no-untyped-def]
-    """Team, calendar, partners, briefs and campaigns, where those parts are installed."""
-    if importlib.util.find_spec("social.demo_seed") is None:
-        return
-    seed = importlib.import_module("social.demo_seed")
-    for line in seed.seed_all(config, db):
+def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) -> None:
+    """Team, calendar, consent, partners, a brief and a campaign for the other commands to show."""
+    from db.seed import seed_demo
+
+    for line in seed_demo(db, today=local_date(utcnow(), config.timezone), zone=config.timezone):
         echo(line)
 
 
-def _write_reports(config, db, lang, echo) -> None:  # type: ignore[no-untyped-def]
-    if importlib.util.find_spec("social.reports") is None:
-        return
+def _write_reports(config: Config, db: Database, lang: str, echo: Callable[[str], None]) -> None:
+    """Write the weekly report (and campaign and partner reports where those exist) as HTML."""
+    from social.reports.render import write_default
+    from social.reports.weekly import build_weekly
+
+    paths = [write_default(config, build_weekly(db, config, lang=lang, now=utcnow()), "html")]
+    paths += _extra_reports(config, db, lang)
+    echo("")
+    echo("Rapporter:" if lang == "nb" else "Reports:")
+    for path in paths:
+        echo(f"  {path}")
+
+
+def _extra_reports(config: Config, db: Database, lang: str) -> list[Path]:
+    """The seeded campaign's summary and the seeded partner's yearly report."""
+    from social.reports.campaign import build_campaign
+    from social.reports.partner import build_partner
+    from social.reports.render import write_default
+
+    paths = []
+    for (name,) in db.execute("SELECT name FROM campaigns ORDER BY start_date DESC LIMIT 1"):
+        paths.append(
+            write_default(config, build_campaign(db, config, name, lang=lang, now=utcnow()), "html")
+        )
+    for (name,) in db.execute("SELECT name FROM partners ORDER BY id LIMIT 1"):
+        paths.append(
+            write_default(config, build_partner(db, config, name, lang=lang, now=utcnow()), "html")
+        )
+    return paths

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
 
 from collectors.auth import TokenSet, TokenStore
+from collectors.sandbox import Sandbox
 from collectors.sandbox import linkedin as linkedin_sandbox
 from social.config import Config, load_config
 
@@ -86,9 +86,8 @@ def share_day(day: date, impressions: int = 1200) -> dict[str, Any]:
 
 
 def sandbox_transport(today: date = TODAY, seed: int = 7) -> httpx.MockTransport:
-    """The LinkedIn sandbox module in-process, as the Sandbox dispatcher calls it."""
-    state = SimpleNamespace(seed=seed, today=today)
-    return httpx.MockTransport(lambda request: linkedin_sandbox.handle(request, state))
+    """The whole sandbox in-process (its dispatcher routes /linkedin to our module)."""
+    return httpx.MockTransport(Sandbox(seed=seed, today=today).handle)
 
 
 def sandbox_config(folder: Path, extra: str = "") -> Config:

@@ -117,3 +117,20 @@ def test_html_output_escapes_captions(fresh_db, tmp_path) -> None:  # type: igno
     fresh_db.execute("UPDATE posts SET caption = '<script>alert(1)</script> #tips'")
     html = render_html(build_insights(fresh_db, _config(tmp_path), by="theme", lang="nb", now=NOW))
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_weekly_highlights_cover_posts_that_reached_the_age_that_week(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from social.insights.report import week_highlights
+
+    _seed(fresh_db, tips_factor=2.0)
+    start, end = date(2026, 11, 9), date(2026, 11, 15)
+    result = week_highlights(fresh_db, _config(tmp_path), start=start, end=end, lang="nb", now=NOW)
+    assert result["age_days"] == 7 and result["matured_posts"] >= 1
+    for post in result["posts"]:
+        published = datetime.fromisoformat(post["published"]).date()
+        assert start - timedelta(days=7) <= published <= end - timedelta(days=7)
+    ratios = [p["ratio"] for p in result["posts"]]
+    assert ratios == sorted(ratios, reverse=True)
+    assert result["pattern"]["theme"] == "tips" and result["pattern"]["ci_low"] > 1

@@ -159,3 +159,30 @@ def test_the_sandbox_world_is_deterministic_from_the_seed() -> None:
         }
     ]
     assert min(weekly) >= 1 and max(weekly) <= 5
+
+
+def test_a_sandbox_sync_rides_out_injected_server_errors_and_malformed_replies(
+    tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from collectors.sandbox import Sandbox
+
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 14")
+    world = Sandbox(seed=7, today=TODAY)
+    world.inject("/linkedin/rest/adAnalytics", "500", "malformed", "timeout")
+    summary = run_sync(
+        config,
+        fresh_db,
+        ["linkedin"],
+        now=NOW,
+        transport=httpx.MockTransport(world.handle),
+        sleep=lambda s: None,
+    )[0]
+    assert summary.outcome == "ok", summary.error
+    assert summary.requests == world.total_requests  # the three retried failures count too
+    assert (
+        fresh_db.execute(
+            "SELECT COUNT(*) FROM metric_values WHERE grain = 'day' AND metric = 'impressions'"
+        ).fetchone()[0]
+        == 14
+    )

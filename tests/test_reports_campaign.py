@@ -163,11 +163,17 @@ def test_unknown_campaign_fails_cleanly(scenario: Database) -> None:
         build_campaign(scenario, config(), "Rollemodel", now=utc(CAMPAIGN_NOW))
 
 
+def on_track(kpi_name: str, actual: float, target: float, elapsed: int, duration: int) -> bool:
+    pace = kpi.pacing(kpi_name, actual, target, elapsed, duration)
+    assert pace is not None
+    return bool(pace["on_track"])
+
+
 def test_pacing_rules() -> None:
-    assert kpi.pacing("views", 500, 1000, 5, 10)["on_track"] is True  # 500/5x10 = 1000
-    assert kpi.pacing("views", 499, 1000, 5, 10)["on_track"] is False
-    assert kpi.pacing("ctr", 0.02, 0.01, 5, 10)["on_track"] is True
-    assert kpi.pacing("cost_per_click", 12, 10, 5, 10)["on_track"] is False
+    assert on_track("views", 500, 1000, 5, 10) is True  # 500 / 5 x 10 = 1000
+    assert on_track("views", 499, 1000, 5, 10) is False
+    assert on_track("ctr", 0.02, 0.01, 5, 10) is True
+    assert on_track("cost_per_click", 12, 10, 5, 10) is False
     assert kpi.pacing("views", 10, 100, 0, 10) is None
     assert kpi.attainment("cost_per_1000_reached", 50, 100) == 2
     assert kpi.result_concept("VIDEO_VIEWS") == "views"

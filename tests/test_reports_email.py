@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from sqlite_utils import Database
 
+from db import open_db
+from social.cli import cli
 from social.config import Config
 from social.errors import ConfigError
 from social.reports.weekly import send_weekly
-from tests.reports_support import NOW, weekly_scenario
+from tests.reports_support import CAMPAIGN_NOW, NOW, campaign_scenario, weekly_scenario
 
 
 class Sink:
@@ -105,3 +108,33 @@ def test_send_weekly_mails_html_with_inline_charts_and_text(
 def test_send_weekly_needs_recipients(fresh_db: Database, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"set \[reports\] recipients"):
         send_weekly(mail_config(tmp_path, 25, []), fresh_db)
+
+
+@time_machine.travel(CAMPAIGN_NOW, tick=False)
+def test_cli_send_campaign_report(workspace_dir: Path, smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    db = open_db(workspace_dir / "social.db")
+    campaign_scenario(db)
+    db.conn.close()
+    (workspace_dir / "social.toml").write_text(
+        f"""[email]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+sender = "rapport@example.no"
+
+[reports]
+recipients = ["leder@example.no"]
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["report", "campaign", "Rollemodell 2025", "--lang", "en", "--out", "c.html", "--send"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Sent to 1 recipient(s)" in result.stderr
+    message = email.message_from_bytes(sink.envelopes[0].content, policy=default)
+    assert message["Subject"] == "Campaign report: Rollemodell 2025"
+    parts = [p.get_content_type() for p in message.walk()]
+    assert parts.count("image/png") == 3  # one cumulative chart per additive target
+    assert "text/plain" in parts and "text/html" in parts

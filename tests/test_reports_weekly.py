@@ -320,6 +320,7 @@ def test_json_is_plain_and_stable(scenario: Database) -> None:
         "top_posts",
         "adherence",
         "freshness",
+        "what_worked",
         "revised",
         "warnings",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -38,7 +38,7 @@ class Insights:
     top: list[PostPerformance]
     bottom: list[PostPerformance]
     summary: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    compared: list[PostPerformance] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         def post(p: PostPerformance) -> dict[str, Any]:
@@ -131,7 +131,56 @@ def build_insights(
         top,
         bottom,
         describe(groups, by, lang, len(compared), age),
+        compared,
     )
+
+
+def week_highlights(
+    db: Database,
+    config: Config,
+    *,
+    start: date,
+    end: date,
+    lang: str,
+    now: datetime,
+    limit: int = 3,
+) -> dict[str, Any]:
+    """'What worked this week': posts that reached the comparison age during the week.
+
+    A post published in the last days of a week has not reached the age yet, so
+    the week's verdicts are about posts that turned `age_days` old in it.
+    """
+    result = build_insights(db, config, by="theme", lang=lang, now=now)
+    first = start - timedelta(days=result.age_days)
+    last = end - timedelta(days=result.age_days)
+    matured = [p for p in result.compared if first <= p.published.date() <= last]
+    best = sorted(matured, key=lambda p: p.ratio or 0, reverse=True)[:limit]
+    strongest = next((g for g in result.groups if g.verdict == "better"), None)
+    return {
+        "age_days": result.age_days,
+        "matured_posts": len(matured),
+        "posts": [
+            {
+                "platform": p.platform,
+                "id": p.external_id,
+                "caption": p.caption,
+                "published": p.published.isoformat(),
+                "views_at_age": p.views,
+                "ratio": p.ratio,
+                "themes": p.themes,
+            }
+            for p in best
+        ],
+        "pattern": None
+        if strongest is None
+        else {
+            "theme": strongest.key,
+            "typical_ratio": strongest.typical_ratio,
+            "ci_low": strongest.ci_low,
+            "ci_high": strongest.ci_high,
+            "posts": strongest.posts,
+        },
+    }
 
 
 def describe(groups: list[GroupResult], by: str, lang: str, posts: int, age: int) -> str:

@@ -23,6 +23,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Content calendar: planned against published",
     ),
     "section_freshness": ("Dataenes ferskhet", "Data freshness"),
+    "section_what_worked": ("Hva fungerte denne uken", "What worked this week"),
+    "what_worked_intro": (
+        "Innlegg som ble {days} dager gamle denne uken, sammenlignet med kontoens vanlige nivå "
+        "ved samme alder.",
+        "Posts that turned {days} days old this week, compared with the account's usual level "
+        "at the same age.",
+    ),
+    "what_worked_pattern": (
+        "Over tid gjør «{theme}» det typisk {ratio}x bedre enn vanlig "
+        "(95 % usikkerhetsintervall {low}–{high}x, {posts} innlegg).",
+        "Over time, “{theme}” typically does {ratio}x better than usual "
+        "(95% interval {low}–{high}x, {posts} posts).",
+    ),
+    "what_worked_none": (
+        "Ingen innlegg ble {days} dager gamle denne uken.",
+        "No posts turned {days} days old this week.",
+    ),
+    "times_usual": ("x vanlig", "x usual"),
     "section_notes": ("Merknader", "Notes"),
     "section_revised": ("Endret siden sist rapportert", "Revised since last reported"),
     "section_kpis": ("Mål og resultater", "Targets and results"),

@@ -348,12 +348,24 @@ def build_weekly(
         "adherence": adherence(db, window),
         "freshness": freshness(db, config, now, int(config.get("reports", "stale_after_hours"))),
     }
+    report["what_worked"] = _what_worked(db, config, window, lang, now)
     report["revised"] = _revised(db, previous_window, before, total_before, now)
     report["warnings"] = _warnings(report, window, now, lang)
     report = clean(report)
     if save and report["has_data"]:
         store.save(db, report)
     return report
+
+
+def _what_worked(
+    db: Database, config: Config, window: Window, lang: str, now: datetime
+) -> dict[str, Any]:
+    """Posts that turned [insights] age_days old this week and did best against their account."""
+    from social.insights.report import week_highlights
+
+    return week_highlights(
+        db, config, start=window.start, end=window.end, lang=lang, now=min(now, window.end_utc)
+    )
 
 
 def _total_headline(total: dict[str, Any]) -> dict[str, Any]:

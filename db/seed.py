@@ -1,0 +1,288 @@
+"""Demo planning data: team, calendar, consent records, partners, a brief and a campaign.
+
+Written by `social demo` after the sandbox sync so every part of the product
+has something to show. Idempotent: rows are keyed by name/uid and replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from social.timeutil import to_utc_iso, utcnow
+
+STUDENTS = ["Ingrid", "Sander", "Amina", "Jonas", "Mari", "Elias"]
+LEAD = "Kari (kommunikasjon)"
+TAGS = [["tips", "eksamen"], ["studieliv"], ["T-matte"], ["rollemodell", "jobb"]]
+TITLES = [
+    "Eksamenstips i matte",
+    "En dag på lab",
+    "T-matte eller R-matte?",
+    "Hva gjør en ingeniør?",
+]
+
+
+def seed_demo(db: Database, *, today: date, zone: str) -> list[str]:
+    """Insert the demo's planning data; returns one line per kind for the demo's output."""
+    tz = ZoneInfo(zone)
+    now = to_utc_iso(utcnow())
+    with db.atomic():
+        members = _team(db, now)
+        partners = _partners(db, now)
+        campaign = _campaign(db, today, partners["Equinor"], now)
+        slots = _calendar(db, today, tz, members, campaign, partners["Equinor"], now)
+        _brief(db, partners["Equinor"], campaign, today, now)
+    return [
+        f"Demo: {len(members)} team members, {slots} calendar slots, "
+        f"{len(partners)} partners, 1 brief, 1 campaign"
+    ]
+
+
+def _upsert(db: Database, table: str, key: str, row: dict[str, object]) -> int:
+    existing = db.execute(f"SELECT id FROM {table} WHERE {key} = ?", [row[key]]).fetchone()
+    if existing:
+        sets = ", ".join(f"{c} = ?" for c in row)
+        db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), existing[0]])
+        return int(existing[0])
+    cols = ", ".join(row)
+    cur = db.execute(
+        f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _team(db: Database, now: str) -> dict[str, int]:
+    out = {}
+    for name in STUDENTS:
+        out[name] = _upsert(
+            db,
+            "team_members",
+            "name",
+            {
+                "name": name,
+                "role": "student",
+                "email": f"{name.lower()}@example.no",
+                "quiet_start": "22:00",
+                "quiet_end": "07:00",
+                "language": "nb",
+                "active": 1,
+                "created_at": now,
+            },
+        )
+    out[LEAD] = _upsert(
+        db,
+        "team_members",
+        "name",
+        {
+            "name": LEAD,
+            "role": "communications",
+            "email": "kommunikasjon@example.no",
+            "language": "nb",
+            "active": 1,
+            "created_at": now,
+        },
+    )
+    return out
+
+
+def _partners(db: Database, now: str) -> dict[str, int]:
+    return {
+        "Equinor": _upsert(
+            db,
+            "partners",
+            "name",
+            {
+                "name": "Equinor",
+                "tier": "large",
+                "contact_name": "Partnerkontakt",
+                "contact_email": "partner@example.no",
+                "region": "Vestland",
+                "industry": "Energi",
+                "created_at": now,
+            },
+        ),
+        "Lokal Elektro AS": _upsert(
+            db,
+            "partners",
+            "name",
+            {
+                "name": "Lokal Elektro AS",
+                "tier": "small",
+                "contact_name": "Daglig leder",
+                "contact_email": "post@example.no",
+                "region": "Innlandet",
+                "industry": "Elektro",
+                "created_at": now,
+            },
+        ),
+    }
+
+
+def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
+    cid = _upsert(
+        db,
+        "campaigns",
+        "name",
+        {
+            "name": "Realfag høst 2026",
+            "start_date": (today - timedelta(days=30)).isoformat(),
+            "end_date": (today + timedelta(days=14)).isoformat(),
+            "platforms": json.dumps(["tiktok", "facebook"]),
+            "partner_id": partner_id,
+            "budget": 60000.0,
+            "currency": "NOK",
+            "description": "Høstkampanje for realfag, organisk og sponset",
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    db.execute("DELETE FROM campaign_members WHERE campaign_id = ?", [cid])
+    db.execute("DELETE FROM kpi_targets WHERE campaign_id = ?", [cid])
+    for kind, value, platform in (
+        ("hashtag", "realfag", ""),
+        ("ad_campaign", "1780000000000002", "tiktok"),
+        ("ad_campaign", "120210000000000202", "facebook"),
+    ):
+        db.execute(
+            "INSERT INTO campaign_members (campaign_id, kind, value, platform) VALUES (?, ?, ?, ?)",
+            [cid, kind, value, platform],
+        )
+    for kpi, origin, platform, target in (
+        ("views", "total", "all", 400000),
+        ("reach", "paid", "tiktok", 150000),
+        ("clicks", "paid", "all", 4000),
+        ("spend", "paid", "all", 60000),
+    ):
+        db.execute(
+            "INSERT INTO kpi_targets (campaign_id, kpi, origin, platform, target) VALUES (?, ?, ?, ?, ?)",
+            [cid, kpi, origin, platform, target],
+        )
+    return cid
+
+
+def _calendar(
+    db: Database,
+    today: date,
+    tz: ZoneInfo,
+    members: dict[str, int],
+    campaign: int,
+    partner: int,
+    now: str,
+) -> int:
+    """Past slots matched to the latest TikTok posts, and four slots a week for two weeks ahead."""
+    count = 0
+    recent = db.execute(
+        "SELECT id, published_at FROM posts WHERE platform = 'tiktok' ORDER BY published_at DESC LIMIT 6"
+    ).fetchall()
+    for i, (post_id, published) in enumerate(recent):
+        _slot(
+            db,
+            f"demo-past-{i}@social",
+            published,
+            members[STUDENTS[i % 6]],
+            TITLES[i % 4],
+            TAGS[i % 4],
+            "published",
+            post_id,
+            None,
+            None,
+            now,
+        )
+        count += 1
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    for week in range(2):
+        for j, weekday in enumerate((0, 1, 3, 4)):
+            day = monday + timedelta(days=7 * week + weekday)
+            planned = to_utc_iso(datetime.combine(day, time(16, 0), tz))
+            n = week * 4 + j
+            _slot(
+                db,
+                f"demo-{n}@social",
+                planned,
+                members[STUDENTS[n % 6]],
+                TITLES[n % 4],
+                TAGS[n % 4],
+                "planned",
+                None,
+                campaign if n % 3 == 0 else None,
+                partner if n == 2 else None,
+                now,
+            )
+            count += 1
+    # One slot films a pupil under 18 whose consent is not on record yet: reminders call it out.
+    person = _upsert(
+        db,
+        "people_in_videos",
+        "name",
+        {"name": "Elev (16 år)", "under_18": 1, "consent_on_record": 0},
+    )
+    slot = db.execute("SELECT id FROM calendar_slots WHERE uid = 'demo-1@social'").fetchone()[0]
+    db.execute(
+        "INSERT OR IGNORE INTO slot_appearances (slot_id, person_id) VALUES (?, ?)", [slot, person]
+    )
+    return count
+
+
+def _slot(
+    db: Database,
+    uid: str,
+    planned: str,
+    member: int,
+    title: str,
+    tags: list[str],
+    status: str,
+    post_id: int | None,
+    campaign: int | None,
+    partner: int | None,
+    now: str,
+) -> None:
+    slot = _upsert(
+        db,
+        "calendar_slots",
+        "uid",
+        {
+            "uid": uid,
+            "planned_at": planned,
+            "platform": "tiktok",
+            "title": title,
+            "tags": json.dumps(tags, ensure_ascii=False),
+            "status": status,
+            "post_id": post_id,
+            "campaign_id": campaign,
+            "partner_id": partner,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO slot_owners (slot_id, member_id) VALUES (?, ?)", [slot, member]
+    )
+
+
+def _brief(db: Database, partner: int, campaign: int, today: date, now: str) -> None:
+    row = db.execute(
+        "SELECT id FROM briefs WHERE partner_id = ? AND template = ?",
+        [partner, "tiktok_partner_nb"],
+    ).fetchone()
+    values = {
+        "partner_id": partner,
+        "template": "tiktok_partner_nb",
+        "campaign_id": campaign,
+        "title": "Equinor: ingeniørhverdag på TikTok",
+        "deadline": (today + timedelta(days=10)).isoformat(),
+        "language": "nb",
+        "status": "draft",
+        "created_at": now,
+        "updated_at": now,
+    }
+    if row:
+        sets = ", ".join(f"{c} = ?" for c in values)
+        db.execute(f"UPDATE briefs SET {sets} WHERE id = ?", [*values.values(), row[0]])
+    else:
+        db.execute(
+            f"INSERT INTO briefs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
