@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import httpx
 
     from collectors.auth import TokenStore
+    from collectors.http import ApiClient
     from social.config import Config
 
 
@@ -78,6 +79,22 @@ class Progress:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+class ApiPart:
+    """One API a platform collector talks to: owns its client and counts its requests."""
+
+    client: ApiClient
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    @property
+    def requests(self) -> int:
+        return self.client.requests
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class Collector(Protocol):

@@ -13,13 +13,15 @@ from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
+
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, credential, secret
-from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, MissingCredentials
-from collectors.http import ApiClient
+from collectors.http import ApiClient, Classifier
 from collectors.paging import CursorGuard
 from collectors.ratelimit import SlidingWindowLimiter
-from collectors.tiktok_api import classify_display, exchange_token
+from collectors.tiktok_api import classify_business, classify_display, exchange_token
 from social.domain import Account, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
@@ -53,18 +55,8 @@ class TikTokCollector:
             part.close()  # type: ignore[attr-defined]
 
 
-class DisplayApi:
+class DisplayApi(ApiPart):
     """Organic videos and account counters through the Display API v2."""
-
-    def __init__(self, client: ApiClient) -> None:
-        self.client = client
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
@@ -229,25 +221,30 @@ def build(ctx: BuildContext) -> TikTokCollector:
     parts: list[object] = []
     base_url = str(config.get("tiktok", "base_url"))
     store: TokenStore = ctx.tokens
-    has_display = credential(PLATFORM, "access_token") or store.get(PLATFORM)
-    if has_display:
-        auth = RefreshingAuth(PLATFORM, store, refresher=_refresher(ctx, base_url))
-        parts.append(
-            DisplayApi(
-                ApiClient(
-                    PLATFORM,
-                    base_url,
-                    classify=classify_display,
-                    auth=auth,
-                    timeout=timeout,
-                    max_retries=retries,
-                    limiter=limiter,
-                    transport=ctx.transport,
-                    sleep=sleep,
-                    secrets=[auth.token, credential(PLATFORM, "client_secret") or ""],
-                )
-            )
+
+    def client(
+        url: str, classify: Classifier, token: str | None, auth: httpx.Auth | None = None
+    ) -> ApiClient:
+        headers = {"Access-Token": token} if token else None
+        return ApiClient(
+            PLATFORM,
+            url,
+            classify=classify,
+            auth=auth,
+            headers=headers,
+            timeout=timeout,
+            max_retries=retries,
+            limiter=limiter,
+            transport=ctx.transport,
+            sleep=sleep,
+            secrets=[token or "", credential(PLATFORM, "client_secret") or ""],
         )
+
+    if credential(PLATFORM, "access_token") or store.get(PLATFORM):
+        auth = RefreshingAuth(PLATFORM, store, refresher=_refresher(ctx, base_url))
+        display = client(base_url, classify_display, None, auth)
+        display.secrets.append(auth.token)
+        parts.append(DisplayApi(display))
     business_url = str(config.get("tiktok", "business_base_url"))
     business_token = secret(PLATFORM, "business_token", store)
     business_id = str(config.get("tiktok", "business_id"))
@@ -258,16 +255,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
                 "clear business_id in social.toml"
             )
         parts.append(
-            BusinessAccountApi.create(
-                business_url,
-                business_id,
-                business_token,
-                timeout=timeout,
-                retries=retries,
-                limiter=limiter,
-                transport=ctx.transport,
-                sleep=sleep,
-            )
+            BusinessAccountApi(client(business_url, classify_business, business_token), business_id)
         )
     advertisers = [str(a) for a in config.get("tiktok", "advertiser_ids")]
     if advertisers:
@@ -277,18 +265,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
                 "tiktok: advertiser_ids are set but SOCIAL_TIKTOK_ADS_TOKEN is not; set it or "
                 "clear advertiser_ids in social.toml"
             )
-        parts.append(
-            MarketingApi.create(
-                business_url,
-                advertisers,
-                ads_token,
-                timeout=timeout,
-                retries=retries,
-                limiter=limiter,
-                transport=ctx.transport,
-                sleep=sleep,
-            )
-        )
+        parts.append(MarketingApi(client(business_url, classify_business, ads_token), advertisers))
     if not parts:
         raise MissingCredentials(
             "tiktok: nothing to collect; run 'social auth tiktok' (or set "

@@ -8,16 +8,12 @@ for that window, never a sum of daily reach (rule 1).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
-
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.http import ApiClient
-from collectors.ratelimit import SlidingWindowLimiter
-from collectors.tiktok_api import classify_business
 from collectors.tiktok_business import number
 from social.domain import Account, AdEntity, MetricValue, Page
 
@@ -44,46 +40,12 @@ MAX_DAYS = 30  # stat_time_day queries cover at most 30 days
 PAGE_SIZE = 1000
 
 
-class MarketingApi:
+class MarketingApi(ApiPart):
     """Campaigns and their daily, weekly and lifetime stats for each advertiser."""
 
     def __init__(self, client: ApiClient, advertiser_ids: list[str]) -> None:
-        self.client = client
+        super().__init__(client)
         self.advertiser_ids = advertiser_ids
-
-    @classmethod
-    def create(
-        cls,
-        base_url: str,
-        advertiser_ids: list[str],
-        token: str,
-        *,
-        timeout: float,
-        retries: int,
-        limiter: SlidingWindowLimiter,
-        transport: httpx.BaseTransport | None,
-        sleep: Callable[[float], None],
-    ) -> MarketingApi:
-        client = ApiClient(
-            PLATFORM,
-            base_url,
-            classify=classify_business,
-            headers={"Access-Token": token},
-            timeout=timeout,
-            max_retries=retries,
-            limiter=limiter,
-            transport=transport,
-            sleep=sleep,
-            secrets=[token],
-        )
-        return cls(client, advertiser_ids)
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress

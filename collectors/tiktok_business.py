@@ -7,17 +7,13 @@ the widely used open-source connectors.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import httpx
-
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.http import ApiClient
 from collectors.paging import CursorGuard
-from collectors.ratelimit import SlidingWindowLimiter
-from collectors.tiktok_api import classify_business
 from social.domain import Account, MetricValue, Page, Post
 
 PLATFORM = "tiktok"
@@ -63,47 +59,13 @@ def number(value: Any) -> float | None:
     return float(str(value).replace(",", ""))
 
 
-class BusinessAccountApi:
+class BusinessAccountApi(ApiPart):
     """Daily account metrics and per-video lifetime metrics of a business account."""
 
     def __init__(self, client: ApiClient, business_id: str) -> None:
-        self.client = client
+        super().__init__(client)
         self.business_id = business_id
         self.account = Account(PLATFORM, "business", business_id)
-
-    @classmethod
-    def create(
-        cls,
-        base_url: str,
-        business_id: str,
-        token: str,
-        *,
-        timeout: float,
-        retries: int,
-        limiter: SlidingWindowLimiter,
-        transport: httpx.BaseTransport | None,
-        sleep: Callable[[float], None],
-    ) -> BusinessAccountApi:
-        client = ApiClient(
-            PLATFORM,
-            base_url,
-            classify=classify_business,
-            headers={"Access-Token": token},
-            timeout=timeout,
-            max_retries=retries,
-            limiter=limiter,
-            transport=transport,
-            sleep=sleep,
-            secrets=[token],
-        )
-        return cls(client, business_id)
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
