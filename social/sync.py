@@ -158,7 +158,10 @@ def _sync_platform(
 
 def _match_calendar(db: Database) -> None:
     """Mark calendar slots published when their post arrived (if the calendar is installed)."""
-    if importlib.util.find_spec("scheduler.matching") is None:
+    try:
+        if importlib.util.find_spec("scheduler.matching") is None:
+            return
+    except ModuleNotFoundError:
         return
     matching = importlib.import_module("scheduler.matching")
     matching.match_published_posts(db)

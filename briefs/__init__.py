@@ -1,0 +1,1 @@
+"""Partner briefs: partners, brief templates (Jinja2) and rendering."""

@@ -1,0 +1,1 @@
+"""Scheduler: team, content calendar, reminders, delivery channels, iCal feed and the service."""
