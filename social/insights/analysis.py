@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from social.insights.data import PostPerformance
+from social.insights.themes import UNTAGGED
 
 GROUPINGS = ("theme", "owner", "format", "length", "weekday", "hour", "season")
 WEEKDAYS = {
@@ -68,7 +69,8 @@ def group_keys(
 ) -> list[str]:
     """The group(s) a post falls in for a grouping (a post can have several themes)."""
     if by == "theme":
-        return post.themes
+        untagged = "uten tema" if lang == "nb" else "untagged"
+        return [untagged if t == UNTAGGED else t for t in post.themes]
     if by == "owner":
         return post.owners or ["(ukjent)" if lang == "nb" else "(unknown)"]
     if by == "format":
