@@ -245,24 +245,31 @@ def token_status(
     *,
     now: datetime | None = None,
     token_name: str = "access_token",
+    entry: str | None = None,
 ) -> TokenStatus:
-    """Where a platform's token comes from and when it (or its refresh token) expires."""
+    """Where a platform's token comes from and when it (or its refresh token) expires.
+
+    `entry` names the token-file entry when it is not the platform itself (for
+    example 'facebook_ads', the long-lived user token of Meta's Marketing API).
+    """
     now = now or datetime.now(UTC)
+    label = entry or platform
     if credential(platform, token_name):
         expiry = credential(platform, "expires_at")
-        return _status(platform, "env", expiry, None, now)
-    tokens = store.get(platform)
+        return _status(label, "env", expiry, None, now, renew=platform)
+    tokens = store.get(label)
     if tokens is None:
         return TokenStatus(
-            platform, "none", None, None, None, f"not connected; run 'social auth {platform}'"
+            label, "none", None, None, None, f"not connected; run 'social auth {platform}'"
         )
     return _status(
-        platform,
+        label,
         "file",
         tokens.expires_at,
         tokens.refresh_expires_at,
         now,
         has_refresh=bool(tokens.refresh_token),
+        renew=platform,
     )
 
 
@@ -274,6 +281,7 @@ def _status(
     now: datetime,
     *,
     has_refresh: bool = False,
+    renew: str,
 ) -> TokenStatus:
     # With a refresh token, what matters is when the refresh token itself runs out.
     deciding = refresh_expires_at if has_refresh and refresh_expires_at else expires_at
@@ -283,7 +291,7 @@ def _status(
         end = datetime.fromisoformat(deciding.replace("Z", "+00:00"))
         days_left = (end - now).total_seconds() / 86400
         if days_left <= 0:
-            warning = f"expired; run 'social auth {platform}'"
+            warning = f"expired; run 'social auth {renew}'"
         elif days_left <= WARN_DAYS:
-            warning = f"expires in {days_left:.0f} days; run 'social auth {platform}' before then"
+            warning = f"expires in {days_left:.0f} days; run 'social auth {renew}' before then"
     return TokenStatus(platform, source, expires_at, refresh_expires_at, days_left, warning)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, token_status
 from collectors.errors import MissingCredentials
 from social.cli import cli
+from social.config import load_config
 from social.errors import SocialError
 from social.sync import run_sync
 from tests.tiktok_support import DISPLAY, display_error, user_info, video_list, write_config
@@ -50,6 +51,18 @@ def test_no_token_anywhere_names_both_fixes(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.delenv("SOCIAL_TIKTOK_ACCESS_TOKEN", raising=False)
     with pytest.raises(MissingCredentials, match="SOCIAL_TIKTOK_ACCESS_TOKEN or run 'social auth tiktok'"):
         RefreshingAuth("tiktok", TokenStore(tmp_path / "t.json"))
+
+
+def test_status_lists_the_facebook_ads_token_and_warns_before_it_expires(workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SOCIAL_FACEBOOK_ADS_TOKEN", raising=False)
+    result = runner.invoke(cli, ["auth", "status", "--format", "json"])
+    assert "facebook_ads" not in result.output  # not in use, not listed
+    store = TokenStore(load_config(None).token_file)
+    store.save("facebook_ads", TokenSet("EAAlong", None, _iso(timedelta(days=5))))
+    result = runner.invoke(cli, ["auth", "status"])
+    line = next(x for x in result.output.splitlines() if x.startswith("facebook_ads"))
+    assert "expires in 5 days; run 'social auth facebook'" in line
+    assert "EAAlong" not in result.output
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)

@@ -118,13 +118,17 @@ def auth_status(ws: Workspace, fmt: str) -> None:
 
     store = TokenStore(ws.config.token_file)
     rows = [vars(token_status(p, store)) for p in PLATFORMS]
+    # Meta's Marketing API uses its own long-lived user token (60 days), shown when in use.
+    ads = token_status("facebook", store, token_name="ads_token", entry="facebook_ads")
+    if ads.source != "none":
+        rows.append(vars(ads))
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
         days = f"{row['days_left']:.0f} days left" if row["days_left"] is not None else ""
         warning = f"  ! {row['warning']}" if row["warning"] else ""
-        click.echo(f"{row['platform']:<9} {row['source']:<5} {days}{warning}")
+        click.echo(f"{row['platform']:<13} {row['source']:<5} {days}{warning}")
 
 
 # Other platforms' sign-in commands live in their own modules and join this group.
