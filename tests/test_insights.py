@@ -14,9 +14,9 @@ from db import writes
 from social.cli import cli
 from social.config import load_config
 from social.domain import Account, Page, Post, Snapshot
-from social.insights.analysis import group_keys, in_periods
+from social.insights.analysis import GroupResult, group_keys, in_periods
 from social.insights.data import PostPerformance
-from social.insights.report import build_insights
+from social.insights.report import build_insights, describe
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -134,3 +134,15 @@ def test_weekly_highlights_cover_posts_that_reached_the_age_that_week(fresh_db, 
     ratios = [p["ratio"] for p in result["posts"]]
     assert ratios == sorted(ratios, reverse=True)
     assert result["pattern"]["theme"] == "tips" and result["pattern"]["ci_low"] > 1
+
+
+def test_a_claim_among_many_compared_groups_carries_a_chance_caveat() -> None:
+    def group(key: str, low: float, high: float) -> GroupResult:
+        mid = (low + high) / 2
+        return GroupResult(key, 12, mid, low, high, low, high, mid, True)
+
+    few = [group("tips", 1.2, 2.0), group("studieliv", 0.8, 1.1)]
+    many = few + [group(f"tema{i}", 0.8, 1.2) for i in range(4)]
+    assert "tilfeldig" not in describe(few, "theme", "nb", 24, 7)
+    assert "6 grupper sammenlignet" in describe(many, "theme", "nb", 72, 7)
+    assert "6 groups compared" in describe(many, "theme", "en", 72, 7)

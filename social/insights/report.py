@@ -223,6 +223,16 @@ def describe(groups: list[GroupResult], by: str, lang: str, posts: int, age: int
                 f"Posts with {what} “{group.key}” typically do {direction} than usual: "
                 f"{ratio}x (95% interval {low}–{high}x, {group.posts} posts)."
             )
+    ranked = len(groups) - len(unranked)
+    if (better or worse) and ranked >= 5:
+        # Many groups compared at 95 % means roughly one in twenty can look special by chance.
+        sentences.append(
+            f"Med {ranked} grupper sammenlignet kan et enkelt funn være tilfeldig; "
+            "se om mønsteret holder seg over flere uker."
+            if nb
+            else f"With {ranked} groups compared, a single finding can be chance; "
+            "check that the pattern holds over several weeks."
+        )
     if not better and not worse:
         sentences.append(
             f"Ingen {what} skiller seg tydelig ut; forskjellene kan være tilfeldige."
