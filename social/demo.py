@@ -112,7 +112,8 @@ def run_demo(
     today = local_date(utcnow(), config.timezone)
     monday, _ = last_complete_week(today)
     echo("")
-    echo(render_text(week_summary(db, monday, config.timezone), monday, lang))
+    currency = str(config.get("reports", "currency"))
+    echo(render_text(week_summary(db, monday, config.timezone), monday, lang, currency))
     _write_reports(config, db, lang, echo)
     echo(f"\nDone in {time.monotonic() - started:.1f} s. Try: cd {directory} && social posts")
 

@@ -20,6 +20,7 @@ class PlatformWeek:
     posts: int
     views: float | None
     views_basis: str
+    organic_impressions: float | None
     followers: float | None
     paid_impressions: float | None
     paid_reach: float | None
@@ -44,6 +45,7 @@ def week_summary(db: Database, monday: date, zone: str) -> list[PlatformWeek]:
                 posts,
                 views,
                 basis,
+                _organic_daily(db, platform, "impressions", monday, sunday),
                 _latest_level(db, platform, "followers", sunday),
                 _sum_paid(db, platform, "impressions", monday, sunday),
                 _week_paid_reach(db, platform, monday, sunday),
@@ -75,20 +77,35 @@ def _views(
     ).fetchone()[0]
     if daily is not None:
         return float(daily), "daily account views"
-    # Lifetime counters: views gained = value at week end - value at week start (rule 2).
+    # Lifetime counters: views gained = value at week end - value at week start (rule 2);
+    # the level at an instant is the last snapshot taken at or before it.
     gained = db.execute(
         f"""WITH counters AS (SELECT post_id, metric, origin FROM post_latest
                               WHERE metric IN ({_marks(names)}))
             SELECT SUM(COALESCE((SELECT value FROM post_snapshots s WHERE s.post_id = c.post_id
                                    AND s.metric = c.metric AND s.origin = c.origin
-                                   AND s.captured_at < ? ORDER BY captured_at DESC LIMIT 1), 0)
+                                   AND s.captured_at <= ? ORDER BY captured_at DESC LIMIT 1), 0)
                      - COALESCE((SELECT value FROM post_snapshots s WHERE s.post_id = c.post_id
                                    AND s.metric = c.metric AND s.origin = c.origin
-                                   AND s.captured_at < ? ORDER BY captured_at DESC LIMIT 1), 0))
+                                   AND s.captured_at <= ? ORDER BY captured_at DESC LIMIT 1), 0))
             FROM counters c JOIN posts p ON p.id = c.post_id WHERE p.platform = ?""",
         [*names, end, start, platform],
     ).fetchone()[0]
     return (float(gained), "growth of post view counters") if gained is not None else (None, "")
+
+
+def _organic_daily(
+    db: Database, platform: str, concept: str, monday: date, sunday: date
+) -> float | None:
+    """The sum of an additive organic daily account series over the week."""
+    names = _names(concept, platform)
+    row = db.execute(
+        f"""SELECT SUM(value) FROM metric_values WHERE platform = ? AND origin = 'organic'
+              AND subject_type = 'account' AND grain = 'day' AND metric IN ({_marks(names)})
+              AND window_start >= ? AND window_end <= ?""",
+        [platform, *names, monday.isoformat(), sunday.isoformat()],
+    ).fetchone()
+    return float(row[0]) if row and row[0] is not None else None
 
 
 def _latest_level(db: Database, platform: str, concept: str, on_or_before: date) -> float | None:
@@ -126,7 +143,9 @@ def _week_paid_reach(db: Database, platform: str, monday: date, sunday: date) ->
     return float(row[0]) if row and row[0] is not None else None
 
 
-def render_text(weeks: list[PlatformWeek], monday: date, lang: str = "nb") -> str:
+def render_text(
+    weeks: list[PlatformWeek], monday: date, lang: str = "nb", currency: str = "NOK"
+) -> str:
     """The summary as a few lines of text in the report language."""
     nb = lang == "nb"
     head = (
@@ -139,6 +158,11 @@ def render_text(weeks: list[PlatformWeek], monday: date, lang: str = "nb") -> st
         parts = [f"{w.posts} {'nye innlegg' if nb else 'new posts'}"]
         if w.views is not None:
             parts.append(f"{formats.number(w.views, lang)} {'visninger' if nb else 'views'}")
+        elif w.organic_impressions is not None:
+            parts.append(
+                f"{formats.number(w.organic_impressions, lang)} "
+                f"{'organiske visninger' if nb else 'organic impressions'}"
+            )
         if w.followers is not None:
             parts.append(f"{formats.number(w.followers, lang)} {'følgere' if nb else 'followers'}")
         if w.paid_impressions is not None:
@@ -152,7 +176,9 @@ def render_text(weeks: list[PlatformWeek], monday: date, lang: str = "nb") -> st
                 f"{'nådd med annonser (unike, hele uken)' if nb else 'reached by ads (unique, whole week)'}"
             )
         if w.spend is not None:
-            parts.append(f"{formats.number(w.spend, lang, 2)} {'brukt' if nb else 'spent'}")
+            parts.append(
+                f"{formats.number(w.spend, lang, 2)} {currency} {'brukt' if nb else 'spent'}"
+            )
         lines.append(f"  {w.platform:<9} " + ", ".join(parts))
     if len(lines) == 1:
         lines.append("  (ingen data ennå)" if nb else "  (no data yet)")

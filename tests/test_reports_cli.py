@@ -137,3 +137,10 @@ def test_out_into_missing_folder(workspace_dir: Path, runner: CliRunner) -> None
         result = runner.invoke(cli, ["report", "weekly", "--out", "nope/uke.html"])
     assert result.exit_code == 1
     assert "folder nope does not exist" in result.stderr
+
+
+def test_report_file_names_spell_out_norwegian_letters() -> None:
+    from social.reports.render import default_filename
+
+    report = {"kind": "campaign", "key": "Realfag høst 2026 / Ærlig talt", "lang": "nb"}
+    assert default_filename(report, "html") == "campaign-realfag-host-2026-aerlig-talt.nb.html"

@@ -317,8 +317,14 @@ def to_csv(report: dict[str, Any]) -> str:
 SUFFIXES = {"html": ".html", "md": ".md", "json": ".json", "csv": ".csv"}
 
 
+# Norwegian letters spelt out so "Realfag høst" becomes "realfag-host", not "realfag-h-st".
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u", "ö": "o", "ä": "a"})
+
+
 def default_filename(report: dict[str, Any], fmt: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(report["key"]).lower()).strip("-") or "report"
+    """The report's file name: kind, an ASCII slug of its key, language and suffix."""
+    key = str(report["key"]).lower().translate(_ASCII)
+    slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "report"
     return f"{report['kind']}-{slug}.{report['lang']}{SUFFIXES[fmt]}"
 
 
