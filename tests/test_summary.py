@@ -21,27 +21,48 @@ def _seed(db: Database) -> None:
     organic = writes.upsert_account(db, Account("tiktok", "organic", "open-1"))
     published = datetime(2026, 11, 15, 22, 30, tzinfo=UTC)  # Sunday 23:30 in Oslo: week 46
     page = Page(
-        posts=[Post("tiktok", "v1", published), Post("tiktok", "v2", datetime(2026, 11, 17, 9, tzinfo=UTC))],
+        posts=[
+            Post("tiktok", "v1", published),
+            Post("tiktok", "v2", datetime(2026, 11, 17, 9, tzinfo=UTC)),
+        ],
         snapshots=[
             Snapshot("v1", datetime(2026, 11, 15, 23, tzinfo=UTC), {"view_count": 1000}),
             Snapshot("v1", datetime(2026, 11, 20, 6, tzinfo=UTC), {"view_count": 4000}),
-            Snapshot("v1", datetime(2026, 11, 24, 6, tzinfo=UTC), {"view_count": 9000}),  # next week
+            Snapshot(
+                "v1", datetime(2026, 11, 24, 6, tzinfo=UTC), {"view_count": 9000}
+            ),  # next week
             Snapshot("v2", datetime(2026, 11, 18, 6, tzinfo=UTC), {"view_count": 2500}),
         ],
     )
     writes.save_page(db, organic, page, source="api")
     ads = writes.upsert_account(db, Account("tiktok", "ads", "adv-1"))
-    values = [MetricValue("spend", 10.5, _day(i), _day(i), "day", "paid", "ad", "c1") for i in range(7)]
-    values += [MetricValue("reach", 3000, _day(i), _day(i), "day", "paid", "ad", "c1") for i in range(7)]
+    values = [
+        MetricValue("spend", 10.5, _day(i), _day(i), "day", "paid", "ad", "c1") for i in range(7)
+    ]
+    values += [
+        MetricValue("reach", 3000, _day(i), _day(i), "day", "paid", "ad", "c1") for i in range(7)
+    ]
     values.append(MetricValue("reach", 12000, MONDAY, _day(6), "week", "paid", "account"))
-    writes.save_page(db, ads, Page(values=values, ad_entities=[AdEntity("tiktok", "campaign", "c1")]), source="api")
+    writes.save_page(
+        db,
+        ads,
+        Page(values=values, ad_entities=[AdEntity("tiktok", "campaign", "c1")]),
+        source="api",
+    )
     linkedin = writes.upsert_account(db, Account("linkedin", "organization", "42"))
-    daily = [MetricValue("impressionCount", 100 * (i + 1), _day(i), _day(i), "day", "organic") for i in range(7)]
-    daily.append(MetricValue("impressionCount", 999, _day(7), _day(7), "day", "organic"))  # next week
+    daily = [
+        MetricValue("impressionCount", 100 * (i + 1), _day(i), _day(i), "day", "organic")
+        for i in range(7)
+    ]
+    daily.append(
+        MetricValue("impressionCount", 999, _day(7), _day(7), "day", "organic")
+    )  # next week
     writes.save_page(db, linkedin, Page(values=daily), source="api")
 
 
-def test_week_summary_counts_view_growth_and_uses_the_weeks_own_unique_reach(fresh_db: Database) -> None:
+def test_week_summary_counts_view_growth_and_uses_the_weeks_own_unique_reach(
+    fresh_db: Database,
+) -> None:
     _seed(fresh_db)
     weeks = {w.platform: w for w in week_summary(fresh_db, MONDAY, "Europe/Oslo")}
     tiktok = weeks["tiktok"]
