@@ -70,6 +70,10 @@ class LazyGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
+        except BrokenPipeError:
+            # The reader went away (`social posts | head`): stop quietly, like other tools.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; everything stored so far is kept.", err=True)
             sys.exit(130)

@@ -1,0 +1,310 @@
+"""Brief templates (Jinja2) and sandboxed rendering to Markdown or HTML.
+
+Templates are Markdown with Jinja2 (`<name>.md.j2`). A folder configured as
+`[briefs] template_dir` is searched before the built-ins, so a file there with
+a built-in's name overrides it. Rendering runs in an immutable sandbox with
+strict undefined: a template cannot reach Python internals, and a missing or
+misspelt variable stops rendering with an error naming it. User data
+(partner names, --var values) is only ever passed to templates as values,
+never compiled as template code.
+
+HTML is the same Markdown template rendered with autoescaping on (and every
+value's Markdown punctuation escaped), turned into HTML by markdown-it with raw
+HTML disabled, inside a small autoescaped page template.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from social.errors import ConfigError, SocialError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+BUILTIN_DIR = Path(__file__).parent / "templates"
+SUFFIX = ".md.j2"
+PAGE_TEMPLATE = "_page.html.j2"
+FORMATS = ("md", "html")
+# Names every brief gets from the database; user variables may not replace them.
+RESERVED = frozenset(
+    {"partner", "campaign", "deadline", "deadline_iso", "hashtags", "language", "sender", "title"}
+)
+_FRONT_MATTER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
+_UNSAFE = re.compile(r"access to attribute '([^']*)' of '([^']*)' object is unsafe")
+_UNDEFINED = re.compile(r"^'([^']*)' is undefined$")
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']*)'")
+# Markdown punctuation in values; not & < > " ' which autoescaping turns into entities (a
+# backslash before an entity would make it print literally).
+_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# Limits on what a template may compute, so a brief cannot exhaust memory or CPU.
+MAX_REPEAT = 10_000
+MAX_POWER = 100
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A brief template: its name, what it is for and the variables it documents."""
+
+    name: str
+    title: str
+    language: str
+    platform: str
+    description: str
+    variables: dict[str, str] = field(default_factory=dict)
+    origin: str = "built-in"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "language": self.language,
+            "platform": self.platform,
+            "description": self.description,
+            "variables": dict(self.variables),
+            "origin": self.origin,
+        }
+
+
+def template_dir(config: Any) -> Path | None:
+    """The configured override folder ([briefs] template_dir), relative to social.toml."""
+    value = str(config.get("briefs", "template_dir") or "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = config.base_dir / path
+    if not path.is_dir():
+        raise ConfigError(
+            f"[briefs] template_dir {path} is not a folder; create it or clear the setting"
+        )
+    return path
+
+
+def _folders(override: Path | None) -> list[Path]:
+    return [p for p in (override, BUILTIN_DIR) if p is not None]
+
+
+def list_templates(override: Path | None = None) -> list[TemplateInfo]:
+    """Every brief template, override folder first; a name found in both is the override's."""
+    seen: dict[str, TemplateInfo] = {}
+    for folder in _folders(override):
+        for path in sorted(folder.glob(f"*{SUFFIX}")):
+            name = path.name[: -len(SUFFIX)]
+            if name.startswith("_") or name in seen:
+                continue
+            origin = "built-in" if folder == BUILTIN_DIR else str(folder)
+            info = _info(name, path, origin)
+            # Variables the template reads but its header does not document are listed too.
+            undocumented = sorted(template_variables(name, override) - set(info.variables))
+            seen[name] = replace(
+                info, variables={**info.variables, **dict.fromkeys(undocumented, "")}
+            )
+    return sorted(seen.values(), key=lambda t: t.name)
+
+
+def get_template(name: str, override: Path | None = None) -> TemplateInfo:
+    """One template by name, with a suggestion if the name is unknown."""
+    templates = {t.name: t for t in list_templates(override)}
+    if name in templates:
+        return templates[name]
+    import difflib
+
+    close = difflib.get_close_matches(name, list(templates), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "see 'social brief templates'"
+    raise SocialError(f"no brief template named {name!r}; {hint}")
+
+
+def template_variables(name: str, override: Path | None = None) -> set[str]:
+    """The variables a template reads that the database does not provide (user variables)."""
+    from jinja2 import meta
+
+    env = environment(override, "md")
+    source = env.loader.get_source(env, name + SUFFIX)[0] if env.loader else ""
+    try:
+        found = meta.find_undeclared_variables(env.parse(source))
+    except Exception:  # noqa: BLE001 - a syntax error is reported when rendering
+        return set()
+    return {v for v in found if v not in RESERVED and v not in env.globals}
+
+
+def _info(name: str, path: Path, origin: str) -> TemplateInfo:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SocialError(f"{path} is not UTF-8 text; save the template as UTF-8") from exc
+    meta: dict[str, Any] = {}
+    match = _FRONT_MATTER.match(source)
+    if match:
+        try:
+            meta = tomllib.loads(match.group(1))
+        except tomllib.TOMLDecodeError as exc:
+            raise SocialError(
+                f"{path}: the {{# ... #}} header is not valid TOML ({exc}); fix or remove it"
+            ) from exc
+    language = str(meta.get("language") or ("en" if name.endswith("_en") else "nb"))
+    if language not in ("nb", "en"):
+        raise SocialError(f"{path}: language {language!r} is not nb or en; fix the header")
+    variables = meta.get("variables") or {}
+    return TemplateInfo(
+        name=name,
+        title=str(meta.get("title") or name),
+        language=language,
+        platform=str(meta.get("platform") or ""),
+        description=str(meta.get("description") or ""),
+        variables={str(k): str(v) for k, v in variables.items()},
+        origin=origin,
+    )
+
+
+def _md_value(value: Any) -> Any:
+    """A value made inert inside Markdown: HTML brackets become entities."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return value.replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _html_value(value: Any) -> Any:
+    """A value made inert inside Markdown that becomes HTML: punctuation backslash-escaped."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return _MD_PUNCT.sub(r"\\\1", value)
+    return value
+
+
+def environment(override: Path | None, fmt: str, *, markdown: bool = True) -> Environment:
+    """The sandboxed environment: override folder first, then the built-ins.
+
+    `fmt` 'html' turns autoescaping on; `markdown` says the template produces Markdown, whose
+    values are then made inert for Markdown too.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class BriefEnvironment(ImmutableSandboxedEnvironment):
+        """The sandbox, also refusing huge repeats and powers (memory and CPU exhaustion)."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+                raise SecurityError(f"a power of {right} is too large")
+            if operator == "*":
+                for seq, count in ((left, right), (right, left)):
+                    if (
+                        isinstance(seq, str | list | tuple)
+                        and isinstance(count, int)
+                        and len(seq) * count > MAX_REPEAT
+                    ):
+                        raise SecurityError("a repeated text or list that long is too large")
+            return super().call_binop(context, operator, left, right)
+
+    env = BriefEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in _folders(override)]),
+        undefined=StrictUndefined,
+        autoescape=fmt == "html",
+        finalize=(_html_value if fmt == "html" else _md_value) if markdown else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_brief(
+    name: str, context: dict[str, Any], *, fmt: str = "md", override: Path | None = None
+) -> str:
+    """Render a brief template to Markdown or a self-contained HTML page."""
+    if fmt not in FORMATS:
+        raise SocialError(f"unknown brief format {fmt!r}; use md or html")
+    info = get_template(name, override)
+    markdown = _render(override, fmt, name + SUFFIX, context)
+    if fmt == "md":
+        return markdown
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    # html=False: any raw HTML that reaches the Markdown (from a template) is shown as text.
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    page_context = {"title": context.get("title") or info.title, "language": info.language}
+    return _render(
+        override, "html", PAGE_TEMPLATE, {**page_context, "body": Markup(body)}, markdown=False
+    )
+
+
+def _render(
+    override: Path | None,
+    fmt: str,
+    filename: str,
+    context: dict[str, Any],
+    *,
+    markdown: bool = True,
+) -> str:
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    name = filename.removesuffix(SUFFIX)
+    try:
+        template = environment(override, fmt, markdown=markdown).get_template(filename)
+        return template.render(**context)
+    except TemplateNotFound as exc:
+        raise SocialError(
+            f"brief template {name!r} not found; see 'social brief templates'"
+        ) from exc
+    except TemplateSyntaxError as exc:
+        raise SocialError(
+            f"template {name} line {exc.lineno}: {exc.message}; fix the template"
+        ) from exc
+    except SecurityError as exc:
+        raise SocialError(_security_message(name, str(exc), _line(exc, filename))) from None
+    except TemplateError as exc:
+        raise SocialError(_undefined_message(name, str(exc), _line(exc, filename))) from None
+    except (OverflowError, ArithmeticError, TypeError, ValueError) as exc:
+        raise SocialError(
+            f"template {name}{_at(_line(exc, filename))} failed: {exc}; fix the template"
+        ) from None
+
+
+def _line(exc: BaseException, filename: str) -> int | None:
+    """The template line where rendering failed (Jinja2 rewrites tracebacks to templates)."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(filename):
+            line = frame.lineno
+    return line
+
+
+def _at(line: int | None) -> str:
+    return f" line {line}" if line else ""
+
+
+def _security_message(name: str, message: str, line: int | None) -> str:
+    match = _UNSAFE.search(message)
+    what = f"{match.group(1)} of a {match.group(2)} object" if match else message.rstrip(".")
+    return (
+        f"template {name}{_at(line)} tried to access {what}, which is not allowed; "
+        "templates may only use the brief's variables"
+    )
+
+
+def _undefined_message(name: str, message: str, line: int | None) -> str:
+    match = _UNDEFINED.match(message)
+    if match:
+        variable = match.group(1)
+        fix = (
+            f"pass it with --var {variable}=..."
+            if variable not in RESERVED
+            else "check its spelling in the template"
+        )
+        return f"template {name}{_at(line)} uses the variable {variable!r}, which is not set; {fix}"
+    match = _NO_ATTRIBUTE.search(message)
+    if match:
+        return (
+            f"template {name}{_at(line)} uses {match.group(1)!r}, which is not set "
+            f"({message}); check its spelling in the template"
+        )
+    return f"template {name}{_at(line)} failed: {message}; fix the template"
