@@ -86,10 +86,12 @@ def emit_rows(
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(show_header=True, header_style="bold")
         for col in columns:
             table.add_column(col)
         for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+            # Text cells, not markup: data such as "[deleted]" or a caption's "[1/3]" shows as is.
+            table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
         Console().print(table)
