@@ -286,3 +286,16 @@ CREATE INDEX generated_reports_key ON generated_reports (kind, key, generated_at
 CREATE INDEX post_snapshots_captured ON post_snapshots (captured_at)
 """,
     )
+
+
+@migrations()
+def m005_calendar(db: Database) -> None:
+    """Per-person iCal feed tokens, and the index calendar matching looks slots up by."""
+    _run(
+        db,
+        """
+ALTER TABLE team_members ADD COLUMN feed_token TEXT;
+CREATE UNIQUE INDEX team_members_feed_token ON team_members (feed_token);
+CREATE INDEX calendar_post ON calendar_slots (post_id)
+""",
+    )

@@ -120,6 +120,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "slack_webhook": Key(str, "", "Slack incoming webhook URL (or SOCIAL_SLACK_WEBHOOK)"),
         "teams_webhook": Key(str, "", "Teams incoming webhook URL (or SOCIAL_TEAMS_WEBHOOK)"),
     },
+    "calendar": {
+        "event_minutes": Key(int, 30, "Length of a calendar slot in the iCal feed (minutes)"),
+        "match_window_hours": Key(
+            (int, float), 36, "A published post matches a slot planned this close in time"
+        ),
+        "feed_base_url": Key(
+            str, "", "Base URL phones subscribe to, e.g. http://192.168.1.20:8765/feeds"
+        ),
+    },
     "scheduler": {
         "sync_cron": Key(str, "15 5 * * *", "When the service syncs (cron, local time)"),
         "weekly_report_cron": Key(str, "0 7 * * mon", "When the weekly report is sent"),

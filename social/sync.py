@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from sqlite_utils import Database
 from collectors.auth import TokenStore
 from collectors.base import BuildContext, Progress, SyncOptions, build_collector
 from db import queries, writes
+from scheduler.matching import match_published_posts
 from social.config import Config
 from social.domain import PLATFORMS, Account
 from social.errors import SocialError
@@ -100,7 +100,8 @@ def run_sync(
         summaries.append(
             _sync_platform(platform, config, db, options, tokens, transport, sleep, on_progress)
         )
-    _match_calendar(db)
+    # Slots whose post has now arrived are marked published (a manual link always wins).
+    match_published_posts(db, window_hours=float(config.get("calendar", "match_window_hours")))
     return summaries
 
 
@@ -154,14 +155,3 @@ def _sync_platform(
             warnings=summary.warnings,
         )
     return summary
-
-
-def _match_calendar(db: Database) -> None:
-    """Mark calendar slots published when their post arrived (if the calendar is installed)."""
-    try:
-        if importlib.util.find_spec("scheduler.matching") is None:
-            return
-    except ModuleNotFoundError:
-        return
-    matching = importlib.import_module("scheduler.matching")
-    matching.match_published_posts(db)
