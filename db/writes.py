@@ -67,6 +67,10 @@ def save_page(db: Database, account_id: int, page: Page, *, source: str) -> Page
     return result
 
 
+# An API record's fields win over an export file's; an import only fills what is empty.
+API_KEEPS = "(posts.source NOT LIKE 'import%' AND excluded.source LIKE 'import%')"
+
+
 def save_posts(db: Database, account_id: int, posts: Sequence[Post], *, source: str) -> int:
     """Upsert posts; return how many were new. An API record never loses to an import."""
     if not posts:
@@ -75,15 +79,20 @@ def save_posts(db: Database, account_id: int, posts: Sequence[Post], *, source: 
     keys = [(p.platform, p.external_id) for p in posts]
     existing = _existing_post_keys(db, keys)
     db.conn.executemany(
-        """INSERT INTO posts (account_id, platform, external_id, published_at, caption, link,
+        f"""INSERT INTO posts (account_id, platform, external_id, published_at, caption, link,
                               format, duration_s, tags, is_ad, source, first_seen_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (platform, external_id) DO UPDATE SET
-             caption = CASE WHEN excluded.caption != '' THEN excluded.caption ELSE posts.caption END,
-             link = CASE WHEN excluded.link != '' THEN excluded.link ELSE posts.link END,
-             format = CASE WHEN excluded.format != '' THEN excluded.format ELSE posts.format END,
-             duration_s = COALESCE(excluded.duration_s, posts.duration_s),
-             tags = CASE WHEN excluded.tags != '[]' THEN excluded.tags ELSE posts.tags END,
+             caption = CASE WHEN excluded.caption = '' OR ({API_KEEPS} AND posts.caption != '')
+                            THEN posts.caption ELSE excluded.caption END,
+             link = CASE WHEN excluded.link = '' OR ({API_KEEPS} AND posts.link != '')
+                         THEN posts.link ELSE excluded.link END,
+             format = CASE WHEN excluded.format = '' OR ({API_KEEPS} AND posts.format != '')
+                           THEN posts.format ELSE excluded.format END,
+             duration_s = CASE WHEN {API_KEEPS} THEN COALESCE(posts.duration_s, excluded.duration_s)
+                               ELSE COALESCE(excluded.duration_s, posts.duration_s) END,
+             tags = CASE WHEN excluded.tags = '[]' OR ({API_KEEPS} AND posts.tags != '[]')
+                         THEN posts.tags ELSE excluded.tags END,
              is_ad = MAX(posts.is_ad, excluded.is_ad),
              published_at = CASE WHEN posts.source LIKE 'import%' OR excluded.source NOT LIKE 'import%'
                                  THEN excluded.published_at ELSE posts.published_at END,

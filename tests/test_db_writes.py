@@ -86,3 +86,20 @@ def test_an_import_never_overrides_the_api_fields_of_a_post(fresh_db: Database) 
                       source="import:tiktok_studio")
     row = fresh_db.execute("SELECT caption, published_at, source FROM posts").fetchone()
     assert row == ("API caption", "2026-01-05T12:00:00Z", "api")
+
+
+def test_an_import_fills_only_what_the_api_left_empty(fresh_db: Database) -> None:
+    account_id = writes.upsert_account(fresh_db, ACCOUNT)
+    writes.save_posts(fresh_db, account_id,
+                      [Post("tiktok", "v1", T0, caption="Full API caption #tips", format="video")],
+                      source="api")
+    writes.save_posts(fresh_db, account_id,
+                      [Post("tiktok", "v1", T0, caption="Full API capt…", link="https://t/v1",
+                            format="image", duration_s=31)],
+                      source="import:tiktok_studio")
+    row = fresh_db.execute("SELECT caption, link, format, duration_s FROM posts").fetchone()
+    assert row == ("Full API caption #tips", "https://t/v1", "video", 31)
+    # and a later API record still updates the fields it owns
+    writes.save_posts(fresh_db, account_id, [Post("tiktok", "v1", T0, caption="Edited")],
+                      source="api")
+    assert fresh_db.execute("SELECT caption FROM posts").fetchone()[0] == "Edited"
