@@ -172,21 +172,21 @@ def _calendar(
     partner: int,
     now: str,
 ) -> int:
-    """Past slots matched to the latest TikTok posts, and four slots a week for two weeks ahead."""
+    """Past slots for the latest TikTok posts, and four slots a week for two weeks ahead."""
     count = 0
     recent = db.execute(
-        "SELECT id, published_at FROM posts WHERE platform = 'tiktok' ORDER BY published_at DESC LIMIT 6"
+        "SELECT published_at FROM posts WHERE platform = 'tiktok' ORDER BY published_at DESC LIMIT 6"
     ).fetchall()
-    for i, (post_id, published) in enumerate(recent):
+    for i, (published,) in enumerate(recent):
+        # Planned on the hour the video went out; calendar matching links the post to it.
         _slot(
             db,
             f"demo-past-{i}@social",
-            published,
+            published[:13] + ":00:00Z",
             members[STUDENTS[i % 6]],
             TITLES[i % 4],
             TAGS[i % 4],
-            "published",
-            post_id,
+            "ready",
             None,
             None,
             now,
@@ -206,7 +206,6 @@ def _calendar(
                 TITLES[n % 4],
                 TAGS[n % 4],
                 "planned",
-                None,
                 campaign if n % 3 == 0 else None,
                 partner if n == 2 else None,
                 now,
@@ -234,7 +233,6 @@ def _slot(
     title: str,
     tags: list[str],
     status: str,
-    post_id: int | None,
     campaign: int | None,
     partner: int | None,
     now: str,
@@ -250,7 +248,7 @@ def _slot(
             "title": title,
             "tags": json.dumps(tags, ensure_ascii=False),
             "status": status,
-            "post_id": post_id,
+            "post_id": None,
             "campaign_id": campaign,
             "partner_id": partner,
             "created_at": now,

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from icalendar import Calendar
     from sqlite_utils import Database
 
+    from social.config import Config
+
 PRODID = "-//social//content calendar//NB"
 PLATFORM_NAMES = {"tiktok": "TikTok", "linkedin": "LinkedIn", "facebook": "Facebook"}
 # Status of the event itself: an idea is not settled, a skipped slot is cancelled.
@@ -176,3 +178,17 @@ def render_feed(
         name=name,
     )
     return bytes(cal.to_ical())
+
+
+def render_configured_feed(
+    config: Config, db: Database, *, owner: str | None = None, lang: str | None = None
+) -> bytes:
+    """render_feed with the alarms, event length, zone and language from social.toml."""
+    return render_feed(
+        db,
+        zone=config.timezone,
+        lang=lang or config.language,
+        owner=owner,
+        before_hours=[float(h) for h in config.get("reminders", "before_hours")],
+        event_minutes=int(config.get("calendar", "event_minutes")),
+    )

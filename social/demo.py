@@ -115,15 +115,28 @@ def run_demo(
     currency = str(config.get("reports", "currency"))
     echo(render_text(week_summary(db, monday, config.timezone), monday, lang, currency))
     _write_reports(config, db, lang, echo)
+    _write_planning(config, db, directory, echo)
     echo(f"\nDone in {time.monotonic() - started:.1f} s. Try: cd {directory} && social posts")
+    echo(
+        "Then: social calendar list, social calendar ics, social brief list, "
+        "social team person list, social insights, social report weekly"
+    )
 
 
 def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) -> None:
     """Team, calendar, consent, partners, a brief and a campaign for the other commands to show."""
     from db.seed import seed_demo
+    from scheduler.matching import match_published_posts
 
     for line in seed_demo(db, today=local_date(utcnow(), config.timezone), zone=config.timezone):
         echo(line)
+    window = float(config.get("calendar", "match_window_hours"))
+    matched = match_published_posts(db, window_hours=window)
+    echo(
+        f"Kalender: {matched} planlagte videoer koblet til publiserte innlegg"
+        if config.language == "nb"
+        else f"Calendar: {matched} planned videos matched to published posts"
+    )
 
 
 def _write_reports(config: Config, db: Database, lang: str, echo: Callable[[str], None]) -> None:
@@ -137,6 +150,25 @@ def _write_reports(config: Config, db: Database, lang: str, echo: Callable[[str]
     echo("Rapporter:" if lang == "nb" else "Reports:")
     for path in paths:
         echo(f"  {path}")
+
+
+def _write_planning(
+    config: Config, db: Database, directory: Path, echo: Callable[[str], None]
+) -> None:
+    """The team's iCal feed and the seeded partner brief, as files a new user can open."""
+    from briefs.render import template_dir
+    from briefs.store import list_briefs, render_stored
+    from scheduler.ics import render_configured_feed
+
+    feed = directory / "calendar.ics"
+    feed.write_bytes(render_configured_feed(config, db))
+    echo(f"  {feed.resolve()}")
+    for brief in list_briefs(db)[:1]:
+        path = directory / "briefs" / f"brief-{brief.id}.{brief.language}.md"
+        path.parent.mkdir(exist_ok=True)
+        text = render_stored(db, brief, override=template_dir(config))
+        path.write_text(text, encoding="utf-8")
+        echo(f"  {path.resolve()}")
 
 
 def _extra_reports(config: Config, db: Database, lang: str) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -33,3 +34,23 @@ def test_demo_syncs_every_platform_and_prints_last_week(tmp_path: Path, runner: 
                                 "--platform", "tiktok", "--limit", "5"])
     assert posts.exit_code == 0
     assert len(json.loads(posts.output)) == 5
+
+
+def test_demo_shows_the_calendar_feed_the_brief_and_the_consent_gap(tmp_path: Path, runner: CliRunner) -> None:
+    from icalendar import Calendar
+
+    target = tmp_path / "demo"
+    assert runner.invoke(cli, ["demo", str(target), "--port", "0"]).exit_code == 0
+    feed = Calendar.from_ical((target / "calendar.ics").read_bytes())
+    events = feed.walk("VEVENT")
+    assert len(events) == 14
+    upcoming = [e for e in events if datetime.now(UTC) < e.DTSTART]
+    assert len(upcoming) == 8 and all(len(e.walk("VALARM")) == 2 for e in upcoming)
+    assert "Annonse for Equinor" in next((target / "briefs").glob("*.md")).read_text()
+    config = ["--config", str(target / "social.toml")]
+    listing = runner.invoke(cli, [*config, "calendar", "list", "--format", "json"])
+    slots = json.loads(listing.output)
+    assert sum(1 for s in slots if s["status"] == "published" and s["post"]) == 6  # matched
+    assert any(s["consent"] for s in slots)  # the slot with an under-18 without consent
+    briefs = runner.invoke(cli, [*config, "brief", "list", "--format", "json"])
+    assert json.loads(briefs.output)[0]["partner"] == "Equinor"

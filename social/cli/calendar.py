@@ -338,16 +338,9 @@ def import_(ws: Workspace, file: Path) -> None:
 
 
 def _render(ws: Workspace, db: Any, owner: str | None, lang: str | None = None) -> bytes:
-    from scheduler.ics import render_feed
+    from scheduler.ics import render_configured_feed
 
-    return render_feed(
-        db,
-        zone=ws.config.timezone,
-        lang=lang or ws.config.language,
-        owner=owner,
-        before_hours=[float(h) for h in ws.config.get("reminders", "before_hours")],
-        event_minutes=int(ws.config.get("calendar", "event_minutes")),
-    )
+    return render_configured_feed(ws.config, db, owner=owner, lang=lang)
 
 
 @calendar.command("ics")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from social.cli.common import Workspace, format_option, pass_workspace
+from social.cli.common import Workspace, format_option, pass_workspace, print_table
 
 if TYPE_CHECKING:
     from datetime import date
@@ -414,7 +414,6 @@ def _table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         click.echo("No campaigns yet; add one with 'social campaign add' (see --help).")
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold")
@@ -435,7 +434,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
             row["budget"],
             row["partner"],
         )
-    Console().print(table)
+    print_table(table)
 
 
 # --- text -------------------------------------------------------------------------------------

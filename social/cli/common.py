@@ -84,7 +84,6 @@ def emit_rows(
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
@@ -94,4 +93,15 @@ def emit_rows(
         for row in rows:
             # Text cells, not markup: data such as "[deleted]" or a caption's "[1/3]" shows as is.
             table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
-        Console().print(table)
+        print_table(table)
+
+
+def print_table(table: Any) -> None:
+    """Print a rich table; piped or redirected output gets its natural width, unwrapped."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        natural = console.measure(table, options=console.options.update_width(1000)).maximum
+        console = Console(width=max(80, natural))
+    console.print(table)
