@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefs.tiers import TIERS, fee_text, yearly_fee
+from db.lookup import did_you_mean, find_id, normalise
 from social.errors import SocialError
 from social.timeutil import to_utc_iso, utcnow
 
@@ -110,22 +110,18 @@ def get_partner(db: Database, partner_id: int) -> Partner:
 
 def find_partner(db: Database, ref: str, *, required: bool = True) -> Partner | None:
     """A partner by name (case-insensitive) or id; a clear error (with a suggestion) if none."""
-    ref = " ".join(str(ref).split())
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM partners WHERE name = ? COLLATE NOCASE", [ref]
-    ).fetchone()
-    if row is None and ref.isdigit():
-        row = db.execute(f"SELECT {_COLUMNS} FROM partners WHERE id = ?", [int(ref)]).fetchone()
+    ref = normalise(ref)
+    found = find_id(db, "partners", ref)
+    row_id = found[0] if found else (int(ref) if ref.isdigit() else None)
+    row = db.execute(f"SELECT {_COLUMNS} FROM partners WHERE id = ?", [row_id]).fetchone()
     if row is not None:
         return _row(row)
     if not required:
         return None
     names = [r[0] for r in db.execute("SELECT name FROM partners")]
-    close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
     hint = (
-        f"; did you mean {close[0]!r}?"
-        if close
-        else "; see 'social partner list' or add it with 'social partner add'"
+        did_you_mean(ref, names)
+        or " (see 'social partner list' or add it with 'social partner add')"
     )
     raise SocialError(f"no partner named {ref!r}{hint}")
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from briefs.partners import Partner, find_partner, get_partner
 from briefs.render import RESERVED, get_template, render_brief
 from briefs.tiers import fee_text, tier_label
+from db.lookup import did_you_mean, find_id, normalise
 from social import formats
 from social.errors import SocialError
 from social.timeutil import to_utc_iso, utcnow
@@ -89,18 +90,14 @@ def parse_vars(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 def find_campaign(db: Database, ref: str) -> dict[str, Any]:
     """A campaign by name (case-insensitive) or id, with its hashtags."""
     cols = "id, name, start_date, end_date, description, partner_id"
-    row = db.execute(
-        f"SELECT {cols} FROM campaigns WHERE name = ? COLLATE NOCASE", [ref.strip()]
-    ).fetchone()
-    if row is None and ref.strip().isdigit():
-        row = db.execute(f"SELECT {cols} FROM campaigns WHERE id = ?", [int(ref)]).fetchone()
+    ref = normalise(ref)
+    found = find_id(db, "campaigns", ref)
+    row_id = found[0] if found else (int(ref) if ref.isdigit() else None)
+    row = db.execute(f"SELECT {cols} FROM campaigns WHERE id = ?", [row_id]).fetchone()
     if row is None:
-        import difflib
-
         names = [r[0] for r in db.execute("SELECT name FROM campaigns")]
-        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else "see 'social campaign list'"
-        raise SocialError(f"no campaign named {ref!r}; {hint}")
+        hint = did_you_mean(ref, names) or " (see 'social campaign list')"
+        raise SocialError(f"no campaign named {ref!r}{hint}")
     campaign = dict(
         zip(("id", "name", "start_date", "end_date", "description", "partner_id"), row, strict=True)
     )

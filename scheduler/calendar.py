@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from db.lookup import find_id
 from social.domain import PLATFORMS
 from social.errors import SocialError
 from social.timeutil import from_utc_iso, to_utc_iso, utcnow
@@ -244,24 +245,9 @@ def new_uid() -> str:
 # --- name lookups -----------------------------------------------------------------------------
 
 
-def find_by_name(db: Database, table: str, name: str) -> tuple[int, str] | None:
-    """(id, name) of the row of table with this name (exact, else ignoring case), or None."""
-    cleaned = " ".join(name.split())
-    row = db.execute(
-        f"SELECT id, name FROM {table} WHERE name = ? ORDER BY id", [cleaned]
-    ).fetchone()
-    if row is not None:
-        return int(row[0]), str(row[1])
-    folded = cleaned.casefold()
-    for candidate in db.execute(f"SELECT id, name FROM {table} ORDER BY id").fetchall():
-        if str(candidate[1]).casefold() == folded:
-            return int(candidate[0]), str(candidate[1])
-    return None
-
-
 def member_id(db: Database, name: str) -> int:
     """The team member with this name (ignoring case), or an error pointing to `social team add`."""
-    found = find_by_name(db, "team_members", name)
+    found = find_id(db, "team_members", name)
     if found is None:
         raise SocialError(
             f"no team member named '{name}'; add them with 'social team add \"{name}\"' "
@@ -272,7 +258,7 @@ def member_id(db: Database, name: str) -> int:
 
 def person_id(db: Database, name: str) -> int:
     """The person with a consent record of this name, or an error pointing to the command."""
-    found = find_by_name(db, "people_in_videos", name)
+    found = find_id(db, "people_in_videos", name)
     if found is None:
         raise SocialError(
             f"no consent record for '{name}'; add one with 'social team person add \"{name}\"'"
@@ -282,7 +268,7 @@ def person_id(db: Database, name: str) -> int:
 
 def campaign_id(db: Database, name: str) -> int:
     """The campaign with this name, or an error pointing to `social campaign add`."""
-    found = find_by_name(db, "campaigns", name)
+    found = find_id(db, "campaigns", name)
     if found is None:
         raise SocialError(
             f"no campaign named '{name}'; add it with 'social campaign add' "
@@ -293,7 +279,7 @@ def campaign_id(db: Database, name: str) -> int:
 
 def partner_id(db: Database, name: str) -> int:
     """The partner with this name, or an error pointing to `social partner add`."""
-    found = find_by_name(db, "partners", name)
+    found = find_id(db, "partners", name)
     if found is None:
         raise SocialError(
             f"no partner named '{name}'; add it with 'social partner add \"{name}\"' "

@@ -165,9 +165,9 @@ def render_feed(
     slots = list_slots(db, owner=owner)
     name = TEXT[lang if lang in TEXT else "nb"]["calendar"]
     if owner is not None:
-        from scheduler.calendar import find_by_name
+        from db.lookup import find_id
 
-        found = find_by_name(db, "team_members", owner)
+        found = find_id(db, "team_members", owner)
         name = f"{name} – {found[1] if found else owner}"
     cal = build_calendar(
         slots,

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scheduler.team import UNSET, _Unset, clean_name, did_you_mean
+from db.lookup import did_you_mean, find_id
+from scheduler.team import UNSET, _Unset, clean_name
 from social.errors import SocialError
 
 NO_CONSENT = "no consent on record"
@@ -80,17 +81,12 @@ def _consent_day(value: date) -> str:
 
 def find_person(db: Database, name: str) -> Person | None:
     """The person with this name (exact, else ignoring case), or None."""
-    cleaned = " ".join(name.split())
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM people_in_videos WHERE name = ? ORDER BY id", [cleaned]
-    ).fetchone()
-    if row is not None:
-        return _person(row)
-    folded = cleaned.casefold()
-    for candidate in db.execute(f"SELECT {_COLUMNS} FROM people_in_videos ORDER BY id"):
-        if candidate[1].casefold() == folded:
-            return _person(candidate)
-    return None
+    found = find_id(db, "people_in_videos", name)
+    if found is None:
+        return None
+    return _person(
+        db.execute(f"SELECT {_COLUMNS} FROM people_in_videos WHERE id = ?", [found[0]]).fetchone()
+    )
 
 
 def get_person(db: Database, name: str) -> Person:

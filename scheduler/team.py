@@ -8,7 +8,6 @@ Only these contact details are kept; removing a member is done through
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import time
@@ -16,6 +15,7 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from db.lookup import did_you_mean, find_id
 from social.errors import SocialError
 from social.timeutil import to_utc_iso, utcnow
 
@@ -224,15 +224,12 @@ def parse_language(text: str) -> str:
 
 def find_member(db: Database, name: str) -> Member | None:
     """The member with this name (exact, else ignoring case), or None."""
-    cleaned = " ".join(name.split())
-    row = db.execute(f"SELECT {_COLUMNS} FROM team_members WHERE name = ?", [cleaned]).fetchone()
-    if row is None:
-        folded = cleaned.casefold()
-        for candidate in db.execute(f"SELECT {_COLUMNS} FROM team_members").fetchall():
-            if candidate[1].casefold() == folded:
-                return _member(candidate)
+    found = find_id(db, "team_members", name)
+    if found is None:
         return None
-    return _member(row)
+    return _member(
+        db.execute(f"SELECT {_COLUMNS} FROM team_members WHERE id = ?", [found[0]]).fetchone()
+    )
 
 
 def get_member(db: Database, name: str) -> Member:
@@ -263,21 +260,6 @@ def member_references(db: Database, member_id: int) -> dict[str, int]:
         "SELECT COUNT(*) FROM reminder_ledger WHERE member_id = ?", [member_id]
     ).fetchone()[0]
     return {"slots_owned": int(slots), "reminders": int(ledger)}
-
-
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    """ " (did you mean 'A' or 'B'?)" for close matches (ignoring case), else ''."""
-    folded = {c.casefold(): c for c in candidates}
-    query = " ".join(name.split()).casefold()
-    # A first name alone ("Kari") should find "Kari Nordmann": whole-word matches come first.
-    words = [c for c in folded if query and query in c.replace("@", " ").replace(".", " ").split()]
-    close = list(dict.fromkeys(words + difflib.get_close_matches(query, list(folded), cutoff=0.6)))
-    close = close[:3]
-    if not close:
-        return ""
-    quoted = [f"'{folded[c]}'" for c in close]
-    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f" (did you mean {listed}?)"
 
 
 # --- writes -----------------------------------------------------------------------------------

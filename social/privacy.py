@@ -26,8 +26,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.lookup import did_you_mean
 from scheduler.people import Person, find_person, list_people, person_slots
-from scheduler.team import Member, did_you_mean, find_member, list_members, member_references
+from scheduler.team import Member, find_member, list_members, member_references
 from social.errors import SocialError
 
 PLACEHOLDER = "[deleted]"

@@ -148,7 +148,7 @@ def test_templates_lists_built_ins_with_their_variables(ws: Path, runner: CliRun
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--partner", "Equinr"], "no partner named 'Equinr'; did you mean 'Equinor'?"),
+        (["--partner", "Equinr"], "no partner named 'Equinr' (did you mean 'Equinor'?)"),
         (
             ["--template", "tiktok_partner"],
             "no brief template named 'tiktok_partner'; did you mean",

@@ -148,7 +148,7 @@ def test_show_of_an_unknown_partner_suggests_the_nearest(
 ) -> None:
     run(runner, "partner", "add", "Lokal Elektro AS", "--tier", "small")
     error = one_line_error(run(runner, "partner", "show", "Lokal Elektro"))
-    assert "no partner named 'Lokal Elektro'; did you mean 'Lokal Elektro AS'?" in error
+    assert "no partner named 'Lokal Elektro' (did you mean 'Lokal Elektro AS'?)" in error
 
 
 def test_edit_renames_and_retiers(workspace_dir: Path, runner: CliRunner) -> None:
