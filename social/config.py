@@ -119,6 +119,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "digest": Key(str, "sun 18:00", "Weekly digest of each person's coming week"),
         "slack_webhook": Key(str, "", "Slack incoming webhook URL (or SOCIAL_SLACK_WEBHOOK)"),
         "teams_webhook": Key(str, "", "Teams incoming webhook URL (or SOCIAL_TEAMS_WEBHOOK)"),
+        "channels": Key(
+            list,
+            ["email", "slack", "teams"],
+            "Channels to try per person, in order (console when none reaches them)",
+        ),
+        "overdue_until_hours": Key(
+            (int, float), 72, "Stop the overdue nudge this many hours after it was due"
+        ),
+        "brief_days_before": Key(
+            list, [3, 0], "Remind the communications team this many days before a brief deadline"
+        ),
+        "max_attempts": Key(int, 5, "Give up on a delivery after this many failed attempts"),
     },
     "calendar": {
         "event_minutes": Key(int, 30, "Length of a calendar slot in the iCal feed (minutes)"),

@@ -1,16 +1,11 @@
 """E-mail a report: HTML with its charts as inline cid: PNG images, and a plain-text alternative.
 
-Delivery goes through `scheduler.channels.email.send_email` when that module
-is installed (so reports and reminders share one SMTP set-up); otherwise
-through smtplib with the [email] settings and SOCIAL_SMTP_PASSWORD.
+Delivery goes through `scheduler.channels.email.send_email`, so reports and
+reminders share one SMTP set-up ([email] settings, SOCIAL_SMTP_PASSWORD).
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import smtplib
-import ssl
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -18,7 +13,7 @@ from typing import Any
 
 from social import formats
 from social.config import Config
-from social.errors import ConfigError, SocialError
+from social.errors import ConfigError
 from social.reports.i18n import t
 
 
@@ -73,54 +68,7 @@ def send_report(config: Config, report: dict[str, Any], recipients: list[str]) -
 
 
 def deliver(config: Config, message: EmailMessage) -> None:
-    """Send through the scheduler's e-mail channel if installed, else directly by SMTP."""
-    channel = _channel()
-    if channel is not None:
-        channel(config, message)
-        return
-    _smtp(config, message)
+    """Send through the same SMTP set-up reminders use."""
+    from scheduler.channels.email import send_email
 
-
-def _channel() -> Any:
-    try:
-        module = importlib.import_module("scheduler.channels.email")
-    except ImportError:
-        return None
-    send = getattr(module, "send_email", None)
-    if send is None:
-        return None
-    import inspect
-
-    params = inspect.signature(send).parameters
-    # Use it only when it accepts a ready-made message; otherwise send it ourselves.
-    if "message" in params:
-        return lambda config, message: send(config, message=message)
-    return None
-
-
-def _smtp(config: Config, message: EmailMessage) -> None:
-    host = str(config.get("email", "host"))
-    port = int(config.get("email", "port"))
-    security = str(config.get("email", "security"))
-    username = str(config.get("email", "username"))
-    password = os.environ.get("SOCIAL_SMTP_PASSWORD", "")
-    timeout = float(config.get("sync", "timeout_seconds"))
-    try:
-        if security == "tls":
-            server: smtplib.SMTP = smtplib.SMTP_SSL(
-                host, port, timeout=timeout, context=ssl.create_default_context()
-            )
-        else:
-            server = smtplib.SMTP(host, port, timeout=timeout)
-        with server:
-            if security == "starttls":
-                server.starttls(context=ssl.create_default_context())
-            if username:
-                server.login(username, password)
-            server.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        # The message names the server, never the password.
-        raise SocialError(
-            f"could not send the report through {host}:{port} ({type(exc).__name__}: {exc}); "
-            "check [email] in social.toml and SOCIAL_SMTP_PASSWORD"
-        ) from None
+    send_email(config, message=message)

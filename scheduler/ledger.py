@@ -1,0 +1,137 @@
+"""The reminder ledger: each (subject, rule, person, channel) goes out once.
+
+A reminder is claimed inside `BEGIN IMMEDIATE` (SQLite's write lock), so two
+scheduler processes on one database never both send it; a claim whose process
+died is taken over after CLAIM_TIMEOUT. A failed delivery is retried with
+growing pauses and kept, with its error, after the last attempt.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from social.timeutil import to_utc_iso
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+
+def worker_name() -> str:
+    """Who holds a claim: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Key:
+    """What makes a reminder unique."""
+
+    subject: str
+    rule: str
+    member_id: int | None
+    channel: str
+
+
+def _find(db: Database, key: Key) -> Any:
+    # `member_id IS ?` because NULL (a member since deleted, or the weekly report) never equals.
+    return db.execute(
+        """SELECT id, status, attempts, next_attempt_at FROM reminder_ledger
+           WHERE subject = ? AND rule = ? AND member_id IS ? AND channel = ?""",
+        [key.subject, key.rule, key.member_id, key.channel],
+    ).fetchone()
+
+
+def claim(
+    db: Database, key: Key, due_at: datetime, now: datetime, *, max_attempts: int
+) -> int | None:
+    """The ledger row id if this process may send the reminder now, else None."""
+    now_s = to_utc_iso(now)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        row = _find(db, key)
+        if row is None:
+            cur = db.execute(
+                """INSERT INTO reminder_ledger (subject, rule, member_id, channel, due_at, status)
+                   VALUES (?, ?, ?, ?, ?, 'pending')""",
+                [key.subject, key.rule, key.member_id, key.channel, to_utc_iso(due_at)],
+            )
+            row = (cur.lastrowid, "pending", 0, None)
+        row_id, status, attempts, next_at = row
+        retry_due = next_at is None or next_at <= now_s
+        may = (
+            status == "pending"
+            or (status == "failed" and attempts < max_attempts and retry_due)
+            or (status == "sending" and retry_due)  # the claimant died
+        )
+        if not may:
+            db.execute("COMMIT")
+            return None
+        db.execute(
+            """UPDATE reminder_ledger SET status = 'sending', claimed_by = ?,
+                   attempts = attempts + 1, next_attempt_at = ? WHERE id = ?""",
+            [worker_name(), to_utc_iso(now + CLAIM_TIMEOUT), row_id],
+        )
+        db.execute("COMMIT")
+        return int(row_id)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def skip(db: Database, key: Key, due_at: datetime) -> None:
+    """Record a reminder that will never be sent (superseded by a nearer one)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if _find(db, key) is None:
+            db.execute(
+                """INSERT INTO reminder_ledger (subject, rule, member_id, channel, due_at, status)
+                   VALUES (?, ?, ?, ?, ?, 'skipped')""",
+                [key.subject, key.rule, key.member_id, key.channel, to_utc_iso(due_at)],
+            )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def sent(db: Database, row_id: int, now: datetime) -> None:
+    db.execute(
+        """UPDATE reminder_ledger SET status = 'sent', sent_at = ?, next_attempt_at = NULL,
+               last_error = NULL WHERE id = ?""",
+        [to_utc_iso(now), row_id],
+    )
+
+
+def failed(db: Database, row_id: int, error: str, now: datetime, *, max_attempts: int) -> bool:
+    """Record a failed attempt; True if it will be tried again."""
+    attempts = db.execute("SELECT attempts FROM reminder_ledger WHERE id = ?", [row_id]).fetchone()[
+        0
+    ]
+    again = attempts < max_attempts
+    pause = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+    db.execute(
+        """UPDATE reminder_ledger SET status = 'failed', last_error = ?, next_attempt_at = ?
+           WHERE id = ?""",
+        [error[:500], to_utc_iso(now + pause) if again else None, row_id],
+    )
+    return again
+
+
+def rows(db: Database, *, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Ledger rows, newest due first, with the member's name."""
+    where = "WHERE l.status = ?" if status else ""
+    params: list[Any] = [status] if status else []
+    cursor = db.execute(
+        f"""SELECT l.id, l.subject, l.rule, COALESCE(m.name, '') AS member, l.channel, l.due_at,
+                   l.status, l.attempts, l.next_attempt_at, l.sent_at, l.last_error
+            FROM reminder_ledger l LEFT JOIN team_members m ON m.id = l.member_id
+            {where} ORDER BY l.due_at DESC, l.id DESC LIMIT ?""",
+        [*params, limit],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

@@ -1,0 +1,92 @@
+"""The long-running scheduler (APScheduler 3.x, in the configured zone).
+
+Jobs: the reminder scan every minute (calendar changes are read from the
+database each time, so they count without a restart), the sync on its cron,
+the weekly report on its cron. Jobs run one at a time on one database
+connection; SIGTERM and SIGINT stop the service after the running job.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from sqlite_utils import Database
+
+from scheduler.tick import cron_trigger, send_reminders, send_weekly_report
+from social.config import Config
+from social.errors import SocialError
+
+log = logging.getLogger("social.scheduler")
+
+
+def _guarded(name: str, job: Callable[[], None]) -> Callable[[], None]:
+    """Run a job; a failure is logged in one line and the service keeps going."""
+
+    def run() -> None:
+        try:
+            job()
+        except SocialError as exc:
+            log.error("%s failed: %s", name, exc)
+        except Exception:  # noqa: BLE001 - a service must outlive one bad run
+            log.exception("%s failed unexpectedly", name)
+
+    return run
+
+
+def build_scheduler(config: Config, db: Database, *, scheduler: Any = None) -> Any:
+    """A configured APScheduler (BlockingScheduler unless one is given) with every job."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    zone = config.timezone
+    if scheduler is None:
+        # One worker: the jobs share one SQLite connection and must not overlap.
+        scheduler = BlockingScheduler(
+            timezone=zone,
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        )
+
+    def reminders() -> None:
+        outcome = send_reminders(db, config, echo=log.info)
+        for line in outcome.lines:
+            log.info(line)
+
+    def sync() -> None:
+        from social.sync import run_sync
+
+        for summary in run_sync(config, db):
+            log.info(summary.line())
+
+    def weekly() -> None:
+        line = send_weekly_report(db, config)
+        if line:
+            log.info(line)
+
+    sync_trigger = cron_trigger(str(config.get("scheduler", "sync_cron")), zone)
+    weekly_trigger = cron_trigger(str(config.get("scheduler", "weekly_report_cron")), zone)
+    scheduler.add_job(_guarded("reminders", reminders), IntervalTrigger(minutes=1), id="reminders")
+    scheduler.add_job(_guarded("sync", sync), sync_trigger, id="sync")
+    scheduler.add_job(_guarded("weekly report", weekly), weekly_trigger, id="weekly-report")
+    return scheduler
+
+
+def run_service(config: Config, db: Database) -> None:
+    """Run until SIGTERM or SIGINT."""
+    scheduler = build_scheduler(config, db)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("received %s; stopping after the running job", signal.Signals(signum).name)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in scheduler.get_jobs():
+        log.info("job %s: %s", job.id, job.trigger)
+    log.info("scheduler running in %s; stop with Ctrl+C or SIGTERM", config.timezone)
+    scheduler.start()
+    log.info("scheduler stopped")
