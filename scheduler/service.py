@@ -77,16 +77,25 @@ def build_scheduler(config: Config, db: Database, *, scheduler: Any = None) -> A
 
 def run_service(config: Config, db: Database) -> None:
     """Run until SIGTERM or SIGINT."""
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
+
     scheduler = build_scheduler(config, db)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received %s; stopping after the running job", signal.Signals(signum).name)
+        if not scheduler.running:
+            raise SystemExit(0)
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for job in scheduler.get_jobs():
         log.info("job %s: %s", job.id, job.trigger)
-    log.info("scheduler running in %s; stop with Ctrl+C or SIGTERM", config.timezone)
+    scheduler.add_listener(
+        lambda _event: log.info(
+            "scheduler running in %s; stop with Ctrl+C or SIGTERM", config.timezone
+        ),
+        EVENT_SCHEDULER_STARTED,
+    )
     scheduler.start()
     log.info("scheduler stopped")

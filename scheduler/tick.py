@@ -128,17 +128,15 @@ def send_weekly_report(db: Database, config: Config, *, now: datetime | None = N
     row_id = ledger.claim(db, key, fired, now, max_attempts=attempts)
     if row_id is None:
         return None
-    from social.reports import mail
-    from social.reports.weekly import build_weekly
+    from social.reports.weekly import send_weekly
 
     try:
-        report = build_weekly(db, config, week=week, now=now)
-        mail.send_report(config, report, recipients)
+        path = send_weekly(config, db, week=week)
     except SocialError as exc:
         ledger.failed(db, row_id, str(exc), now, max_attempts=attempts)
         return f"failed weekly report {week}: {exc}"
     ledger.sent(db, row_id, now)
-    return f"sent weekly report {week} to {len(recipients)} recipient(s)"
+    return f"sent weekly report {week} to {len(recipients)} recipient(s); saved as {path}"
 
 
 def run_tick(

@@ -35,3 +35,7 @@ def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# A real SMTP server (aiosmtpd) for the e-mail tests.
+pytest_plugins = ["tests.delivery_support"]

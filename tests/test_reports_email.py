@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import email
-import socket
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlite_utils import Database
 
@@ -21,34 +17,8 @@ from social.cli import cli
 from social.config import Config
 from social.errors import ConfigError
 from social.reports.weekly import send_weekly
+from tests.delivery_support import Sink
 from tests.reports_support import CAMPAIGN_NOW, NOW, campaign_scenario, weekly_scenario
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 def mail_config(tmp_path: Path, port: int, recipients: list[str]) -> Config:
