@@ -33,16 +33,23 @@ def main() -> None:
     bare = timed([sys.executable, "-c", "pass"], args.runs)
     helped = timed([sys.executable, "-m", "social", "--help"], args.runs)
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from social.cli import cli\n"
-         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-         f"print('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from social.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            f"print('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     loaded = probe.stdout.rsplit("loaded:", 1)[-1].strip()
     print(f"python -c pass: {bare * 1000:.0f} ms (median of {args.runs})")
-    print(f"social --help:  {helped * 1000:.0f} ms (median of {args.runs}), "
-          f"{helped / bare:.1f}x a bare interpreter (target <= 300 ms)")
+    print(
+        f"social --help:  {helped * 1000:.0f} ms (median of {args.runs}), "
+        f"{helped / bare:.1f}x a bare interpreter (target <= 300 ms)"
+    )
     print(f"heavy modules imported by --help: {loaded or 'none'}")
 
 

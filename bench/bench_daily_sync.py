@@ -35,7 +35,9 @@ def main() -> None:
         folder = Path(tmp)
         (folder / "social.toml").write_text(
             '[tiktok]\nenabled = true\nbase_url = "http://sandbox/tiktok-open"\n'
-            "[sync]\nbackfill_days = 3100\n", encoding="utf-8")
+            "[sync]\nbackfill_days = 3100\n",
+            encoding="utf-8",
+        )
         config = load_config(folder / "social.toml")
         TokenStore(config.token_file).save("tiktok", TokenSet("sandbox-bench"))
         db = open_db(config.database_path)
@@ -47,15 +49,24 @@ def main() -> None:
         started = time.perf_counter()
         from datetime import UTC, datetime
 
-        daily = run_sync(config, db, ["tiktok"], transport=httpx.MockTransport(sandbox.handle),
-                         now=datetime(2026, 11, 24, 5, tzinfo=UTC))[0]
+        daily = run_sync(
+            config,
+            db,
+            ["tiktok"],
+            transport=httpx.MockTransport(sandbox.handle),
+            now=datetime(2026, 11, 24, 5, tzinfo=UTC),
+        )[0]
         seconds = time.perf_counter() - started
     relist = 1 + math.ceil(stored / 20)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"videos stored after backfill: {stored} ({first.requests} requests)")
-    print(f"daily sync: {daily.requests} requests, {daily.new_posts} new posts, "
-          f"{daily.updated_values} updated values, {seconds:.2f} s (target <= 15 requests)")
-    print(f"re-listing everything instead: {relist} requests ({relist / max(daily.requests, 1):.0f}x)")
+    print(
+        f"daily sync: {daily.requests} requests, {daily.new_posts} new posts, "
+        f"{daily.updated_values} updated values, {seconds:.2f} s (target <= 15 requests)"
+    )
+    print(
+        f"re-listing everything instead: {relist} requests ({relist / max(daily.requests, 1):.0f}x)"
+    )
     print(f"peak memory (RSS, whole process incl. backfill): {peak_mb:.0f} MB (target < 200 MB)")
 
 

@@ -38,16 +38,27 @@ def main() -> None:
             sandbox.today = day
             now = datetime(day.year, day.month, day.day, 5, tzinfo=UTC)
             started = time.perf_counter()
-            summaries = run_sync(config, db, transport=httpx.MockTransport(sandbox.handle), now=now,
-                                 sleep=lambda s: None)
+            summaries = run_sync(
+                config,
+                db,
+                transport=httpx.MockTransport(sandbox.handle),
+                now=now,
+                sleep=lambda s: None,
+            )
             total = time.perf_counter() - started
             for s in summaries:
-                print(f"{label:<8} {s.platform:<9} {s.outcome:<6} {s.requests:>4} requests "
-                      f"{s.new_posts:>4} new posts {s.updated_values:>6} values {s.seconds:6.2f} s")
-            print(f"{label:<8} all three: {sum(s.requests for s in summaries)} requests, {total:.2f} s")
+                print(
+                    f"{label:<8} {s.platform:<9} {s.outcome:<6} {s.requests:>4} requests "
+                    f"{s.new_posts:>4} new posts {s.updated_values:>6} values {s.seconds:6.2f} s"
+                )
+            print(
+                f"{label:<8} all three: {sum(s.requests for s in summaries)} requests, {total:.2f} s"
+            )
         size = sum(p.stat().st_size for p in folder.glob("social.db*")) / 1_048_576
-    print(f"database size: {size:.1f} MB; peak memory (RSS): "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"database size: {size:.1f} MB; peak memory (RSS): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

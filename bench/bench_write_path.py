@@ -20,8 +20,18 @@ from db import open_db, writes
 from social.domain import Account, MetricValue
 
 PAGE = 10_000
-METRICS = ("video_views", "likes", "comments", "shares", "profile_views", "unique_video_views",
-           "daily_new_followers", "daily_total_followers", "reach", "impressions")
+METRICS = (
+    "video_views",
+    "likes",
+    "comments",
+    "shares",
+    "profile_views",
+    "unique_video_views",
+    "daily_new_followers",
+    "daily_total_followers",
+    "reach",
+    "impressions",
+)
 
 
 def make_values(n: int) -> list[MetricValue]:
@@ -30,7 +40,9 @@ def make_values(n: int) -> list[MetricValue]:
     out = []
     for i in range(n):
         day = start + timedelta(days=i // len(METRICS))
-        out.append(MetricValue(METRICS[i % len(METRICS)], float(i % 5000), day, day, "day", "organic"))
+        out.append(
+            MetricValue(METRICS[i % len(METRICS)], float(i % 5000), day, day, "day", "organic")
+        )
     return out
 
 
@@ -49,13 +61,29 @@ def bench_raw(path: Path, values: list[MetricValue]) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("INSERT INTO accounts (platform, kind, external_id, created_at) "
-                 "VALUES ('tiktok', 'business', 'bench', '2026-01-01T00:00:00Z')")
+    conn.execute(
+        "INSERT INTO accounts (platform, kind, external_id, created_at) "
+        "VALUES ('tiktok', 'business', 'bench', '2026-01-01T00:00:00Z')"
+    )
     started = time.perf_counter()
     for i in range(0, len(values), PAGE):
-        rows = [(1, "tiktok", "account", 1, v.metric, v.origin, v.grain, v.window_start.isoformat(),
-                 v.window_end.isoformat(), v.value, "api", "2026-01-01T00:00:00Z")
-                for v in values[i : i + PAGE]]
+        rows = [
+            (
+                1,
+                "tiktok",
+                "account",
+                1,
+                v.metric,
+                v.origin,
+                v.grain,
+                v.window_start.isoformat(),
+                v.window_end.isoformat(),
+                v.value,
+                "api",
+                "2026-01-01T00:00:00Z",
+            )
+            for v in values[i : i + PAGE]
+        ]
         conn.execute("BEGIN")
         conn.executemany(writes.UPSERT_METRIC_SQL, rows)
         conn.execute("COMMIT")

@@ -40,20 +40,28 @@ def test_a_token_file_readable_by_others_is_refused(tmp_path: Path) -> None:
         store.get("tiktok")
 
 
-def test_environment_token_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_token_wins_over_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = TokenStore(tmp_path / "t.json")
     store.save("tiktok", TokenSet("from-file"))
     monkeypatch.setenv("SOCIAL_TIKTOK_ACCESS_TOKEN", "from-env")
     assert RefreshingAuth("tiktok", store).token == "from-env"
 
 
-def test_no_token_anywhere_names_both_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_token_anywhere_names_both_fixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOCIAL_TIKTOK_ACCESS_TOKEN", raising=False)
-    with pytest.raises(MissingCredentials, match="SOCIAL_TIKTOK_ACCESS_TOKEN or run 'social auth tiktok'"):
+    with pytest.raises(
+        MissingCredentials, match="SOCIAL_TIKTOK_ACCESS_TOKEN or run 'social auth tiktok'"
+    ):
         RefreshingAuth("tiktok", TokenStore(tmp_path / "t.json"))
 
 
-def test_status_lists_the_facebook_ads_token_and_warns_before_it_expires(workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_status_lists_the_facebook_ads_token_and_warns_before_it_expires(
+    workspace_dir: Path, runner: CliRunner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOCIAL_FACEBOOK_ADS_TOKEN", raising=False)
     result = runner.invoke(cli, ["auth", "status", "--format", "json"])
     assert "facebook_ads" not in result.output  # not in use, not listed
@@ -66,18 +74,31 @@ def test_status_lists_the_facebook_ads_token_and_warns_before_it_expires(workspa
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
-def test_a_401_refreshes_once_and_the_rotated_refresh_token_is_saved_at_once(respx_mock, tmp_path, fresh_db, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_401_refreshes_once_and_the_rotated_refresh_token_is_saved_at_once(
+    respx_mock, tmp_path, fresh_db, monkeypatch
+):  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOCIAL_TIKTOK_ACCESS_TOKEN", raising=False)
     monkeypatch.setenv("SOCIAL_TIKTOK_CLIENT_SECRET", "client-secret-xyz")
     config = write_config(tmp_path, 'client_key = "ck"')
     store = TokenStore(config.token_file)
     store.save("tiktok", TokenSet("old-access", "old-refresh", _iso(timedelta(hours=20))))
-    token = respx_mock.post("/v2/oauth/token/").mock(return_value=httpx.Response(200, json={
-        "access_token": "new-access", "expires_in": 86400, "open_id": "open-123",
-        "refresh_token": "rotated-refresh", "refresh_expires_in": 31536000, "scope": "video.list",
-        "token_type": "Bearer"}))
-    respx_mock.get("/v2/user/info/").mock(side_effect=[
-        display_error(401, "access_token_invalid"), user_info()])
+    token = respx_mock.post("/v2/oauth/token/").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "access_token": "new-access",
+                "expires_in": 86400,
+                "open_id": "open-123",
+                "refresh_token": "rotated-refresh",
+                "refresh_expires_in": 31536000,
+                "scope": "video.list",
+                "token_type": "Bearer",
+            },
+        )
+    )
+    respx_mock.get("/v2/user/info/").mock(
+        side_effect=[display_error(401, "access_token_invalid"), user_info()]
+    )
     respx_mock.post("/v2/video/list/").mock(return_value=video_list([], 0, False))
     summary = run_sync(config, fresh_db, ["tiktok"], sleep=lambda s: None)[0]
     assert summary.outcome == "ok", summary.error
@@ -89,7 +110,9 @@ def test_a_401_refreshes_once_and_the_rotated_refresh_token_is_saved_at_once(res
     assert "client-secret-xyz" not in config.token_file.read_text()
 
 
-def test_status_warns_within_14_days_of_expiry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_warns_within_14_days_of_expiry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", raising=False)
     store = TokenStore(tmp_path / "t.json")
     store.save("linkedin", TokenSet("a", None, _iso(timedelta(days=10))))
@@ -100,9 +123,13 @@ def test_status_warns_within_14_days_of_expiry(tmp_path: Path, monkeypatch: pyte
     assert token_status("linkedin", store).warning == ""
 
 
-def test_auth_tiktok_with_a_pasted_token_then_status_shows_it(workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_auth_tiktok_with_a_pasted_token_then_status_shows_it(
+    workspace_dir: Path, runner: CliRunner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOCIAL_TIKTOK_ACCESS_TOKEN", raising=False)
-    result = runner.invoke(cli, ["auth", "tiktok", "--token", "act.pasted", "--expires-in", "86400"])
+    result = runner.invoke(
+        cli, ["auth", "tiktok", "--token", "act.pasted", "--expires-in", "86400"]
+    )
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["auth", "status", "--format", "json"])
     tiktok = next(r for r in json.loads(result.output) if r["platform"] == "tiktok")
@@ -111,12 +138,24 @@ def test_auth_tiktok_with_a_pasted_token_then_status_shows_it(workspace_dir: Pat
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
-def test_auth_tiktok_exchanges_an_authorization_code(respx_mock, workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_auth_tiktok_exchanges_an_authorization_code(
+    respx_mock, workspace_dir: Path, runner: CliRunner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     (workspace_dir / "social.toml").write_text('[tiktok]\nclient_key = "ck"\n')
     monkeypatch.setenv("SOCIAL_TIKTOK_CLIENT_SECRET", "cs")
-    respx_mock.post("/v2/oauth/token/").mock(return_value=httpx.Response(200, json={
-        "access_token": "act.x", "expires_in": 86400, "open_id": "open-9",
-        "refresh_token": "rft.x", "refresh_expires_in": 31536000, "scope": "video.list"}))
+    respx_mock.post("/v2/oauth/token/").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "access_token": "act.x",
+                "expires_in": 86400,
+                "open_id": "open-9",
+                "refresh_token": "rft.x",
+                "refresh_expires_in": 31536000,
+                "scope": "video.list",
+            },
+        )
+    )
     result = runner.invoke(cli, ["auth", "tiktok", "--code", "code-123"])
     assert result.exit_code == 0, result.output
     assert "open-9" in result.output
@@ -124,11 +163,17 @@ def test_auth_tiktok_exchanges_an_authorization_code(respx_mock, workspace_dir: 
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
-def test_a_refused_code_exchange_is_one_clear_line(respx_mock, workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_code_exchange_is_one_clear_line(
+    respx_mock, workspace_dir: Path, runner: CliRunner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     (workspace_dir / "social.toml").write_text('[tiktok]\nclient_key = "ck"\n')
     monkeypatch.setenv("SOCIAL_TIKTOK_CLIENT_SECRET", "cs")
-    respx_mock.post("/v2/oauth/token/").mock(return_value=httpx.Response(
-        400, json={"error": "invalid_grant", "error_description": "Authorization code is expired."}))
+    respx_mock.post("/v2/oauth/token/").mock(
+        return_value=httpx.Response(
+            400,
+            json={"error": "invalid_grant", "error_description": "Authorization code is expired."},
+        )
+    )
     result = runner.invoke(cli, ["auth", "tiktok", "--code", "old"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: tiktok: token request refused")

@@ -49,6 +49,7 @@ def test_help_imports_no_heavy_library() -> None:
 
 
 def test_python_dash_m_social_runs_the_same_cli() -> None:
-    out = subprocess.run([sys.executable, "-m", "social", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "social", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.startswith("social, version")

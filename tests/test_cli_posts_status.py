@@ -16,19 +16,42 @@ from social.domain import Account, MetricValue, Page, Post, Snapshot
 def _seed(folder: Path) -> None:
     db = open_db(folder / "social.db")
     account = writes.upsert_account(db, Account("tiktok", "organic", "open-1", "STEM"))
-    writes.save_page(db, account, Page(
-        posts=[Post("tiktok", "v1", datetime(2026, 11, 15, 22, 30, tzinfo=UTC),
-                    caption="Eksamenstips <b>#eksamen</b>"),
-               Post("tiktok", "v2", datetime(2026, 11, 1, 12, 0, tzinfo=UTC), caption="Studieliv")],
-        snapshots=[Snapshot("v1", datetime(2026, 11, 20, tzinfo=UTC), {"view_count": 15230, "like_count": 812}),
-                   Snapshot("v2", datetime(2026, 11, 20, tzinfo=UTC), {"view_count": 1500})],
-        values=[MetricValue("follower_count", 1500, date(2026, 11, 20), date(2026, 11, 20), "day", "total")],
-    ), source="api")
+    writes.save_page(
+        db,
+        account,
+        Page(
+            posts=[
+                Post(
+                    "tiktok",
+                    "v1",
+                    datetime(2026, 11, 15, 22, 30, tzinfo=UTC),
+                    caption="Eksamenstips <b>#eksamen</b>",
+                ),
+                Post("tiktok", "v2", datetime(2026, 11, 1, 12, 0, tzinfo=UTC), caption="Studieliv"),
+            ],
+            snapshots=[
+                Snapshot(
+                    "v1",
+                    datetime(2026, 11, 20, tzinfo=UTC),
+                    {"view_count": 15230, "like_count": 812},
+                ),
+                Snapshot("v2", datetime(2026, 11, 20, tzinfo=UTC), {"view_count": 1500}),
+            ],
+            values=[
+                MetricValue(
+                    "follower_count", 1500, date(2026, 11, 20), date(2026, 11, 20), "day", "total"
+                )
+            ],
+        ),
+        source="api",
+    )
     run = writes.start_sync_run(db, "tiktok")
     writes.finish_sync_run(db, run, outcome="ok", new_posts=2, updated_values=3, requests=4)
 
 
-def test_posts_lists_latest_metrics_newest_first_in_local_time(workspace_dir: Path, runner: CliRunner) -> None:
+def test_posts_lists_latest_metrics_newest_first_in_local_time(
+    workspace_dir: Path, runner: CliRunner
+) -> None:
     _seed(workspace_dir)
     result = runner.invoke(cli, ["posts", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -53,7 +76,9 @@ def test_a_wrong_date_is_one_clear_line(workspace_dir: Path, runner: CliRunner) 
     assert "'2026-13-01' is not a date; write it as YYYY-MM-DD" in result.output
 
 
-def test_status_shows_accounts_last_sync_and_tokens(workspace_dir: Path, runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_status_shows_accounts_last_sync_and_tokens(
+    workspace_dir: Path, runner: CliRunner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOCIAL_TIKTOK_ACCESS_TOKEN", raising=False)
     _seed(workspace_dir)
     result = runner.invoke(cli, ["status", "--format", "json"])

@@ -12,7 +12,9 @@ from social.config import load_config, render_default_config
 from social.errors import ConfigError
 
 
-def test_init_writes_a_config_that_loads_with_the_defaults(tmp_path: Path, runner: CliRunner) -> None:
+def test_init_writes_a_config_that_loads_with_the_defaults(
+    tmp_path: Path, runner: CliRunner
+) -> None:
     result = runner.invoke(cli, ["init", "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     config = load_config(tmp_path / "social.toml")
@@ -41,7 +43,9 @@ def test_a_misspelt_key_is_reported_with_its_line_and_a_suggestion(tmp_path: Pat
 def test_a_wrong_type_is_reported_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "social.toml"
     path.write_text('[sync]\nrefresh_days = "ninety"\n')
-    with pytest.raises(ConfigError, match=r"social.toml:2: \[sync\] refresh_days must be a whole number"):
+    with pytest.raises(
+        ConfigError, match=r"social.toml:2: \[sync\] refresh_days must be a whole number"
+    ):
         load_config(path)
 
 

@@ -30,13 +30,27 @@ def test_demo_syncs_every_platform_and_prints_last_week(tmp_path: Path, runner: 
     assert again.exit_code == 0, again.output
     assert {t: db[t].count for t in counts} == counts
 
-    posts = runner.invoke(cli, ["--config", str(target / "social.toml"), "posts", "--format", "json",
-                                "--platform", "tiktok", "--limit", "5"])
+    posts = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(target / "social.toml"),
+            "posts",
+            "--format",
+            "json",
+            "--platform",
+            "tiktok",
+            "--limit",
+            "5",
+        ],
+    )
     assert posts.exit_code == 0
     assert len(json.loads(posts.output)) == 5
 
 
-def test_demo_shows_the_calendar_feed_the_brief_and_the_consent_gap(tmp_path: Path, runner: CliRunner) -> None:
+def test_demo_shows_the_calendar_feed_the_brief_and_the_consent_gap(
+    tmp_path: Path, runner: CliRunner
+) -> None:
     from icalendar import Calendar
 
     target = tmp_path / "demo"

@@ -31,10 +31,15 @@ def _seed(db: Database, *, tips_factor: float, n: int = 120, seed: int = 1) -> N
         tips = i % 3 == 0
         views = 2000 * rng.lognormvariate(0, 0.5) * (tips_factor if tips else 1)
         caption = ("Eksamenstips #tips" if tips else "En dag på lab #studieliv") + f" nr {i}"
-        page.posts.append(Post("tiktok", f"v{i}", published, caption=caption, format="video",
-                               duration_s=30))
-        page.snapshots.append(Snapshot(f"v{i}", published + timedelta(days=1), {"view_count": round(views * 0.7)}))
-        page.snapshots.append(Snapshot(f"v{i}", published + timedelta(days=9), {"view_count": round(views * 1.05)}))
+        page.posts.append(
+            Post("tiktok", f"v{i}", published, caption=caption, format="video", duration_s=30)
+        )
+        page.snapshots.append(
+            Snapshot(f"v{i}", published + timedelta(days=1), {"view_count": round(views * 0.7)})
+        )
+        page.snapshots.append(
+            Snapshot(f"v{i}", published + timedelta(days=9), {"view_count": round(views * 1.05)})
+        )
     writes.save_page(db, account, page, source="api")
 
 
@@ -44,7 +49,9 @@ def _config(tmp_path: Path):  # type: ignore[no-untyped-def]
     return load_config(path)
 
 
-def test_a_planted_twofold_effect_is_found_with_an_interval_excluding_one(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_planted_twofold_effect_is_found_with_an_interval_excluding_one(
+    fresh_db, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     _seed(fresh_db, tips_factor=2.0)
     result = build_insights(fresh_db, _config(tmp_path), by="theme", lang="en", now=NOW)
     tips = next(g for g in result.groups if g.key == "tips")
@@ -69,7 +76,9 @@ def test_small_groups_are_listed_but_not_ranked(fresh_db, tmp_path) -> None:  # 
     path.write_text("[insights]\nmin_group_posts = 10\n")
     result = build_insights(fresh_db, load_config(path), by="theme", lang="nb", now=NOW)
     small = [g for g in result.groups if g.posts < 10]
-    assert small and all(not g.ranked and g.verdict == "unclear" and g.ci_low is None for g in small)
+    assert small and all(
+        not g.ranked and g.verdict == "unclear" and g.ci_low is None for g in small
+    )
     assert "For få innlegg" in result.summary
 
 
@@ -77,8 +86,17 @@ def test_weekday_and_hour_use_local_time_across_daylight_saving() -> None:
     def post(moment: datetime) -> PostPerformance:
         from zoneinfo import ZoneInfo
 
-        return PostPerformance(1, "tiktok", 1, "x", "", moment.astimezone(ZoneInfo("Europe/Oslo")),
-                               1000, True, ["tips"])
+        return PostPerformance(
+            1,
+            "tiktok",
+            1,
+            "x",
+            "",
+            moment.astimezone(ZoneInfo("Europe/Oslo")),
+            1000,
+            True,
+            ["tips"],
+        )
 
     sunday_night = post(datetime(2026, 11, 22, 22, 30, tzinfo=UTC))  # 23:30 Sunday in Oslo (CET)
     assert group_keys(sunday_night, "weekday", "nb", []) == ["søndag"]

@@ -33,35 +33,54 @@ def _table_counts(db: Database) -> dict[str, int]:
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
-def test_first_sync_pages_through_videos_and_stores_posts_and_snapshots(respx_mock, config, fresh_db):  # type: ignore[no-untyped-def]
+def test_first_sync_pages_through_videos_and_stores_posts_and_snapshots(
+    respx_mock, config, fresh_db
+):  # type: ignore[no-untyped-def]
     respx_mock.get("/v2/user/info/").mock(return_value=user_info())
-    listing = respx_mock.post("/v2/video/list/").mock(side_effect=[
-        video_list([video("3", 1767900000, 15230), video("2", 1767800000, 1500)], 1767800000000, True),
-        video_list([video("1", 1767700000, 2100)], 1767700000000, False),
-    ])
+    listing = respx_mock.post("/v2/video/list/").mock(
+        side_effect=[
+            video_list(
+                [video("3", 1767900000, 15230), video("2", 1767800000, 1500)], 1767800000000, True
+            ),
+            video_list([video("1", 1767700000, 2100)], 1767700000000, False),
+        ]
+    )
     summary = _sync(config, fresh_db)
     assert summary.outcome == "ok", summary.error
     assert summary.new_posts == 3
     assert summary.requests == 3
-    assert json.loads(listing.calls[1].request.content) == {"max_count": 20, "cursor": 1767800000000}
+    assert json.loads(listing.calls[1].request.content) == {
+        "max_count": 20,
+        "cursor": 1767800000000,
+    }
     sent = listing.calls[0].request
     assert sent.headers["Authorization"] == "Bearer act.secret-token-123"
     assert "view_count" in sent.url.params["fields"]
-    views = dict(fresh_db.execute(
-        "SELECT p.external_id, l.value FROM post_latest l JOIN posts p ON p.id = l.post_id "
-        "WHERE l.metric = 'view_count'").fetchall())
+    views = dict(
+        fresh_db.execute(
+            "SELECT p.external_id, l.value FROM post_latest l JOIN posts p ON p.id = l.post_id "
+            "WHERE l.metric = 'view_count'"
+        ).fetchall()
+    )
     assert views == {"1": 2100, "2": 1500, "3": 15230}
-    assert fresh_db.execute("SELECT tags FROM posts WHERE external_id = '3'").fetchone()[0] == '["eksamen"]'
+    assert (
+        fresh_db.execute("SELECT tags FROM posts WHERE external_id = '3'").fetchone()[0]
+        == '["eksamen"]'
+    )
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
-def test_daily_sync_lists_only_new_videos_and_refreshes_recent_ones_in_batches(respx_mock, config, fresh_db):  # type: ignore[no-untyped-def]
+def test_daily_sync_lists_only_new_videos_and_refreshes_recent_ones_in_batches(
+    respx_mock, config, fresh_db
+):  # type: ignore[no-untyped-def]
     respx_mock.get("/v2/user/info/").mock(return_value=user_info())
     old = [video(str(i), 1767000000 + i * 3600, 1000 + i) for i in range(45)]
-    pages = [video_list(list(reversed(old))[i:i + 20], 1, i + 20 < 45) for i in range(0, 45, 20)]
+    pages = [video_list(list(reversed(old))[i : i + 20], 1, i + 20 < 45) for i in range(0, 45, 20)]
     listing = respx_mock.post("/v2/video/list/")
-    listing.side_effect = [video_list(list(reversed(old))[i:i + 20], 10 ** 12 - i, i + 20 < 45)
-                           for i in range(0, 45, 20)]
+    listing.side_effect = [
+        video_list(list(reversed(old))[i : i + 20], 10**12 - i, i + 20 < 45)
+        for i in range(0, 45, 20)
+    ]
     assert _sync(config, fresh_db).new_posts == 45
     del pages
 
@@ -70,8 +89,14 @@ def test_daily_sync_lists_only_new_videos_and_refreshes_recent_ones_in_batches(r
     listing.side_effect = [video_list([new, *list(reversed(old))[:19]], 5, True)]
     query = respx_mock.post("/v2/video/query/").mock(
         side_effect=lambda request: video_list(
-            [video(v, 1767000000, 5000) for v in json.loads(request.content)["filters"]["video_ids"]],
-            0, False))
+            [
+                video(v, 1767000000, 5000)
+                for v in json.loads(request.content)["filters"]["video_ids"]
+            ],
+            0,
+            False,
+        )
+    )
     summary = _sync(config, fresh_db, now=datetime(2026, 1, 11, 6, tzinfo=UTC))
     assert summary.new_posts == 1
     assert listing.call_count == 4  # three pages on day one, a single page on day two
@@ -83,8 +108,11 @@ def test_daily_sync_lists_only_new_videos_and_refreshes_recent_ones_in_batches(r
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
 def test_invalid_token_fails_with_one_line_and_no_secret(respx_mock, config, fresh_db):  # type: ignore[no-untyped-def]
-    respx_mock.get("/v2/user/info/").mock(return_value=display_error(
-        401, "access_token_invalid", "The access token is invalid or not found in the request."))
+    respx_mock.get("/v2/user/info/").mock(
+        return_value=display_error(
+            401, "access_token_invalid", "The access token is invalid or not found in the request."
+        )
+    )
     summary = _sync(config, fresh_db)
     assert summary.outcome == "failed"
     assert "access token is invalid or expired" in summary.error
@@ -94,19 +122,39 @@ def test_invalid_token_fails_with_one_line_and_no_secret(respx_mock, config, fre
     assert run[0] == "failed" and "social auth tiktok" in run[1]
 
 
-@pytest.mark.parametrize("first", [
-    httpx.Response(429, headers={"Retry-After": "2"}, json={"data": {}, "error": {"code": "rate_limit_exceeded", "message": "", "log_id": "1"}}),
-    httpx.Response(429, json={"data": {}, "error": {"code": "rate_limit_exceeded", "message": "", "log_id": "1"}}),
-    httpx.Response(500, json={"data": {}, "error": {"code": "internal_error", "message": "", "log_id": "1"}}),
-    httpx.Response(502, text="<html>Bad gateway</html>"),
-    httpx.Response(200, text='{"data": {"videos": ['),
-    httpx.ReadTimeout("timed out"),
-])
+@pytest.mark.parametrize(
+    "first",
+    [
+        httpx.Response(
+            429,
+            headers={"Retry-After": "2"},
+            json={
+                "data": {},
+                "error": {"code": "rate_limit_exceeded", "message": "", "log_id": "1"},
+            },
+        ),
+        httpx.Response(
+            429,
+            json={
+                "data": {},
+                "error": {"code": "rate_limit_exceeded", "message": "", "log_id": "1"},
+            },
+        ),
+        httpx.Response(
+            500,
+            json={"data": {}, "error": {"code": "internal_error", "message": "", "log_id": "1"}},
+        ),
+        httpx.Response(502, text="<html>Bad gateway</html>"),
+        httpx.Response(200, text='{"data": {"videos": ['),
+        httpx.ReadTimeout("timed out"),
+    ],
+)
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
 def test_retriable_faults_are_retried_and_the_sync_completes(respx_mock, config, fresh_db, first):  # type: ignore[no-untyped-def]
     respx_mock.get("/v2/user/info/").mock(return_value=user_info())
-    respx_mock.post("/v2/video/list/").mock(side_effect=[
-        first, video_list([video("1", 1767700000, 2100)], 0, False)])
+    respx_mock.post("/v2/video/list/").mock(
+        side_effect=[first, video_list([video("1", 1767700000, 2100)], 0, False)]
+    )
     slept: list[float] = []
     summary = run_sync(config, fresh_db, ["tiktok"], now=NOW, sleep=slept.append)[0]
     assert summary.outcome == "ok", summary.error
@@ -119,21 +167,28 @@ def test_retriable_faults_are_retried_and_the_sync_completes(respx_mock, config,
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
 def test_a_burst_of_5xx_gives_up_keeping_the_pages_already_stored(respx_mock, config, fresh_db):  # type: ignore[no-untyped-def]
     respx_mock.get("/v2/user/info/").mock(return_value=user_info())
-    respx_mock.post("/v2/video/list/").mock(side_effect=[
-        video_list([video("2", 1767800000, 1500)], 1767800000000, True),
-        *[httpx.Response(503) for _ in range(10)],
-    ])
+    respx_mock.post("/v2/video/list/").mock(
+        side_effect=[
+            video_list([video("2", 1767800000, 1500)], 1767800000000, True),
+            *[httpx.Response(503) for _ in range(10)],
+        ]
+    )
     summary = _sync(config, fresh_db)
     assert summary.outcome == "failed"
-    assert "server error (HTTP 503)" in summary.error and "gave up after 6 attempts" in summary.error
+    assert (
+        "server error (HTTP 503)" in summary.error and "gave up after 6 attempts" in summary.error
+    )
     assert fresh_db["posts"].count == 1
 
 
 @respx.mock(base_url=DISPLAY, assert_all_called=False)
 def test_a_paging_loop_is_an_error_not_an_endless_sync(respx_mock, config, fresh_db):  # type: ignore[no-untyped-def]
     respx_mock.get("/v2/user/info/").mock(return_value=user_info())
-    respx_mock.post("/v2/video/list/").mock(side_effect=lambda request: video_list(
-        [video(str(len(request.content)), 1767800000, 100)], 1767800000000, True))
+    respx_mock.post("/v2/video/list/").mock(
+        side_effect=lambda request: video_list(
+            [video(str(len(request.content)), 1767800000, 100)], 1767800000000, True
+        )
+    )
     summary = _sync(config, fresh_db)
     assert summary.outcome == "failed"
     assert "paging loop" in summary.error
