@@ -83,11 +83,12 @@ def claim(
         raise
 
 
-def skip(db: Database, key: Key, due_at: datetime) -> None:
-    """Record a reminder that will never be sent (superseded by a nearer one)."""
+def skip(db: Database, key: Key, due_at: datetime) -> bool:
+    """Record a reminder that will never be sent (superseded by a nearer one); True if new."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        if _find(db, key) is None:
+        new = _find(db, key) is None
+        if new:
             db.execute(
                 """INSERT INTO reminder_ledger (subject, rule, member_id, channel, due_at, status)
                    VALUES (?, ?, ?, ?, ?, 'skipped')""",
@@ -97,6 +98,7 @@ def skip(db: Database, key: Key, due_at: datetime) -> None:
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    return new
 
 
 def sent(db: Database, row_id: int, now: datetime) -> None:

@@ -34,7 +34,7 @@ class Outcome:
     skipped: int = 0
 
     def summary(self) -> str:
-        return f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped"
+        return f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped (superseded)"
 
 
 def send_reminders(
@@ -60,7 +60,7 @@ def send_reminders(
             outcome.lines.append(f"{verb} {label}: {reminder.text.subject}")
             continue
         if reminder.skip:
-            ledger.skip(db, key, reminder.due_at)
+            outcome.skipped += ledger.skip(db, key, reminder.due_at)
             continue
         row_id = ledger.claim(db, key, reminder.due_at, now, max_attempts=attempts)
         if row_id is None:
@@ -79,9 +79,6 @@ def send_reminders(
         ledger.sent(db, row_id, now)
         outcome.sent += 1
         outcome.lines.append(f"sent {label}")
-    outcome.skipped = db.execute(
-        "SELECT COUNT(*) FROM reminder_ledger WHERE status = 'skipped'"
-    ).fetchone()[0]
     return outcome
 
 
