@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from social.cli.common import Workspace, format_option, pass_workspace, print_table
+from social.errors import SocialError
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from social.campaigns import CampaignSpec
+    from social.campaigns import CampaignSpec, FieldError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +25,44 @@ TARGET_HELP = (
     "spend; ORIGIN organic|paid|total (default total); PLATFORM tiktok|linkedin|facebook|all "
     "(default all)."
 )
+
+
+OPTION_OF = {
+    "name": "NAME",
+    "rename": "--rename",
+    "start": "--start",
+    "end": "--end",
+    "platforms": "--platform",
+    "partner": "--partner",
+    "budget": "--budget",
+    "currency": "--currency",
+    "hashtags": "--hashtag",
+    "posts": "--post",
+    "slots": "--slot",
+    "ad_campaigns": "--ad-campaign",
+    "targets": "--target",
+    "remove_targets": "--remove-target",
+    "remove_hashtag": "--remove-hashtag",
+    "remove_post": "--remove-post",
+    "remove_slot": "--remove-slot",
+    "remove_ad_campaign": "--remove-ad-campaign",
+}
+
+
+def option_error(exc: FieldError) -> SocialError:
+    """A FieldError as the CLI shows it: '--end: the end ... ; give ...'."""
+    option = OPTION_OF.get(str(exc.where[0]), "") if exc.where else ""
+    return SocialError(f"{option}: {exc.detail}" if option else exc.detail)
+
+
+def run_cli(action: Callable[[], Any]) -> Any:
+    """Run an action, turning a FieldError into the CLI's one-line message."""
+    from social.campaigns import FieldError
+
+    try:
+        return action()
+    except FieldError as exc:
+        raise option_error(exc) from None
 
 
 def campaign_options(func: F) -> F:
@@ -140,7 +179,7 @@ def add(ws: Workspace, name: str, **options: Any) -> None:
         c.save(ws.db, spec)
         return spec
 
-    spec = c.run_cli(run)
+    spec = run_cli(run)
     click.echo(
         f"Added campaign '{spec.name}' ({spec.start} – {spec.end}, "
         f"{_count(len(spec.members), 'member')}, {_count(len(spec.targets), 'target')})."
@@ -224,7 +263,7 @@ def edit(
         c.save(ws.db, spec, current_id=cid)
         return spec, True
 
-    spec, changed = c.run_cli(run)
+    spec, changed = run_cli(run)
     if changed:
         click.echo(
             f"Updated campaign '{spec.name}' ({spec.start} – {spec.end}, "
