@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.calendar import CONSENT_LABELS, NO_CONSENT, STATUS_LABELS, Slot, list_slots
+from social.domain import PLATFORM_NAMES
 from social.timeutil import from_utc_iso
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from social.config import Config
 
 PRODID = "-//social//content calendar//NB"
-PLATFORM_NAMES = {"tiktok": "TikTok", "linkedin": "LinkedIn", "facebook": "Facebook"}
 # Status of the event itself: an idea is not settled, a skipped slot is cancelled.
 EVENT_STATUS = {"idea": "TENTATIVE", "skipped": "CANCELLED"}
 # Slots in these states need nothing more, so they get no alarm.

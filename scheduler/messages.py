@@ -12,8 +12,7 @@ from datetime import date
 
 from scheduler.calendar import STATUS_LABELS, Slot
 from social import formats
-
-PLATFORM_NAMES = {"tiktok": "TikTok", "linkedin": "LinkedIn", "facebook": "Facebook"}
+from social.domain import PLATFORM_NAMES
 
 TEXT = {
     "nb": {

@@ -12,6 +12,8 @@ from typing import Literal
 
 Platform = Literal["tiktok", "linkedin", "facebook"]
 PLATFORMS: tuple[str, ...] = ("tiktok", "linkedin", "facebook")
+# How the platforms spell their own names, for text people read.
+PLATFORM_NAMES = {"tiktok": "TikTok", "linkedin": "LinkedIn", "facebook": "Facebook"}
 Origin = Literal["organic", "paid", "total"]
 Grain = Literal["day", "week", "month", "lifetime", "campaign", "window"]
 SubjectType = Literal["account", "post", "ad"]

@@ -6,10 +6,9 @@ from datetime import datetime
 
 import click
 
+from scheduler.channels import CHANNELS
 from social.cli.common import Workspace, emit_rows, format_option, pass_workspace
 from social.errors import SocialError
-
-CHANNEL_CHOICES = ["email", "slack", "teams", "console"]
 
 
 def _when(text: str | None) -> datetime | None:
@@ -34,7 +33,7 @@ def _aware(moment: datetime | None, zone: str) -> datetime | None:
 
 @click.command()
 @click.option("--now", "now_text", help="Pretend it is this moment (ISO; local time if no zone).")
-@click.option("--channel", type=click.Choice(CHANNEL_CHOICES), help="Send everything this way.")
+@click.option("--channel", type=click.Choice(CHANNELS), help="Send everything this way.")
 @click.option("--dry-run", is_flag=True, help="Show what is due; send and record nothing.")
 @click.option("--sync", "with_sync", is_flag=True, help="Sync the platforms first.")
 @pass_workspace
