@@ -41,7 +41,7 @@ BRIEF_HOUR = time(9, 0)
 class Reminder:
     """One reminder for one person: its ledger key, when it may go, and what it says."""
 
-    subject: str  # slot:<uid> | digest:<ISO week> | brief:<id>
+    subject: str  # slot:<uid>@<planned UTC> | digest:<ISO week> | brief:<id> | token:...
     rule: str  # before:24h | overdue | digest | deadline:3d
     member_id: int
     recipient: Recipient
@@ -114,6 +114,8 @@ def _slot_reminders(
         if slot.status not in OPEN:
             continue
         planned = from_utc_iso(slot.planned_at)
+        # The planned time is part of the key: a moved slot is reminded again for its new time.
+        subject = f"slot:{slot.uid}@{slot.planned_at}"
         for member_id in _owners(db, slot.id):
             member = members.get(member_id)
             if member is None:
@@ -127,7 +129,7 @@ def _slot_reminders(
             # Several due at once: only the nearest one is worth a message.
             for i, (hours, due) in enumerate(sorted(due_before)):
                 yield Reminder(
-                    f"slot:{slot.uid}",
+                    subject,
                     f"before:{hours:g}h",
                     member.id,
                     recipient(member),
@@ -138,7 +140,7 @@ def _slot_reminders(
             due = out_of_quiet_hours(planned + overdue_after, member, zone)
             if due <= now < planned + overdue_after + overdue_until:
                 yield Reminder(
-                    f"slot:{slot.uid}",
+                    subject,
                     "overdue",
                     member.id,
                     recipient(member),

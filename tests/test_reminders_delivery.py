@@ -197,3 +197,28 @@ def test_the_weekly_report_goes_out_once_on_monday_morning(
     assert message["Subject"].startswith("Ukerapport uke 48")
     with time_machine.travel("2025-12-05T07:00:00Z", tick=False):  # Friday: too late, no resend
         assert send_weekly_report(fresh_db, config) is None
+
+
+def test_a_moved_slot_is_reminded_again_for_its_new_time(
+    tmp_path: Path, fresh_db: Database, runner: CliRunner
+) -> None:
+    config = write_config(tmp_path)
+    team(fresh_db)
+    sid = slot(fresh_db, "2026-12-01 16:00", "Sander")
+    before = send_reminders(fresh_db, config, now=oslo("2026-11-30 16:00").astimezone(UTC))
+    result = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(tmp_path / "social.toml"),
+            "calendar",
+            "move",
+            str(sid),
+            "--to",
+            "2026-12-02 16:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    same_day = send_reminders(fresh_db, config, now=oslo("2026-11-30 17:00").astimezone(UTC))
+    new_time = send_reminders(fresh_db, config, now=oslo("2026-12-01 16:00").astimezone(UTC))
+    assert (before.sent, same_day.sent, new_time.sent) == (1, 0, 1)
