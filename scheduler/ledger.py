@@ -46,6 +46,12 @@ def _find(db: Database, key: Key) -> Any:
     ).fetchone()
 
 
+def status_of(db: Database, key: Key) -> str | None:
+    """The ledger status of a reminder, or None when it has no row yet."""
+    row = _find(db, key)
+    return None if row is None else str(row[1])
+
+
 def claim(
     db: Database, key: Key, due_at: datetime, now: datetime, *, max_attempts: int
 ) -> int | None:

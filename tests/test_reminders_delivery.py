@@ -222,3 +222,22 @@ def test_a_moved_slot_is_reminded_again_for_its_new_time(
     same_day = send_reminders(fresh_db, config, now=oslo("2026-11-30 17:00").astimezone(UTC))
     new_time = send_reminders(fresh_db, config, now=oslo("2026-12-01 16:00").astimezone(UTC))
     assert (before.sent, same_day.sent, new_time.sent) == (1, 0, 1)
+
+
+def test_scheduler_status_lists_what_is_still_to_send(
+    tmp_path: Path, fresh_db: Database, runner: CliRunner
+) -> None:
+    write_config(tmp_path)
+    team(fresh_db)
+    slot(fresh_db, "2026-12-01 16:00", "Sander")
+    with time_machine.travel(oslo("2026-11-30 16:05"), tick=False):
+        status = runner.invoke(
+            cli, ["--config", str(tmp_path / "social.toml"), "scheduler", "status"]
+        )
+        assert "Due now, not yet sent: 1 reminder(s)" in status.output
+        assert "due before:24h slot:" in status.output and "-> Sander (console)" in status.output
+        assert _tick(runner, tmp_path, "--channel", "console").exit_code == 0
+        status = runner.invoke(
+            cli, ["--config", str(tmp_path / "social.toml"), "scheduler", "status"]
+        )
+    assert "Due now, not yet sent: 0 reminder(s); failed deliveries: 0" in status.output

@@ -118,10 +118,17 @@ def status(ws: Workspace, fmt: str) -> None:
     from social.timeutil import utcnow
 
     now = utcnow()
-    due = [
-        {"rule": r.rule, "subject": r.subject, "person": r.recipient.name, "skip": r.skip}
-        for r in due_reminders(ws.db, ws.config, now)
-    ]
+    from scheduler import channels
+
+    due = []
+    for r in due_reminders(ws.db, ws.config, now):
+        channel = channels.choose(ws.config, r.recipient)
+        key = ledger.Key(r.subject, r.rule, r.member_id, channel)
+        if r.skip or ledger.status_of(ws.db, key) in ("sent", "skipped"):
+            continue  # nothing left to do for these
+        due.append(
+            {"rule": r.rule, "subject": r.subject, "person": r.recipient.name, "channel": channel}
+        )
     failed = ledger.rows(ws.db, status="failed")
     crons = {
         key: str(ws.config.get("scheduler", key)) for key in ("sync_cron", "weekly_report_cron")
@@ -136,12 +143,18 @@ def status(ws: Workspace, fmt: str) -> None:
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    for key, cron in crons.items():
-        when = upcoming[key]
+    for setting, cron in crons.items():
+        when = upcoming[setting]
         click.echo(
-            f"{key}: '{cron}', next {when:%Y-%m-%d %H:%M %Z}" if when else f"{key}: '{cron}'"
+            f"{setting}: '{cron}', next {when:%Y-%m-%d %H:%M %Z}"
+            if when
+            else f"{setting}: '{cron}'"
         )
-    click.echo(f"Due now: {len(due)} reminder(s); failed deliveries: {len(failed)}")
+    click.echo(f"Due now, not yet sent: {len(due)} reminder(s); failed deliveries: {len(failed)}")
+    for item in due:
+        click.echo(
+            f"  due {item['rule']} {item['subject']} -> {item['person']} ({item['channel']})"
+        )
     for row in failed:
         click.echo(
             f"  failed {row['rule']} {row['subject']} -> {row['member']}: {row['last_error']}"
