@@ -121,10 +121,15 @@ def measure(
         rows = queries.account_day(db, platform, names, window)
         metric = next((m for m in names if m in rows), None)
         if metric:
+            full = max(d.days for d in rows[metric].values())
             for origin, day_sum in rows[metric].items():
+                # An origin with fewer days (say, an export file for a few of them next to the
+                # API's organic series) would make total < organic: leave it out.
+                if day_sum.days < full:
+                    continue
                 setattr(split, origin, day_sum.value)
                 split.basis[origin] = f"account_day:{metric}"
-            split.days_covered = max(d.days for d in rows[metric].values())
+            split.days_covered = full
     if split.organic is None and split.total is None:
         _from_snapshots(db, split, platform, names, window, scope)
     if with_paid and split.paid is None:
