@@ -358,3 +358,18 @@ def test_markdown_and_csv_escape_platform_text(fresh_db: Database) -> None:
     assert "&lt;img src=x onerror=alert\\(1\\)&gt; \\| \\*bold\\*" in md
     csv_text = render(report, "csv").text
     assert "'=HYPERLINK" in csv_text
+
+
+def test_no_follower_total_when_a_platform_has_only_its_gains(fresh_db: Database) -> None:
+    b = Builder(fresh_db)
+    b.days(
+        "tiktok",
+        "follower_count",
+        "2025-11-23",
+        [1000, 1010, 1020, 1030, 1040, 1050, 1060, 1070],
+        "total",
+    )
+    b.days("linkedin", "organicFollowerGain", "2025-11-24", [3] * 7, "organic")
+    total = weekly(fresh_db)["total"]["followers"]
+    assert total["end"] is None  # 1,070 would read as everyone, without LinkedIn's level
+    assert total["change"] == 70 + 21

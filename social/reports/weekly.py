@@ -73,6 +73,7 @@ def platform_figures(
         or any(reach.values())
         or any(v is not None for v in paid.values())
         or followers_in_week
+        or follow["change"] is not None
     )
     return {
         "platform": platform,
@@ -139,6 +140,9 @@ def total_figures(platforms: list[dict[str, Any]], currency: str) -> dict[str, A
     def total_of(path: tuple[str, ...]) -> float | None:
         return measures.add(*(_at(p, path) for p in platforms))
 
+    def all_have(path: tuple[str, ...]) -> bool:
+        return all(_at(p, path) is not None for p in platforms if p.get("has_data", True))
+
     views = {o: total_of(("views", o)) for o in measures.ORIGINS}
     engagements = {o: total_of(("engagements", o)) for o in measures.ORIGINS}
     both = [
@@ -170,9 +174,13 @@ def total_figures(platforms: list[dict[str, Any]], currency: str) -> dict[str, A
         }
 
     return {
+        # A total of followers only when every platform has the figure: a sum that silently
+        # leaves one platform out would read as the whole audience.
         "followers": {
-            "end": total_of(("followers", "end")),
-            "change": total_of(("followers", "change")),
+            "end": total_of(("followers", "end")) if all_have(("followers", "end")) else None,
+            "change": (
+                total_of(("followers", "change")) if all_have(("followers", "change")) else None
+            ),
         },
         "posts_published": sum(p["posts_published"] for p in platforms),
         "views": {
