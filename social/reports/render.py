@@ -65,15 +65,17 @@ def _environment(kind: str) -> Any:
     return env
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Backslash escapes (CommonMark) only where a character can start markup mid-line, plus the
+# block markers a value could begin with: the Markdown stays readable as the e-mail's text.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~<>&])")
+_MD_LEADING = re.compile(r"^([#+=-])|^(\d+)([.)])")
 
 
 def md_escape(value: Any) -> str:
     """Text safe inside Markdown (and the HTML a Markdown viewer may render): one line."""
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = " ".join(("" if value is None else str(value)).split())
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
 def helpers(report: dict[str, Any]) -> dict[str, Any]:
