@@ -41,6 +41,7 @@ def test_tiktok_views_are_growth_of_post_counters_in_the_week(scenario: Database
         "end": 10250,
         "as_of": "2025-11-30",
         "metric": "follower_count",
+        "end_basis": "level",
         "change": 250,
         "change_basis": "level_difference",
     }
@@ -376,3 +377,25 @@ def test_no_follower_total_when_a_platform_has_only_its_gains(fresh_db: Database
     total = weekly(fresh_db)["total"]["followers"]
     assert total["end"] is None  # 1,070 would read as everyone, without LinkedIn's level
     assert total["change"] == 70 + 21
+
+
+def test_linkedin_followers_at_the_end_of_the_week_are_worked_back_from_todays_count(
+    fresh_db: Database,
+) -> None:
+    # LinkedIn gives only today's count (Wednesday 3 Dec) and daily gains for every day.
+    b = Builder(fresh_db)
+    b.days("linkedin", "firstDegreeSize", "2025-12-03", [5000], "total")
+    b.days("linkedin", "organicFollowerGain", "2025-11-24", [3] * 9, "organic")
+    b.days("linkedin", "paidFollowerGain", "2025-11-24", [1] * 9, "paid")
+    followers = by_platform(weekly(fresh_db))["linkedin"]["followers"]
+    # Gains on Mon 1 and Tue 2 Dec (4 + 4) came after the week ended on Sunday 30 Nov.
+    assert followers["end"] == 5000 - 8 and followers["as_of"] == "2025-11-30"
+    assert followers["end_basis"] == "later_level_minus_daily_gains"
+    assert followers["change"] == 28
+
+
+def test_no_worked_back_count_when_a_days_gains_are_missing(fresh_db: Database) -> None:
+    b = Builder(fresh_db)
+    b.days("linkedin", "firstDegreeSize", "2025-12-03", [5000], "total")
+    b.days("linkedin", "organicFollowerGain", "2025-11-24", [3] * 8, "organic")  # no 2 Dec
+    assert by_platform(weekly(fresh_db))["linkedin"]["followers"]["end"] is None

@@ -413,9 +413,16 @@ def followers(db: Database, platform: str, window: Window) -> dict[str, Any]:
         "end": end.value if end else None,
         "as_of": end.as_of.isoformat() if end else None,
         "metric": end.metric if end else None,
+        "end_basis": "level" if end else None,
         "change": None,
         "change_basis": None,
     }
+    if end is None or end.as_of < window.end:
+        derived = _level_from_later(db, platform, names, window)
+        if derived is not None:
+            end = derived
+            out.update(end=end.value, as_of=end.as_of.isoformat(), metric=end.metric)
+            out["end_basis"] = "later_level_minus_daily_gains"
     if end is not None and end.as_of >= window.start:
         before = window.start - timedelta(days=1)
         start = queries.level(db, platform, [end.metric], before, lookback=7)
@@ -431,6 +438,28 @@ def followers(db: Database, platform: str, window: Window) -> dict[str, Any]:
             out["change"] = sum(sums)
             out["change_basis"] = "sum_of_daily_gains"
     return out
+
+
+def _level_from_later(
+    db: Database, platform: str, names: list[str], window: Window
+) -> queries.Level | None:
+    """The level at the window's end, worked back from a later level and every daily gain since.
+
+    LinkedIn only gives today's follower count, but daily gains for every day: today's count
+    minus the gains after the week is the count at the end of the week.
+    """
+    later = queries.first_level_after(db, platform, names, window.end)
+    if later is None:
+        return None
+    gap = Window(window.end + timedelta(days=1), later.as_of - timedelta(days=1), window.zone)
+    if gap.end < gap.start:
+        return queries.Level(later.metric, later.value, window.end)
+    rows = queries.account_day(db, platform, queries.names("follower_gain", platform), gap)
+    days = (gap.end - gap.start).days + 1
+    sums = [d for by_origin in rows.values() for d in by_origin.values()]
+    if not sums or any(d.days < days for d in sums):
+        return None  # a missing day would make the figure wrong, so none is better
+    return queries.Level(later.metric, later.value - sum(d.value for d in sums), window.end)
 
 
 def top_posts(

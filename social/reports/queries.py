@@ -123,6 +123,33 @@ def level(
     return level_of(rows, metrics)
 
 
+def first_level_after(
+    db: Database, platform: str, metrics: Sequence[str], after: date, *, lookahead: int = 31
+) -> Level | None:
+    """The earliest value of the first metric that has one, within `lookahead` days after a date."""
+    for metric in metrics:
+        row = db.execute(
+            """SELECT MIN(v.window_end) FROM metric_values v JOIN accounts a ON a.id = v.account_id
+               WHERE v.platform = ? AND v.grain = 'day' AND v.subject_type = 'account'
+                 AND v.metric = ? AND a.kind != 'ads' AND v.window_start BETWEEN ? AND ?""",
+            [
+                platform,
+                metric,
+                (after + timedelta(days=1)).isoformat(),
+                (after + timedelta(days=lookahead)).isoformat(),
+            ],
+        ).fetchone()
+        if row and row[0]:
+            total = db.execute(
+                """SELECT SUM(v.value) FROM metric_values v JOIN accounts a ON a.id = v.account_id
+                   WHERE v.platform = ? AND v.grain = 'day' AND v.subject_type = 'account'
+                     AND v.metric = ? AND a.kind != 'ads' AND v.window_end = ?""",
+                [platform, metric, row[0]],
+            ).fetchone()[0]
+            return Level(metric, float(total), date.fromisoformat(row[0]))
+    return None
+
+
 def level_of(rows: Iterable[Sequence[Any]], metrics: Sequence[str]) -> Level | None:
     """Pick the first metric (catalogue order) with rows; sum the latest value per account."""
     latest: dict[str, dict[int, tuple[float, str]]] = {}
