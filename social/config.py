@@ -7,6 +7,7 @@ the line of a bad one and suggesting the nearest known key.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import os
 import tomllib
@@ -28,7 +29,8 @@ class Key:
     type: type | tuple[type, ...]
     default: Any
     help: str
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # for a list: the values its items may take
+    item: builtins.type | tuple[builtins.type, ...] | None = None  # for a list: its items' type
 
 
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -105,7 +107,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "sender": Key(str, "", "From address"),
     },
     "reports": {
-        "recipients": Key(list, [], "Who receives the weekly report by e-mail"),
+        "recipients": Key(list, [], "Who receives the weekly report by e-mail", item=str),
         "output_dir": Key(str, "reports", "Where generated reports are written"),
         "currency": Key(str, "NOK", "Currency of ad spend in reports (the ad accounts' currency)"),
         "stale_after_hours": Key(
@@ -114,7 +116,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "top_posts": Key(int, 5, "How many top posts the weekly report lists"),
     },
     "reminders": {
-        "before_hours": Key(list, [24, 2], "Remind this many hours before a slot"),
+        "before_hours": Key(
+            list, [24, 2], "Remind this many hours before a slot", item=(int, float)
+        ),
         "overdue_hours": Key((int, float), 2, "Nudge if not published this long after a slot"),
         "digest": Key(str, "sun 18:00", "Weekly digest of each person's coming week"),
         "slack_webhook": Key(str, "", "Slack incoming webhook URL (or SOCIAL_SLACK_WEBHOOK)"),
@@ -123,12 +127,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
             list,
             ["email", "slack", "teams"],
             "Channels to try per person, in order (console when none reaches them)",
+            ("email", "slack", "teams", "console"),
+            item=str,
         ),
         "overdue_until_hours": Key(
             (int, float), 72, "Stop the overdue nudge this many hours after it was due"
         ),
         "brief_days_before": Key(
-            list, [3, 0], "Remind the communications team this many days before a brief deadline"
+            list,
+            [3, 0],
+            "Remind the communications team this many days before a brief deadline",
+            item=int,
         ),
         "max_attempts": Key(int, 5, "Give up on a delivery after this many failed attempts"),
     },
@@ -249,7 +258,19 @@ def _validate(data: dict[str, Any], text: str, path: Path) -> dict[str, dict[str
                 raise ConfigError(
                     f"{where}: [{section}] {key} must be {_type_name(spec)}, got {value!r}"
                 )
-            if spec.choices and value not in spec.choices:
+            if isinstance(value, list) and spec.item is not None:
+                for element in value:
+                    if isinstance(element, bool) or not isinstance(element, spec.item):
+                        raise ConfigError(
+                            f"{where}: [{section}] {key} items must be "
+                            f"{_type_name(Key(spec.item, None, ''))}, got {element!r}"
+                        )
+                    if spec.choices and element not in spec.choices:
+                        raise ConfigError(
+                            f"{where}: [{section}] {key}: {element!r} is not one of "
+                            f"{', '.join(spec.choices)}"
+                        )
+            elif spec.choices and value not in spec.choices:
                 raise ConfigError(
                     f"{where}: [{section}] {key} = {value!r} is not one of {', '.join(spec.choices)}"
                 )
@@ -281,6 +302,8 @@ def _type_name(spec: Key) -> str:
         list: "a list",
         dict: "a table",
     }
+    if set(_types(spec)) == {int, float}:
+        return "a number"
     return " or ".join(names.get(t, t.__name__) for t in _types(spec))
 
 

@@ -69,3 +69,13 @@ def test_the_default_config_documents_every_key() -> None:
     text = render_default_config()
     assert text.count("\n# ") >= 30
     assert "SOCIAL_TIKTOK_ACCESS_TOKEN" in text
+
+
+def test_list_items_are_checked_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "social.toml"
+    path.write_text('[reminders]\nbefore_hours = [24, "2"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"social.toml:2: \[reminders\] before_hours items must"):
+        load_config(path)
+    path.write_text('[reminders]\nchannels = ["email", "sms"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"channels: 'sms' is not one of email, slack, teams"):
+        load_config(path)
