@@ -35,8 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "calendar": ("calendar", "calendar", "The content calendar: plan, list, export, iCal."),
     "partner": ("partner", "partner", "Partner companies."),
     "brief": ("brief", "brief", "Partner briefs from templates."),
-    "scheduler": ("scheduler", "scheduler", "Run the long-running scheduler service."),
-    "tick": ("scheduler", "tick", "Run one pass of everything due (for cron)."),
+    "scheduler": ("scheduler", "scheduler", "The scheduler service and its reminder ledger."),
+    "tick": ("scheduler", "tick", "Send the reminders and reports that are due (for cron)."),
     "privacy": ("privacy", "privacy", "List or delete the personal details we keep."),
 }
 
