@@ -89,3 +89,23 @@ def test_status_shows_accounts_last_sync_and_tokens(
     assert data["database_bytes"] > 0
     text = runner.invoke(cli, ["status"]).output
     assert "tiktok" in text and "not connected; run 'social auth tiktok'" in text
+
+
+def test_status_counts_reminders_and_points_at_failed_ones(
+    workspace_dir: Path, runner: CliRunner
+) -> None:
+    db = open_db(workspace_dir / "social.db")
+    for i, status in enumerate(["sent", "sent", "failed"]):
+        db.execute(
+            """INSERT INTO reminder_ledger (subject, rule, channel, due_at, status)
+               VALUES (?, 'before:24h', 'email', '2026-11-30T15:00:00Z', ?)""",
+            [f"slot:{i}", status],
+        )
+    db.conn.close()
+    assert json.loads(runner.invoke(cli, ["status", "--format", "json"]).output)["reminders"] == {
+        "sent": 2,
+        "failed": 1,
+    }
+    text = runner.invoke(cli, ["status"]).output
+    assert "Reminders: 2 sent, 1 failed" in text
+    assert "social scheduler ledger --status failed" in text

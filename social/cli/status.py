@@ -44,6 +44,9 @@ def status(ws: Workspace, fmt: str) -> None:
         "accounts": accounts,
         "syncs": latest_runs(db),
         "tokens": tokens,
+        "reminders": dict(
+            db.execute("SELECT status, COUNT(*) FROM reminder_ledger GROUP BY status").fetchall()
+        ),
     }
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -76,3 +79,8 @@ def status(ws: Workspace, fmt: str) -> None:
             expiry += f", refresh until {t['refresh_expires_at']}"
         warn = f"  ! {t['warning']}" if t["warning"] else ""
         click.echo(f"  {t['platform']:<9} {t['source']:<5} {expiry}{warn}")
+    reminders = data["reminders"]
+    line = ", ".join(f"{reminders[s]} {s}" for s in ("sent", "failed", "sending") if s in reminders)
+    click.echo(f"Reminders: {line or 'none sent yet'}")
+    if reminders.get("failed"):
+        click.echo("  ! see 'social scheduler ledger --status failed'")
