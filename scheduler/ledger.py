@@ -69,9 +69,19 @@ def claim(
             row = (cur.lastrowid, "pending", 0, None)
         row_id, status, attempts, next_at = row
         retry_due = next_at is None or next_at <= now_s
+        if status == "sending" and retry_due and attempts >= max_attempts:
+            # The claimant died on the last attempt: give up like any last failure.
+            db.execute(
+                """UPDATE reminder_ledger SET status = 'failed', next_attempt_at = NULL,
+                       last_error = ? WHERE id = ?""",
+                [f"the process sending it ({row_claimant(db, row_id)}) stopped", row_id],
+            )
+            db.execute("COMMIT")
+            return None
         may = (
             status == "pending"
-            or (status == "failed" and attempts < max_attempts and retry_due)
+            # A failure without a next attempt was given up (permanent, or the last try).
+            or (status == "failed" and attempts < max_attempts and next_at and retry_due)
             or (status == "sending" and retry_due)  # the claimant died
         )
         if not may:
@@ -87,6 +97,12 @@ def claim(
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def row_claimant(db: Database, row_id: int) -> str:
+    """Who claimed a ledger row last."""
+    row = db.execute("SELECT claimed_by FROM reminder_ledger WHERE id = ?", [row_id]).fetchone()
+    return str(row[0]) if row and row[0] else "unknown"
 
 
 def skip(db: Database, key: Key, due_at: datetime) -> bool:
@@ -115,13 +131,28 @@ def sent(db: Database, row_id: int, now: datetime) -> None:
     )
 
 
-def failed(db: Database, row_id: int, error: str, now: datetime, *, max_attempts: int) -> bool:
-    """Record a failed attempt; True if it will be tried again."""
+def failed(
+    db: Database,
+    row_id: int,
+    error: str,
+    now: datetime,
+    *,
+    max_attempts: int,
+    retry_after: float | None = None,
+    permanent: bool = False,
+) -> bool:
+    """Record a failed attempt; True if it will be tried again.
+
+    The pause grows with each attempt (BACKOFF), and is at least what the
+    receiver asked for (`retry_after` seconds, capped at the longest pause).
+    """
     attempts = db.execute("SELECT attempts FROM reminder_ledger WHERE id = ?", [row_id]).fetchone()[
         0
     ]
-    again = attempts < max_attempts
+    again = attempts < max_attempts and not permanent
     pause = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+    if retry_after is not None:
+        pause = max(pause, min(timedelta(seconds=retry_after), BACKOFF[-1]))
     db.execute(
         """UPDATE reminder_ledger SET status = 'failed', last_error = ?, next_attempt_at = ?
            WHERE id = ?""",

@@ -70,7 +70,15 @@ def send_reminders(
                 built[name] = channels.build(config, name, echo=echo)
             built[name].send(Note(reminder.recipient, reminder.text.subject, reminder.text.body))
         except SocialError as exc:  # DeliveryError, or a setting that is missing
-            again = ledger.failed(db, row_id, str(exc), now, max_attempts=attempts)
+            again = ledger.failed(
+                db,
+                row_id,
+                str(exc),
+                now,
+                max_attempts=attempts,
+                retry_after=getattr(exc, "retry_after", None),
+                permanent=getattr(exc, "permanent", False),
+            )
             outcome.failed += 1
             outcome.lines.append(
                 f"failed {label}: {exc}" + ("; will retry" if again else "; gave up")

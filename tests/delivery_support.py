@@ -59,6 +59,7 @@ class Webhook:
     def __init__(self) -> None:
         self.posts: list[tuple[str, Any]] = []
         self.statuses: list[int] = []  # answered in order; then 200
+        self.retry_after = "30"  # the Retry-After header sent with a 429
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,7 +70,7 @@ class Webhook:
                 payload = b"ok" if status < 300 else b"rate_limited"
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", "30")
+                    self.send_header("Retry-After", hook.retry_after)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

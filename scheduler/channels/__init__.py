@@ -18,7 +18,18 @@ CHANNELS = ("email", "slack", "teams", "console")
 
 
 class DeliveryError(SocialError):
-    """A reminder could not be delivered; the text never contains a secret."""
+    """A reminder could not be delivered; the text never contains a secret.
+
+    `retry_after` (seconds) is the receiver's own wish (HTTP Retry-After); a
+    `permanent` error (a webhook that is gone, a payload refused) is not retried.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)

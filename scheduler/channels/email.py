@@ -33,7 +33,8 @@ def send_email(config: Config, *, message: EmailMessage) -> None:
         with server:
             if security == "starttls":
                 server.starttls(context=ssl.create_default_context())
-            if username:
+            # The user name alone may just name the sender; log in only with a password.
+            if username and password:
                 server.login(username, password)
             server.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:

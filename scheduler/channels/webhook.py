@@ -26,8 +26,25 @@ def post_json(channel: str, url: str, payload: dict[str, Any], *, timeout: float
         raise DeliveryError(f"{channel}: webhook not reachable ({type(exc).__name__})") from None
     if response.status_code >= 300:
         detail = response.text.strip().splitlines()[0][:80] if response.text.strip() else ""
-        wait = response.headers.get("Retry-After")
-        hint = f", retry after {wait} s" if wait else ""
+        wait = _seconds(response.headers.get("Retry-After"))
+        hint = f", retry after {wait:g} s" if wait is not None else ""
         raise DeliveryError(
-            f"{channel}: webhook answered HTTP {response.status_code} {detail}{hint}".rstrip()
+            f"{channel}: webhook answered HTTP {response.status_code} {detail}".rstrip() + hint,
+            retry_after=wait,
+            permanent=response.status_code in PERMANENT,
         )
+
+
+# Slack answers 403/404/410 for a revoked or deleted webhook and 400 for a payload it
+# refuses; Teams the same. Trying again cannot help. 408, 429 and 5xx are worth a retry.
+PERMANENT = frozenset({400, 401, 403, 404, 410})
+
+
+def _seconds(value: str | None) -> float | None:
+    """Retry-After in seconds (only the delta-seconds form; an HTTP date is ignored)."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
