@@ -299,3 +299,37 @@ CREATE UNIQUE INDEX team_members_feed_token ON team_members (feed_token);
 CREATE INDEX calendar_post ON calendar_slots (post_id)
 """,
     )
+
+
+@migrations()
+def m006_ad_links_flights_breakdowns(db: Database) -> None:
+    """Ads linked to the organic post they promote, ad flights, and per-post breakdowns.
+
+    - `ad_entities.post_external_id`: on ad-level rows, the promoted post's
+      `posts.external_id` on the same platform (TikTok video id, Facebook
+      `<page id>_<post id>`, LinkedIn share/ugcPost URN); NULL for an ad with no
+      organic post (a dark post, a non-Spark ad) or one not yet linked.
+    - `ad_entities.start_date` / `end_date`: the entity's flight as ISO dates in the
+      ad account's zone, as the platform schedules it (end NULL while open-ended).
+    - `post_breakdowns`: the latest share of a post's views or viewers by one
+      dimension (impression source, audience type, retention second), value a
+      fraction 0..1, as the platform reports it at `captured_at`.
+    """
+    _run(
+        db,
+        """
+ALTER TABLE ad_entities ADD COLUMN post_external_id TEXT;
+ALTER TABLE ad_entities ADD COLUMN start_date TEXT;
+ALTER TABLE ad_entities ADD COLUMN end_date TEXT;
+CREATE INDEX ad_entities_post ON ad_entities (platform, post_external_id);
+CREATE TABLE post_breakdowns (
+    post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    dimension TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value REAL NOT NULL,
+    captured_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (post_id, dimension, key)
+)
+""",
+    )
