@@ -70,7 +70,8 @@ def list_posts(
     offset: int = 0,
 ) -> tuple[list[PostRow], bool]:
     """Posts newest first matching the filters; (rows, whether there are more)."""
-    where, params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[object] = []
     if platform:
         where.append("p.platform = ?")
         params.append(platform)

@@ -99,9 +99,7 @@ def is_partner_content(db: Database, slot: Slot) -> bool:
         return True
     if not slot.campaign:
         return False
-    row = db.execute(
-        "SELECT partner_id FROM campaigns WHERE name = ?", [slot.campaign]
-    ).fetchone()
+    row = db.execute("SELECT partner_id FROM campaigns WHERE name = ?", [slot.campaign]).fetchone()
     return bool(row and row[0])
 
 

@@ -46,9 +46,13 @@ def serve(
     host = host or str(config.get("web", "host"))
     port = port or int(config.get("web", "port"))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    base = (base_url or str(config.get("web", "base_url") or "") or f"http://{shown}:{port}").rstrip("/")
+    base = (
+        base_url or str(config.get("web", "base_url") or "") or f"http://{shown}:{port}"
+    ).rstrip("/")
     app = create_app(config, base_url=base)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     click.echo(f"Serving the web app at {base} (listening on {host}:{port}); stop with Ctrl+C")
     click.echo("Sign in with a link from: social login-link NAME")
     uvicorn.run(
@@ -65,8 +69,12 @@ def serve(
 
 @click.command("login-link")
 @click.argument("name", required=False)
-@click.option("--partner", "partner", help="Make a partner's read-only link instead (replaces the old one).")
-@click.option("--base-url", help="Address of the web app [web.base_url, else http://127.0.0.1:8000].")
+@click.option(
+    "--partner", "partner", help="Make a partner's read-only link instead (replaces the old one)."
+)
+@click.option(
+    "--base-url", help="Address of the web app [web.base_url, else http://127.0.0.1:8000]."
+)
 def login_link(name: str | None, partner: str | None, base_url: str | None) -> None:
     """Print a one-time sign-in link for a team member (valid 15 minutes).
 
@@ -97,7 +105,7 @@ def login_link(name: str | None, partner: str | None, base_url: str | None) -> N
         click.echo(f"Read-only link for {found.name}; any earlier link stopped working.", err=True)
         return
     if not name:
-        raise SocialError("give a team member's name, e.g. social login-link \"Kari Nordmann\"")
+        raise SocialError('give a team member\'s name, e.g. social login-link "Kari Nordmann"')
     from scheduler.team import get_member
 
     member = get_member(ws.db, name)

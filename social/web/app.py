@@ -11,7 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,7 +51,9 @@ def routes() -> list[Any]:
     return found
 
 
-def create_app(config: Config, *, base_url: str | None = None, db_path: Path | None = None) -> Starlette:
+def create_app(
+    config: Config, *, base_url: str | None = None, db_path: Path | None = None
+) -> Starlette:
     """The ASGI app over the configured database (migrated once here)."""
     from db import open_db
     from social.web.auth import default_base_url

@@ -102,4 +102,3 @@ def send_login_email(config: Config, *, to: str, name: str, link: str, lang: str
         )
     message.set_content(body)
     deliver(config, message)
-

@@ -115,7 +115,9 @@ class Ctx:
 
     def field(self, name: str, default: str = "") -> str:
         """A form field (or query parameter for GET) as trimmed text."""
-        source: Mapping[str, Any] = self.form if self.form is not None else self.request.query_params
+        source: Mapping[str, Any] = (
+            self.form if self.form is not None else self.request.query_params
+        )
         value = source.get(name, default)
         return value.strip() if isinstance(value, str) else default
 
@@ -255,7 +257,13 @@ def _run(
         ctx.cookies.append((ANON_COOKIE, new_anon, {"samesite": "strict"}))
     try:
         if request.method == "POST" and not _csrf_ok(request, form, csrf):
-            response = error_page(ctx, 403, ctx.t("Skjemaet var utløpt eller kom fra et annet nettsted. Last siden på nytt og prøv igjen."))
+            response = error_page(
+                ctx,
+                403,
+                ctx.t(
+                    "Skjemaet var utløpt eller kom fra et annet nettsted. Last siden på nytt og prøv igjen."
+                ),
+            )
         elif action is not None and actor is None:
             response = _login_required(ctx)
         elif action is not None and not allowed(actor, action):
@@ -320,7 +328,9 @@ def _login_required(ctx: Ctx) -> Response:
 def error_page(ctx: Ctx, status: int, message: str) -> Response:
     if ctx.wants_json() or ctx.request.headers.get("x-requested-with") == "fetch":
         return JSONResponse({"error": message}, status_code=status)
-    return ctx.render("error.html", {"message": message, "status": status}, title=ctx.t("Feil"), status=status)
+    return ctx.render(
+        "error.html", {"message": message, "status": status}, title=ctx.t("Feil"), status=status
+    )
 
 
 def choose_language(request: Request, state: WebState, actor: Actor | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date
 from markupsafe import Markup
 
 from social import formats
@@ -82,9 +83,16 @@ def render_template(ctx: Ctx, name: str, data: dict[str, Any]) -> str:
         languages=i18n.LANGUAGE_NAMES,
         status_label=lambda status: labels.get(status, status),
         money2=lambda v: formats.money(v, currency, ctx.lang),
-        pp=lambda v: formats.number(v * 100, ctx.lang, 2) + (" %-poeng" if ctx.lang == "nb" else " pp"),
+        pp=lambda v: (
+            formats.number(v * 100, ctx.lang, 2) + (" %-poeng" if ctx.lang == "nb" else " pp")
+        ),
         currency=currency,
         zone=ctx.zone,
+        weekday=lambda d: format_date(
+            d,
+            "EEEE d. MMM" if ctx.lang == "nb" else "EEEE d MMM",
+            locale=formats.locale_of(ctx.lang),
+        ),
         pairs=lambda items: [(str(i), str(i)) for i in items],
         platform_options=[(p, PLATFORM_NAMES[p]) for p in PLATFORM_NAMES],
         status_options=lambda current: [

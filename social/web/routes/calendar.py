@@ -82,7 +82,9 @@ def _period(ctx: Ctx) -> dict[str, Any]:
         return {
             "view": view,
             "first": first,
-            "label": ctx.t("Uke {week}, {year}", week=first.isocalendar()[1], year=first.isocalendar()[0]),
+            "label": ctx.t(
+                "Uke {week}, {year}", week=first.isocalendar()[1], year=first.isocalendar()[0]
+            ),
             "prev": f"{prev.isocalendar()[0]}-W{prev.isocalendar()[1]:02d}",
             "next": f"{nxt.isocalendar()[0]}-W{nxt.isocalendar()[1]:02d}",
             "today": today,
@@ -357,7 +359,9 @@ def slot_page(ctx: Ctx) -> Response:
 def _forbidden_edit(ctx: Ctx) -> Response:
     from social.web.core import error_page
 
-    return error_page(ctx, 403, ctx.t("Bare de som eier posten (eller kommunikasjonsteamet) kan endre den."))
+    return error_page(
+        ctx, 403, ctx.t("Bare de som eier posten (eller kommunikasjonsteamet) kan endre den.")
+    )
 
 
 def _fetch(ctx: Ctx) -> bool:
@@ -372,7 +376,11 @@ def move_slot(ctx: Ctx) -> Response:
         local = slot.local(ctx.zone)
         return ctx.render(
             "slot_move.html",
-            {"slot": slot, "values": {"date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M")}, "errors": {}},
+            {
+                "slot": slot,
+                "values": {"date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M")},
+                "errors": {},
+            },
             title=ctx.t("Flytt «{title}»", title=slot.title),
         )
     if not _can_edit(ctx, slot):
@@ -403,7 +411,11 @@ def move_slot(ctx: Ctx) -> Response:
             status=422,
         )
     assert moved is not None
-    message = ctx.t("«{title}» er flyttet til {when}.", title=moved.title, when=ctx.moment(moved.local(ctx.zone)))
+    message = ctx.t(
+        "«{title}» er flyttet til {when}.",
+        title=moved.title,
+        when=ctx.moment(moved.local(ctx.zone)),
+    )
     if _fetch(ctx):
         return JSONResponse({"ok": True, "message": message, "slot": moved.as_dict(ctx.zone)})
     return ctx.redirect(f"/calendar/slots/{slot.id}", message)
@@ -441,7 +453,11 @@ def check_item(ctx: Ctx) -> Response:
     if ctx.is_htmx():
         data = _slot_page_data(ctx, cal.get_slot(ctx.db, slot.id))
         label = next((i.label for i in data["checklist"] if i.key == item), item)
-        message = ctx.t("Huket av: {label}", label=label) if done else ctx.t("Fjernet avhuking: {label}", label=label)
+        message = (
+            ctx.t("Huket av: {label}", label=label)
+            if done
+            else ctx.t("Fjernet avhuking: {label}", label=label)
+        )
         return ctx.render("_checklist.html", data, headers=_announce(message))
     return ctx.redirect(f"/calendar/slots/{slot.id}#checklist", ctx.t("Sjekklisten er oppdatert."))
 
@@ -491,7 +507,9 @@ def delete(ctx: Ctx) -> Response:
     if not _can_edit(ctx, slot):
         return _forbidden_edit(ctx)
     if ctx.field("confirm") != "1":
-        return ctx.redirect(f"/calendar/slots/{slot.id}", ctx.t("Hak av for å bekrefte slettingen."))
+        return ctx.redirect(
+            f"/calendar/slots/{slot.id}", ctx.t("Hak av for å bekrefte slettingen.")
+        )
     cal.remove_slot(ctx.db, slot.id)
     return ctx.redirect("/calendar", ctx.t("«{title}» er slettet.", title=slot.title))
 
@@ -507,7 +525,9 @@ def feed(ctx: Ctx) -> Response:
     if found is None:
         return Response("not found\n", status_code=404, media_type="text/plain")
     body = render_configured_feed(ctx.config, ctx.db, owner=found[1])
-    return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-cache"})
+    return Response(
+        body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "no-cache"}
+    )
 
 
 ROUTES = [

@@ -31,7 +31,9 @@ FIELD_OF = {
     "ad_campaigns": "ad_campaigns",
     "targets": "targets",
 }
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -137,14 +139,23 @@ def campaigns(ctx: Ctx) -> Response:
 
     today = local_date(utcnow(), ctx.zone)
     items = [
-        {**spec.to_json(today), "id": campaign_id(ctx.db, spec.name)} for spec in list_campaigns(ctx.db)
+        {**spec.to_json(today), "id": campaign_id(ctx.db, spec.name)}
+        for spec in list_campaigns(ctx.db)
     ]
-    return ctx.render("campaigns.html", {"campaigns": items}, title=ctx.t("Kampanjer"), json_data={"campaigns": items})
+    return ctx.render(
+        "campaigns.html",
+        {"campaigns": items},
+        title=ctx.t("Kampanjer"),
+        json_data={"campaigns": items},
+    )
 
 
 @page("campaigns.edit")
 def new_campaign(ctx: Ctx) -> Response:
-    values: dict[str, Any] = {"platforms": [], "currency": str(ctx.config.get("reports", "currency"))}
+    values: dict[str, Any] = {
+        "platforms": [],
+        "currency": str(ctx.config.get("reports", "currency")),
+    }
     errors: dict[str, str] = {}
     if ctx.form is not None:
         values = _form(ctx)
@@ -215,11 +226,18 @@ def campaign(ctx: Ctx) -> Response:
         if points and series.get("target"):
             end = datetime.combine(date.fromisoformat(report["campaign"]["end"]), time(12))
             start = datetime.combine(date.fromisoformat(report["campaign"]["start"]), time(12))
-            lines.append(Line(ctx.t("Mållinje"), [(start, 0.0), (end, float(series["target"]))], dashed=True))
+            lines.append(
+                Line(ctx.t("Mållinje"), [(start, 0.0), (end, float(series["target"]))], dashed=True)
+            )
         charts.append(
             {
                 "title": series["title"],
-                "svg": line_chart(lines, label=series["title"], number=lambda v: ctx.num(v), day=lambda d: ctx.day(d)),
+                "svg": line_chart(
+                    lines,
+                    label=series["title"],
+                    number=lambda v: ctx.num(v),
+                    day=lambda d: ctx.day(d),
+                ),
             }
         )
     recipients = ", ".join(str(r) for r in ctx.config.get("reports", "recipients"))
@@ -277,7 +295,9 @@ def campaign_send(ctx: Ctx) -> Response:
         send_report(ctx.config, _report(ctx, spec.name), recipients)
     except SocialError as exc:
         return ctx.redirect(f"/campaigns/{cid}#send", ctx.t("Ikke sendt: {error}", error=str(exc)))
-    return ctx.redirect(f"/campaigns/{cid}", ctx.t("Rapporten er sendt til {n} mottaker(e).", n=len(recipients)))
+    return ctx.redirect(
+        f"/campaigns/{cid}", ctx.t("Rapporten er sendt til {n} mottaker(e).", n=len(recipients))
+    )
 
 
 ROUTES = [

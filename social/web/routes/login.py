@@ -29,7 +29,9 @@ def _limited(ctx: Ctx, key: str, limit: int) -> Response | None:
     response = ctx.render(
         "error.html",
         {
-            "message": ctx.t("For mange forsøk. Vent {minutes} min og prøv igjen.", minutes=minutes),
+            "message": ctx.t(
+                "For mange forsøk. Vent {minutes} min og prøv igjen.", minutes=minutes
+            ),
             "status": 429,
         },
         title=ctx.t("For mange forsøk"),
@@ -138,7 +140,9 @@ def link_use(ctx: Ctx) -> Response:
     role = found[1] if found else "student"
     target = ctx.field("next")
     landing = "/" if role == "communications" else "/calendar"
-    ctx.cookies.append((SESSION_COOKIE, session_id, {"max_age": int(ctx.state.session_hours * 3600)}))
+    ctx.cookies.append(
+        (SESSION_COOKIE, session_id, {"max_age": int(ctx.state.session_hours * 3600)})
+    )
     return RedirectResponse(
         target if target.startswith("/") and safe_next(target) == target else landing,
         status_code=303,
@@ -155,7 +159,9 @@ def partner_link(ctx: Ctx) -> Response:
     session_id = web_sessions.create_session(
         ctx.db, partner_id=partner, max_hours=ctx.state.session_hours
     )
-    ctx.cookies.append((SESSION_COOKIE, session_id, {"max_age": int(ctx.state.session_hours * 3600)}))
+    ctx.cookies.append(
+        (SESSION_COOKIE, session_id, {"max_age": int(ctx.state.session_hours * 3600)})
+    )
     return RedirectResponse("/partner", status_code=303)
 
 

@@ -40,7 +40,9 @@ def settings_errors(ctx: Ctx, values: dict[str, str]) -> dict[str, str]:
     try:
         team.parse_quiet(values["quiet"])
     except SocialError:
-        errors["quiet"] = ctx.t("Skriv stille timer som TT:MM-TT:MM, for eksempel 22:00-07:00, eller la feltet stå tomt.")
+        errors["quiet"] = ctx.t(
+            "Skriv stille timer som TT:MM-TT:MM, for eksempel 22:00-07:00, eller la feltet stå tomt."
+        )
     if values["language"] not in ("nb", "en"):
         errors["language"] = ctx.t("Velg norsk eller engelsk.")
     return errors
@@ -81,7 +83,7 @@ def me(ctx: Ctx) -> Response:
     slots = list_slots(ctx.db, start=now - timedelta(days=30), owner=member.name)
     videos = my_videos(ctx, member.name)
     channels = [str(c) for c in ctx.config.get("reminders", "channels")]
-    data = {
+    data: dict[str, Any] = {
         "member": member,
         "upcoming": [s for s in slots if s.planned_at >= now.strftime("%Y-%m-%dT%H:%M:%SZ")],
         "recent": [s for s in slots if s.planned_at < now.strftime("%Y-%m-%dT%H:%M:%SZ")],
@@ -97,12 +99,20 @@ def me(ctx: Ctx) -> Response:
         "videos": {
             "age_days": videos["age_days"],
             "posts": [
-                {"id": p.external_id, "platform": p.platform, "views_at_age": p.views, "baseline": p.baseline, "ratio": p.ratio}
+                {
+                    "id": p.external_id,
+                    "platform": p.platform,
+                    "views_at_age": p.views,
+                    "baseline": p.baseline,
+                    "ratio": p.ratio,
+                }
                 for p in videos["posts"]
             ],
         },
     }
-    return ctx.render("me.html", data, title=ctx.t("Min side"), status=422 if errors else 200, json_data=json_data)
+    return ctx.render(
+        "me.html", data, title=ctx.t("Min side"), status=422 if errors else 200, json_data=json_data
+    )
 
 
 ROUTES = [Route("/me", me, methods=["GET", "POST"])]

@@ -52,7 +52,9 @@ def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     from social.campaigns.store import campaign_id
 
     return {
-        "campaign_ids": {c["campaign"]["name"]: campaign_id(ctx.db, c["campaign"]["name"]) for c in campaigns},
+        "campaign_ids": {
+            c["campaign"]["name"]: campaign_id(ctx.db, c["campaign"]["name"]) for c in campaigns
+        },
         "weekly": weekly,
         "campaigns": campaigns,
         "tokens": tokens,

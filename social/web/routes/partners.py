@@ -3,6 +3,7 @@ partner's yearly report, and the secret read-only link that shows a partner only
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 from typing import Any
@@ -18,7 +19,9 @@ from social.errors import SocialError
 from social.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, json_dumps, page
 
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELDS = ("name", "tier", "employees", "contact_name", "contact_email", "region", "industry")
 
@@ -73,7 +76,9 @@ def partners(ctx: Ctx) -> Response:
             try:
                 tier = fields.pop("tier") or "small"
                 added = store.add_partner(ctx.db, values["name"], tier=tier, **fields)
-                return ctx.redirect(f"/partners/{added.id}", ctx.t("{name} er lagt til.", name=added.name))
+                return ctx.redirect(
+                    f"/partners/{added.id}", ctx.t("{name} er lagt til.", name=added.name)
+                )
             except SocialError as exc:
                 errors["name"] = str(exc)
     items = store.list_partners(ctx.db)
@@ -178,7 +183,9 @@ def _partner_report(ctx: Ctx, partner_id: int) -> Response:
         from starlette.responses import JSONResponse
 
         return JSONResponse(report)
-    return HTMLResponse(render(report, "html").text, headers={"Content-Security-Policy": DOCUMENT_CSP})
+    return HTMLResponse(
+        render(report, "html").text, headers={"Content-Security-Policy": DOCUMENT_CSP}
+    )
 
 
 @page("partners")
@@ -222,7 +229,10 @@ def briefs(ctx: Ctx) -> Response:
 
 
 def _brief_values(ctx: Ctx) -> dict[str, str]:
-    return {k: ctx.field(k) for k in ("partner", "template", "campaign", "deadline", "title", "variables")}
+    return {
+        k: ctx.field(k)
+        for k in ("partner", "template", "campaign", "deadline", "title", "variables")
+    }
 
 
 def _brief_args(ctx: Ctx, values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -235,10 +245,8 @@ def _brief_args(ctx: Ctx, values: dict[str, str]) -> tuple[dict[str, Any], dict[
         errors["template"] = ctx.t("Velg en mal.")
     deadline = None
     if _DATE.match(values["deadline"]):
-        try:
+        with contextlib.suppress(ValueError):
             deadline = date.fromisoformat(values["deadline"])
-        except ValueError:
-            pass
     if deadline is None:
         errors["deadline"] = ctx.t("Velg en frist.")
     variables: dict[str, str] = {}
@@ -258,7 +266,9 @@ def _brief_args(ctx: Ctx, values: dict[str, str]) -> tuple[dict[str, Any], dict[
     return args, errors
 
 
-def _brief_form(ctx: Ctx, values: dict[str, str], errors: dict[str, str], preview: str = "") -> Response:
+def _brief_form(
+    ctx: Ctx, values: dict[str, str], errors: dict[str, str], preview: str = ""
+) -> Response:
     from briefs.render import list_templates
     from scheduler.calendar_views import campaign_names, partner_names
 
@@ -271,9 +281,7 @@ def _brief_form(ctx: Ctx, values: dict[str, str], errors: dict[str, str], previe
             "partners": partner_names(ctx.db),
             "campaigns": campaign_names(ctx.db),
             "template_options": [(t.name, f"{t.title} ({t.name})") for t in templates],
-            "variable_names": ", ".join(
-                sorted({name for t in templates for name in t.variables})
-            ),
+            "variable_names": ", ".join(sorted({name for t in templates for name in t.variables})),
             "preview": Markup(preview),
         },
         title=ctx.t("Ny brief"),
@@ -301,7 +309,11 @@ def new_brief(ctx: Ctx) -> Response:
                 return ctx.render(
                     "_brief_preview.html",
                     {"preview": Markup(html)},
-                    headers={"HX-Trigger": json_dumps({"announce": ctx.t("Forhåndsvisningen er oppdatert.")})},
+                    headers={
+                        "HX-Trigger": json_dumps(
+                            {"announce": ctx.t("Forhåndsvisningen er oppdatert.")}
+                        )
+                    },
                 )
             return _brief_form(ctx, values, {}, html)
         brief, _ = create_brief(ctx.db, fmt="md", **args)

@@ -4,9 +4,9 @@ from, and insight groups with their intervals."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 from starlette.routing import Route
@@ -113,7 +113,11 @@ def post(ctx: Ctx) -> Response:
     json_data = {
         "post": found.as_dict(),
         "history": [
-            {"metric": s.metric, "origin": s.origin, "points": [[t.isoformat(), v] for t, v in s.points]}
+            {
+                "metric": s.metric,
+                "origin": s.origin,
+                "points": [[t.isoformat(), v] for t, v in s.points],
+            }
             for s in history
         ],
         "breakdowns": breakdowns,
@@ -136,7 +140,13 @@ def insights(ctx: Ctx) -> Response:
         platform=platform if platform in PLATFORMS else None,
         now=utcnow(),
     )
-    data = {"result": result, "by": by, "groupings": GROUPINGS, "platforms": PLATFORMS, "platform": platform}
+    data = {
+        "result": result,
+        "by": by,
+        "groupings": GROUPINGS,
+        "platforms": PLATFORMS,
+        "platform": platform,
+    }
     return ctx.render("insights.html", data, title=ctx.t("Innsikt"), json_data=result.to_json())
 
 

@@ -8,7 +8,9 @@ from starlette.routing import Route
 from social.reports import archive
 from social.web.core import Ctx, NotFound, page
 
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
 PAGE_SIZE = 50
 
 

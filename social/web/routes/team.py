@@ -59,7 +59,9 @@ def team_page(ctx: Ctx) -> Response:
                     quiet=values["quiet"] or None,
                     language=values["language"],
                 )
-                return ctx.redirect(f"/team/members/{added.id}", ctx.t("{name} er lagt til.", name=added.name))
+                return ctx.redirect(
+                    f"/team/members/{added.id}", ctx.t("{name} er lagt til.", name=added.name)
+                )
             except SocialError as exc:
                 errors["name"] = str(exc)
     members = team.list_members(ctx.db, include_inactive=True)
@@ -77,7 +79,10 @@ def team_page(ctx: Ctx) -> Response:
         },
         title=ctx.t("Team, samtykke og personvern"),
         status=422 if errors else 200,
-        json_data={"members": [m.as_dict() for m in members], "people": [p.as_dict() for p in people]},
+        json_data={
+            "members": [m.as_dict() for m in members],
+            "people": [p.as_dict() for p in people],
+        },
     )
 
 
@@ -128,10 +133,16 @@ def member_page(ctx: Ctx) -> Response:
                     )
                     if not active or values["role"] == "partner_contact":
                         web_sessions.end_sessions_of_member(ctx.db, member.id)
-                    return ctx.redirect(f"/team/members/{member.id}", ctx.t("Endringene er lagret."))
+                    return ctx.redirect(
+                        f"/team/members/{member.id}", ctx.t("Endringene er lagret.")
+                    )
                 except SocialError as exc:
                     errors["name"] = str(exc)
-    feed = feed_url(ctx.state.base_url + "/feeds", token_for(ctx.db, member.id)) if member.active else None
+    feed = (
+        feed_url(ctx.state.base_url + "/feeds", token_for(ctx.db, member.id))
+        if member.active
+        else None
+    )
     return ctx.render(
         "member.html",
         {
@@ -179,10 +190,14 @@ def person_new(ctx: Ctx) -> Response:
                 guardian_consent=ctx.field("guardian_consent") == "1",
                 notes=ctx.field("notes"),
             )
-            return ctx.redirect("/team#people", ctx.t("Samtykket for {name} er registrert.", name=name))
+            return ctx.redirect(
+                "/team#people", ctx.t("Samtykket for {name} er registrert.", name=name)
+            )
         except SocialError as exc:
             errors["consent_date" if "date" in str(exc) else "name"] = str(exc)
-    return ctx.redirect("/team#people", ctx.t("Ikke lagret: {error}", error="; ".join(errors.values())))
+    return ctx.redirect(
+        "/team#people", ctx.t("Ikke lagret: {error}", error="; ".join(errors.values()))
+    )
 
 
 @page("team.edit")
@@ -204,10 +219,14 @@ def person_edit(ctx: Ctx) -> Response:
                 guardian_consent=ctx.field("guardian_consent") == "1",
                 under_18=ctx.field("under_18") == "1",
             )
-            return ctx.redirect("/team#people", ctx.t("Samtykket for {name} er oppdatert.", name=name))
+            return ctx.redirect(
+                "/team#people", ctx.t("Samtykket for {name} er oppdatert.", name=name)
+            )
         except SocialError as exc:
             errors["name"] = str(exc)
-    return ctx.redirect("/team#people", ctx.t("Ikke lagret: {error}", error="; ".join(errors.values())))
+    return ctx.redirect(
+        "/team#people", ctx.t("Ikke lagret: {error}", error="; ".join(errors.values()))
+    )
 
 
 @page("team.edit")
