@@ -99,3 +99,28 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
     )
+
+
+_DEMO: dict[str, Path] = {}
+
+
+def demo_source() -> Path:
+    """A demo workspace built once per test process (about 5 s), never changed by tests."""
+    if "path" not in _DEMO:
+        import atexit
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="social-web-demo-"))
+        atexit.register(shutil.rmtree, folder, True)
+        build_demo(folder / "demo")
+        _DEMO["path"] = folder / "demo"
+    return _DEMO["path"]
+
+
+def workspace(tmp_path: Path) -> tuple[Config, Any, Database]:
+    """A private copy of the demo with the app over it: (config, app, db)."""
+    from social.web import create_app
+
+    config = copy_workspace(demo_source(), tmp_path / "ws")
+    app = create_app(config, base_url="http://testserver")
+    return config, app, open_db(config.database_path, migrate=False)
