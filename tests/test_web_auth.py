@@ -90,7 +90,13 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(ws) -> Non
     _, app, db = ws
     client = signed_in(app, db, LEAD)
     before = db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0]
-    form = {"date": "2030-01-07", "time": "16:00", "platform": "tiktok", "title": "Uten token", "status": "planned"}
+    form = {
+        "date": "2030-01-07",
+        "time": "16:00",
+        "platform": "tiktok",
+        "title": "Uten token",
+        "status": "planned",
+    }
     refused = client.post("/calendar/new", data=form)
     assert refused.status_code == 403
     wrong = client.post("/calendar/new", data={**form, "csrf_token": "x" * 43})
@@ -102,8 +108,13 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(ws) -> Non
     )
     assert other_site.status_code == 403
     assert db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0] == before
-    ok = client.post("/calendar/new", data={**form, "csrf_token": csrf_of(client.get("/calendar/new").text)})
-    assert ok.status_code == 200 and db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0] == before + 1
+    ok = client.post(
+        "/calendar/new", data={**form, "csrf_token": csrf_of(client.get("/calendar/new").text)}
+    )
+    assert (
+        ok.status_code == 200
+        and db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0] == before + 1
+    )
 
 
 def test_bad_links_and_login_e_mails_are_rate_limited(ws) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +131,15 @@ def test_the_login_page_e_mails_a_link_only_to_team_members(ws, smtp) -> None:  
     from social.web import create_app
 
     sink, port = smtp
-    values = {**config.values, "email": {"host": "127.0.0.1", "port": port, "security": "none", "sender": "app@example.no"}}
+    values = {
+        **config.values,
+        "email": {
+            "host": "127.0.0.1",
+            "port": port,
+            "security": "none",
+            "sender": "app@example.no",
+        },
+    }
     app = create_app(Config(path=config.path, values=values), base_url="https://social.example.no")
     client = TestClient(app, base_url="https://testserver")  # secure cookies need HTTPS
     page = client.get("/login")
@@ -133,7 +152,11 @@ def test_the_login_page_e_mails_a_link_only_to_team_members(ws, smtp) -> None:  
     link = re.search(r"https://social\.example\.no/login/\S+", body)
     assert link, body
     # A forged Host header never changes where the e-mailed link points.
-    client.post("/login", data={"email": "ingrid@example.no", "csrf_token": csrf_of(page.text)}, headers={"Host": "evil.example"})
+    client.post(
+        "/login",
+        data={"email": "ingrid@example.no", "csrf_token": csrf_of(page.text)},
+        headers={"Host": "evil.example"},
+    )
     assert all("evil.example" not in m.get_content() for m in sink.messages())
 
 
@@ -181,7 +204,11 @@ def test_login_link_command_prints_a_working_link(ws, monkeypatch) -> None:  # t
     page = client.get(link.replace("http://127.0.0.1:8000", ""))
     assert "Ingrid" in page.text
     bad = CliRunner().invoke(cli, ["login-link", "Ingird"])
-    assert bad.exit_code == 1 and "did you mean 'Ingrid'" in bad.output and "Traceback" not in bad.output
+    assert (
+        bad.exit_code == 1
+        and "did you mean 'Ingrid'" in bad.output
+        and "Traceback" not in bad.output
+    )
     partner = CliRunner().invoke(cli, ["login-link", "--partner", "Equinor"])
     assert partner.exit_code == 0 and "/p/" in partner.stdout
 

@@ -16,10 +16,27 @@ from social.web import i18n
 from tests.web_support import LEAD, csrf_of, signed_in, workspace
 
 LEAD_PAGES = [
-    "/", "/calendar", "/calendar?view=week", "/calendar/new", "/me", "/posts", "/insights",
-    "/insights?by=owner", "/campaigns", "/campaigns/new", "/campaigns/1", "/campaigns/1/edit",
-    "/partners", "/partners/1", "/briefs", "/briefs/new", "/briefs/1", "/team",
-    "/team/members/1", "/team/privacy?name=Ingrid", "/reports",
+    "/",
+    "/calendar",
+    "/calendar?view=week",
+    "/calendar/new",
+    "/me",
+    "/posts",
+    "/insights",
+    "/insights?by=owner",
+    "/campaigns",
+    "/campaigns/new",
+    "/campaigns/1",
+    "/campaigns/1/edit",
+    "/partners",
+    "/partners/1",
+    "/briefs",
+    "/briefs/new",
+    "/briefs/1",
+    "/team",
+    "/team/members/1",
+    "/team/privacy?name=Ingrid",
+    "/reports",
 ]
 
 
@@ -69,7 +86,15 @@ def test_a_student_sees_the_calendar_and_their_page_but_not_the_lead_s_pages(ws)
     assert client.get("/calendar").status_code == 200
     assert client.get("/me").status_code == 200
     assert client.get("/", follow_redirects=False).headers["location"] == "/calendar"
-    for path in ("/posts", "/campaigns", "/partners", "/briefs", "/team", "/reports", "/campaigns/1/report.html"):
+    for path in (
+        "/posts",
+        "/campaigns",
+        "/partners",
+        "/briefs",
+        "/team",
+        "/reports",
+        "/campaigns/1/report.html",
+    ):
         assert client.get(path).status_code == 403, path
     nav = client.get("/calendar").text
     assert 'href="/campaigns"' not in nav and 'href="/me"' in nav
@@ -82,7 +107,16 @@ def test_a_student_cannot_edit_another_student_s_slot(ws) -> None:  # type: igno
     before = get_slot(db, theirs)
     token = csrf_of(client.get("/calendar").text)
     for path, form in (
-        (f"/calendar/slots/{theirs}", {"date": "2030-01-01", "time": "10:00", "platform": "tiktok", "title": "Mine nå", "status": "planned"}),
+        (
+            f"/calendar/slots/{theirs}",
+            {
+                "date": "2030-01-01",
+                "time": "10:00",
+                "platform": "tiktok",
+                "title": "Mine nå",
+                "status": "planned",
+            },
+        ),
         (f"/calendar/slots/{theirs}/move", {"date": "2030-01-02"}),
         (f"/calendar/slots/{theirs}/check", {"item": "captions", "done": "1"}),
         (f"/calendar/slots/{theirs}/publish", {"confirm": "1"}),
@@ -92,7 +126,10 @@ def test_a_student_cannot_edit_another_student_s_slot(ws) -> None:  # type: igno
         assert response.status_code == 403, path
     after = get_slot(db, theirs)
     assert (after.title, after.planned_at, after.status, after.sequence) == (
-        before.title, before.planned_at, before.status, before.sequence,
+        before.title,
+        before.planned_at,
+        before.status,
+        before.sequence,
     )
     page = client.get(f"/calendar/slots/{theirs}").text
     assert "Endre posten" not in page
@@ -102,7 +139,16 @@ def test_a_student_adds_a_slot_they_own_and_moves_it(ws) -> None:  # type: ignor
     _, app, db = ws
     client = signed_in(app, db, "Ingrid")
     token = csrf_of(client.get("/calendar/new").text)
-    form = {"date": "2030-03-04", "time": "15:30", "platform": "tiktok", "title": "Labtur", "tags": "lab, studieliv", "status": "planned", "owners": "Sander", "csrf_token": token}
+    form = {
+        "date": "2030-03-04",
+        "time": "15:30",
+        "platform": "tiktok",
+        "title": "Labtur",
+        "tags": "lab, studieliv",
+        "status": "planned",
+        "owners": "Sander",
+        "csrf_token": token,
+    }
     added = client.post("/calendar/new", data=form, follow_redirects=False)
     assert added.status_code == 303
     sid = int(added.headers["location"].rsplit("/", 1)[1])
@@ -125,15 +171,53 @@ def test_bad_input_gets_a_message_beside_the_field_and_nothing_is_written(ws) ->
     client = signed_in(app, db, LEAD)
     before = db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0]
     token = csrf_of(client.get("/calendar/new").text)
-    page = client.post("/calendar/new", data={"date": "2030-03-31", "time": "25:99", "platform": "tiktok", "title": "", "status": "planned", "appears": "Ukjent Person", "csrf_token": token})
+    page = client.post(
+        "/calendar/new",
+        data={
+            "date": "2030-03-31",
+            "time": "25:99",
+            "platform": "tiktok",
+            "title": "",
+            "status": "planned",
+            "appears": "Ukjent Person",
+            "csrf_token": token,
+        },
+    )
     assert page.status_code == 422
-    assert 'id="time-error"' in page.text and 'id="title-error"' in page.text and 'id="appears-error"' in page.text
+    assert (
+        'id="time-error"' in page.text
+        and 'id="title-error"' in page.text
+        and 'id="appears-error"' in page.text
+    )
     assert "no consent record for &#39;Ukjent Person&#39;" in page.text
-    summer = client.post("/calendar/new", data={"date": "2030-03-31", "time": "02:30", "platform": "tiktok", "title": "Sommertid", "status": "planned", "csrf_token": token})
+    summer = client.post(
+        "/calendar/new",
+        data={
+            "date": "2030-03-31",
+            "time": "02:30",
+            "platform": "tiktok",
+            "title": "Sommertid",
+            "status": "planned",
+            "csrf_token": token,
+        },
+    )
     assert summer.status_code == 422 and "does not exist in Europe/Oslo" in summer.text
     assert db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0] == before
-    campaign = client.post("/campaigns/new", data={"name": "Vår", "start": "2030-01-01", "end": "2030-02-01", "targets": "ctr:paid=1.2", "csrf_token": token})
-    assert campaign.status_code == 422 and 'id="targets-error"' in campaign.text and "percent sign" in campaign.text
+    campaign = client.post(
+        "/campaigns/new",
+        data={
+            "name": "Vår",
+            "start": "2030-01-01",
+            "end": "2030-02-01",
+            "targets": "ctr:paid=1.2",
+            "csrf_token": token,
+        },
+    )
+    assert (
+        campaign.status_code == 422
+        and 'id="targets-error"' in campaign.text
+        and "percent sign" in campaign.text
+    )
     garbage = client.post("/calendar/slots/999999/move", data={"date": "nope", "csrf_token": token})
     assert garbage.status_code == 404
 
@@ -141,20 +225,32 @@ def test_bad_input_gets_a_message_beside_the_field_and_nothing_is_written(ws) ->
 def test_the_checklist_must_be_done_or_overridden_before_publishing(ws) -> None:  # type: ignore[no-untyped-def]
     _, app, db = ws
     client = signed_in(app, db, "Sander")
-    sid = next(s.id for s in list_slots(db, owner="Sander") if s.appearances)  # films a pupil without consent
+    sid = next(
+        s.id for s in list_slots(db, owner="Sander") if s.appearances
+    )  # films a pupil without consent
     page = client.get(f"/calendar/slots/{sid}")
     assert "Samtykke mangler" in page.text and "Elev (16 år)" in page.text
     token = csrf_of(page.text)
     refused = client.post(f"/calendar/slots/{sid}/publish", data={"csrf_token": token})
     assert refused.status_code == 422 and "Sjekklisten er ikke ferdig" in refused.text
     assert get_slot(db, sid).status == "planned"
-    ticked = client.post(f"/calendar/slots/{sid}/check", data={"item": "captions", "done": "1", "csrf_token": token}, headers={"HX-Request": "true"})
+    ticked = client.post(
+        f"/calendar/slots/{sid}/check",
+        data={"item": "captions", "done": "1", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
     assert ticked.status_code == 200 and "announce" in ticked.headers["hx-trigger"]
     checklist = client.get(f"/calendar/slots/{sid}?format=json").json()["checklist"]
     assert {i["key"]: i["done"] for i in checklist} == {"captions": True, "consent": False}
-    consent = client.post(f"/calendar/slots/{sid}/check", data={"item": "consent", "done": "1", "csrf_token": token})
+    consent = client.post(
+        f"/calendar/slots/{sid}/check", data={"item": "consent", "done": "1", "csrf_token": token}
+    )
     assert consent.status_code == 400
-    done = client.post(f"/calendar/slots/{sid}/publish", data={"confirm": "1", "csrf_token": token}, follow_redirects=False)
+    done = client.post(
+        f"/calendar/slots/{sid}/publish",
+        data={"confirm": "1", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and get_slot(db, sid).status == "published"
 
 
@@ -170,18 +266,28 @@ def test_a_student_claims_an_unowned_slot(ws) -> None:  # type: ignore[no-untype
     from scheduler.calendar import create_slot, resolve
 
     _, app, db = ws
-    sid = create_slot(db, resolve(db, "Europe/Oslo", at="2030-05-05 12:00", platform="tiktok", title="Ledig"))
+    sid = create_slot(
+        db, resolve(db, "Europe/Oslo", at="2030-05-05 12:00", platform="tiktok", title="Ledig")
+    )
     client = signed_in(app, db, "Amina")
     token = csrf_of(client.get("/calendar").text)
     client.post(f"/calendar/slots/{sid}/claim", data={"csrf_token": token})
     assert get_slot(db, sid).owners == ["Amina"]
     other = signed_in(app, db, "Jonas")
-    assert other.post(f"/calendar/slots/{sid}/claim", data={"csrf_token": csrf_of(other.get("/calendar").text)}).status_code == 403
+    assert (
+        other.post(
+            f"/calendar/slots/{sid}/claim",
+            data={"csrf_token": csrf_of(other.get("/calendar").text)},
+        ).status_code
+        == 403
+    )
 
 
 def test_a_caption_with_a_script_tag_is_shown_as_text(ws) -> None:  # type: ignore[no-untyped-def]
     _, app, db = ws
-    db.execute("UPDATE posts SET caption = ? WHERE id = 1", ['<script>alert("x")</script> #realfag'])
+    db.execute(
+        "UPDATE posts SET caption = ? WHERE id = 1", ['<script>alert("x")</script> #realfag']
+    )
     client = signed_in(app, db, LEAD)
     for path in ("/posts", "/posts/1"):
         html = client.get(path).text
@@ -189,15 +295,22 @@ def test_a_caption_with_a_script_tag_is_shown_as_text(ws) -> None:  # type: igno
 
 
 def test_a_partner_link_shows_only_that_partner(ws) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
     from briefs.partners import find_partner
     from briefs.store import create_brief
     from db import web_sessions
-    from datetime import date
 
     _, app, db = ws
     other = find_partner(db, "Lokal Elektro AS")
     assert other is not None
-    secret, _ = create_brief(db, partner_ref="Lokal Elektro AS", template="tiktok_partner_nb", deadline=date(2030, 1, 1), title="Hemmelig for Lokal Elektro")
+    secret, _ = create_brief(
+        db,
+        partner_ref="Lokal Elektro AS",
+        template="tiktok_partner_nb",
+        deadline=date(2030, 1, 1),
+        title="Hemmelig for Lokal Elektro",
+    )
     equinor = find_partner(db, "Equinor")
     assert equinor is not None
     token = web_sessions.create_partner_link(db, equinor.id)
@@ -212,7 +325,14 @@ def test_a_partner_link_shows_only_that_partner(ws) -> None:  # type: ignore[no-
     assert client.get(f"/partner/briefs/{own}").status_code == 200
     report = client.get("/partner/report.html?format=json").json()
     assert report["partner"]["name"] == "Equinor"
-    for path in ("/", "/calendar", "/partners", f"/partners/{other.id}/report.html", "/team", "/me"):
+    for path in (
+        "/",
+        "/calendar",
+        "/partners",
+        f"/partners/{other.id}/report.html",
+        "/team",
+        "/me",
+    ):
         assert client.get(path, follow_redirects=False).status_code in (303, 403), path
     # A new link stops the old one.
     web_sessions.create_partner_link(db, equinor.id)
@@ -225,12 +345,27 @@ def test_campaigns_are_created_and_edited_with_targets(ws) -> None:  # type: ign
     _, app, db = ws
     client = signed_in(app, db, LEAD)
     token = csrf_of(client.get("/campaigns/new").text)
-    form = {"name": "Vår 2030", "start": "2030-02-01", "end": "2030-03-31", "platforms": "tiktok", "hashtags": "realfag, vår", "targets": "views=100000\nctr:paid=1,5 %", "partner": "Equinor", "budget": "20000", "currency": "NOK", "csrf_token": token}
+    form = {
+        "name": "Vår 2030",
+        "start": "2030-02-01",
+        "end": "2030-03-31",
+        "platforms": "tiktok",
+        "hashtags": "realfag, vår",
+        "targets": "views=100000\nctr:paid=1,5 %",
+        "partner": "Equinor",
+        "budget": "20000",
+        "currency": "NOK",
+        "csrf_token": token,
+    }
     saved = client.post("/campaigns/new", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text[:2000]
     cid, spec = load_campaign(db, "Vår 2030")
     assert [t.text() for t in spec.targets] == ["views:total:all=100000", "ctr:paid:all=1.5%"]
-    edited = client.post(f"/campaigns/{cid}/edit", data={**form, "targets": "views=200000", "partner": ""}, follow_redirects=False)
+    edited = client.post(
+        f"/campaigns/{cid}/edit",
+        data={**form, "targets": "views=200000", "partner": ""},
+        follow_redirects=False,
+    )
     assert edited.status_code == 303
     _, spec = load_campaign(db, "Vår 2030")
     assert [t.text() for t in spec.targets] == ["views:total:all=200000"] and spec.partner is None
@@ -244,9 +379,17 @@ def test_a_brief_is_previewed_then_saved_and_moved_through_its_lifecycle(ws) -> 
     _, app, db = ws
     client = signed_in(app, db, LEAD)
     token = csrf_of(client.get("/briefs/new").text)
-    form = {"partner": "Equinor", "template": "tiktok_partner_nb", "deadline": "2030-06-01", "variables": "role_model=Ola <b>lærling</b>", "csrf_token": token}
+    form = {
+        "partner": "Equinor",
+        "template": "tiktok_partner_nb",
+        "deadline": "2030-06-01",
+        "variables": "role_model=Ola <b>lærling</b>",
+        "csrf_token": token,
+    }
     before = db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]
-    preview = client.post("/briefs/new", data={**form, "action": "preview"}, headers={"HX-Request": "true"})
+    preview = client.post(
+        "/briefs/new", data={**form, "action": "preview"}, headers={"HX-Request": "true"}
+    )
     assert preview.status_code == 200 and "Equinor" in preview.text and "&lt;b&gt;" in preview.text
     assert db.execute("SELECT COUNT(*) FROM briefs").fetchone()[0] == before
     saved = client.post("/briefs/new", data={**form, "action": "save"}, follow_redirects=False)
@@ -263,7 +406,9 @@ def test_the_lead_deletes_a_person_everywhere(ws) -> None:  # type: ignore[no-un
     ingrid = signed_in(app, db, "Ingrid")
     page = client.get("/team/privacy?name=Ingrid")
     assert "ingrid@example.no" in page.text
-    client.post("/team/privacy", data={"name": "Ingrid", "confirm": "1", "csrf_token": csrf_of(page.text)})
+    client.post(
+        "/team/privacy", data={"name": "Ingrid", "confirm": "1", "csrf_token": csrf_of(page.text)}
+    )
     assert db.execute("SELECT COUNT(*) FROM team_members WHERE name = 'Ingrid'").fetchone()[0] == 0
     assert ingrid.get("/calendar", follow_redirects=False).status_code == 303  # her session ended
 
@@ -285,6 +430,10 @@ def test_english_is_selectable_and_every_text_has_its_english(ws) -> None:  # ty
     assert '<html lang="en">' in page and "Calendar" in page and "Kalender</h1>" not in page
     root = Path(__file__).resolve().parents[1] / "social" / "web"
     pattern = re.compile(r"""(?:\b_|ctx\.t)\(\s*"((?:[^"\\]|\\.)*)\"""")
-    texts = {m for f in [*root.glob("templates/*.html"), *root.glob("routes/*.py")] for m in pattern.findall(f.read_text(encoding="utf-8"))}
+    texts = {
+        m
+        for f in [*root.glob("templates/*.html"), *root.glob("routes/*.py")]
+        for m in pattern.findall(f.read_text(encoding="utf-8"))
+    }
     missing = sorted(t for t in texts if t not in i18n.EN and t not in i18n.CODES)
     assert not missing, missing
