@@ -220,3 +220,14 @@ def test_axe_finds_no_serious_problem_on_any_page(
                 page.screenshot(path=str(SHOTS / f"{label}-{name}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
     assert problems == {}
+
+
+def test_the_campaign_report_downloads_as_a_pdf(site: dict[str, Any]) -> None:
+    from social.web import create_app
+    from tests.web_support import signed_in
+
+    client = signed_in(create_app(site["config"], base_url="http://testserver"), site["db"], LEAD)
+    response = client.get("/campaigns/1/report.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 10_000
+    assert "campaign-realfag-host-2026" in response.headers["content-disposition"]

@@ -437,3 +437,127 @@ def test_english_is_selectable_and_every_text_has_its_english(ws) -> None:  # ty
     }
     missing = sorted(t for t in texts if t not in i18n.EN and t not in i18n.CODES)
     assert not missing, missing
+
+
+def test_a_post_shows_where_its_views_came_from_when_known(ws) -> None:  # type: ignore[no-untyped-def]
+    _, app, db = ws
+    client = signed_in(app, db, LEAD)
+    assert "Hvor visningene kom fra" not in client.get("/posts/1").text
+    for key, value in (("For You", 0.62), ("Search", 0.3), ("Follow", 0.08)):
+        db.execute(
+            "INSERT INTO post_breakdowns (post_id, dimension, key, value, captured_at, source) "
+            "VALUES (1, 'impression_source', ?, ?, '2026-11-20T05:00:00Z', 'api')",
+            [key, value],
+        )
+    page = client.get("/posts/1").text
+    assert "Hvor visningene kom fra" in page and "For deg" in page and 'value="0.62"' in page
+    data = client.get("/posts/1?format=json").json()
+    assert data["breakdowns"]["impression_source"][0] == {
+        "key": "For You",
+        "value": 0.62,
+        "captured_at": "2026-11-20T05:00:00Z",
+    }
+
+
+def test_publishing_links_the_post_by_its_id(ws) -> None:  # type: ignore[no-untyped-def]
+    from scheduler.calendar import create_slot, resolve
+
+    _, app, db = ws
+    post = db.execute(
+        "SELECT external_id FROM posts WHERE platform = 'tiktok' AND id NOT IN (SELECT post_id FROM calendar_slots WHERE post_id IS NOT NULL) LIMIT 1"
+    ).fetchone()[0]
+    sid = create_slot(
+        db,
+        resolve(
+            db,
+            "Europe/Oslo",
+            at="2030-05-05 12:00",
+            platform="tiktok",
+            title="Koble",
+            owners=["Elias"],
+        ),
+    )
+    client = signed_in(app, db, "Elias")
+    token = csrf_of(client.get(f"/calendar/slots/{sid}").text)
+    wrong = client.post(
+        f"/calendar/slots/{sid}/publish",
+        data={"post_id": "123", "confirm": "1", "csrf_token": token},
+    )
+    assert wrong.status_code == 422 and 'id="post-error"' in wrong.text
+    assert get_slot(db, sid).status == "planned"
+    client.post(
+        f"/calendar/slots/{sid}/publish",
+        data={"post_id": post, "confirm": "1", "csrf_token": token},
+    )
+    linked = get_slot(db, sid)
+    assert linked.post == post and linked.status == "published" and linked.link_manual
+
+
+def test_min_side_saves_reminder_settings_and_shows_bad_ones_beside_the_field(ws) -> None:  # type: ignore[no-untyped-def]
+    from scheduler.team import get_member
+
+    _, app, db = ws
+    client = signed_in(app, db, "Jonas")
+    token = csrf_of(client.get("/me").text)
+    bad = client.post(
+        "/me",
+        data={
+            "email": "jonas@example.no",
+            "quiet": "25-7",
+            "slack": "jonas",
+            "teams": "",
+            "language": "nb",
+            "csrf_token": token,
+        },
+    )
+    assert (
+        bad.status_code == 422 and 'id="quiet-error"' in bad.text and 'id="slack-error"' in bad.text
+    )
+    assert get_member(db, "Jonas").quiet == "22:00-07:00"
+    client.post(
+        "/me",
+        data={
+            "email": "jonas@example.no",
+            "quiet": "21:30-07:30",
+            "slack": "U012ABCDEF",
+            "teams": "",
+            "language": "en",
+            "csrf_token": token,
+        },
+    )
+    member = get_member(db, "Jonas")
+    assert (member.quiet, member.slack_member, member.language) == (
+        "21:30-07:30",
+        "U012ABCDEF",
+        "en",
+    )
+
+
+def test_the_campaign_report_is_e_mailed_from_its_page(ws, smtp) -> None:  # type: ignore[no-untyped-def]
+    from social.config import Config
+    from social.web import create_app
+
+    config, _, db = ws
+    sink, port = smtp
+    values = {
+        **config.values,
+        "email": {
+            "host": "127.0.0.1",
+            "port": port,
+            "security": "none",
+            "sender": "app@example.no",
+        },
+    }
+    app = create_app(Config(path=config.path, values=values), base_url="http://testserver")
+    client = signed_in(app, db, LEAD)
+    token = csrf_of(client.get("/campaigns/1").text)
+    bad = client.post(
+        "/campaigns/1/send", data={"recipients": "not-an-address", "csrf_token": token}
+    )
+    assert bad.status_code == 200 and "Ikke sendt" in bad.text and sink.messages() == []
+    client.post(
+        "/campaigns/1/send",
+        data={"recipients": "leder@example.no, styret@example.no", "csrf_token": token},
+    )
+    [message] = sink.messages()
+    assert "Realfag høst 2026" in message["Subject"] and "leder@example.no" in message["To"]
