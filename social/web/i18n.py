@@ -52,6 +52,7 @@ CODES: Final[dict[str, tuple[str, str]]] = {
     "email": ("e-post", "e-mail"),
     "slack": ("Slack", "Slack"),
     "teams": ("Teams", "Teams"),
+    "console": ("konsoll", "console"),
     "role": ("rolle", "role"),
     "active": ("aktiv", "active"),
     "under_18": ("under 18", "under 18"),

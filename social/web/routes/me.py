@@ -82,7 +82,7 @@ def me(ctx: Ctx) -> Response:
     now = utcnow()
     slots = list_slots(ctx.db, start=now - timedelta(days=30), owner=member.name)
     videos = my_videos(ctx, member.name)
-    channels = [str(c) for c in ctx.config.get("reminders", "channels")]
+    channels = [ctx.t(str(c)) for c in ctx.config.get("reminders", "channels")]
     data: dict[str, Any] = {
         "member": member,
         "upcoming": [s for s in slots if s.planned_at >= now.strftime("%Y-%m-%dT%H:%M:%SZ")],
