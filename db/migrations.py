@@ -333,3 +333,49 @@ CREATE TABLE post_breakdowns (
 )
 """,
     )
+
+
+@migrations()
+def m015_web(db: Database) -> None:
+    """The web app: sessions, one-time login links, partners' read-only links, slot checklists.
+
+    Only SHA-256 hashes of session ids, login tokens and partner link tokens are stored,
+    so the database never holds a secret that opens the app. Everything tied to a team
+    member or partner goes with them (ON DELETE CASCADE), so deleting a person ends their
+    sessions.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE web_sessions (
+    id_hash TEXT PRIMARY KEY,
+    member_id INTEGER REFERENCES team_members(id) ON DELETE CASCADE,
+    partner_id INTEGER REFERENCES partners(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    CHECK ((member_id IS NULL) != (partner_id IS NULL))
+);
+CREATE INDEX web_sessions_member ON web_sessions (member_id);
+CREATE TABLE web_login_tokens (
+    token_hash TEXT PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES team_members(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE partner_links (
+    partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE slot_checks (
+    slot_id INTEGER NOT NULL REFERENCES calendar_slots(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    checked_by INTEGER REFERENCES team_members(id) ON DELETE SET NULL,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (slot_id, item)
+)
+""",
+    )

@@ -170,6 +170,23 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "baseline_posts": Key(int, 30, "The running median uses this many earlier posts"),
         "min_group_posts": Key(int, 5, "Groups with fewer posts are listed but not ranked"),
     },
+    "web": {
+        "host": Key(str, "127.0.0.1", "Address 'social serve' listens on (127.0.0.1: this machine)"),
+        "port": Key(int, 8000, "Port 'social serve' listens on"),
+        "base_url": Key(
+            str,
+            "",
+            "Address people open the app at, e.g. https://social.example.no (login links use it)",
+        ),
+        "session_hours": Key(int, 12, "A sign-in lasts at most this many hours"),
+        "idle_minutes": Key(int, 120, "A sign-in ends after this many minutes without use"),
+        "checklist": Key(
+            list,
+            ["captions", "consent", "ad_label", "branded_content"],
+            "Publishing checklist: built-in items, or any text as your own item",
+            item=str,
+        ),
+    },
 }
 
 

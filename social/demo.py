@@ -121,6 +121,23 @@ def run_demo(
         "Then: social calendar list, social calendar ics, social brief list, "
         "social team person list, social insights, social report weekly"
     )
+    _web_hint(config, db, directory, echo)
+
+
+def _web_hint(config: Config, db: Database, directory: Path, echo: Callable[[str], None]) -> None:
+    """How to open the web app, with a one-time login link for the communications lead."""
+    from db import web_sessions
+    from db.seed import LEAD
+    from scheduler.team import get_member
+    from social.web.auth import default_base_url, login_url
+
+    token = web_sessions.create_login_token(db, get_member(db, LEAD).id)
+    echo("")
+    echo("Web app: run")
+    echo(f"  cd {directory} && social serve")
+    echo(f"and open this one-time link within 15 minutes (signs you in as {LEAD}):")
+    echo(f"  {login_url(default_base_url(config), token)}")
+    echo('A new link any time: social login-link "Kari (kommunikasjon)"')
 
 
 def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) -> None:

@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scheduler": ("scheduler", "scheduler", "The scheduler service and its reminder ledger."),
     "tick": ("scheduler", "tick", "Send the reminders and reports that are due (for cron)."),
     "privacy": ("privacy", "privacy", "List or delete the personal details we keep."),
+    "serve": ("serve", "serve", "Run the web app for the team (127.0.0.1 by default)."),
+    "login-link": ("serve", "login_link", "Print a one-time sign-in link for the web app."),
 }
 
 

@@ -1,0 +1,185 @@
+"""Time every web page on three years of history, and on a tenth of it.
+
+The databases are the weekly-report benchmark's (bench_weekly_report.build: three
+years of daily series, ads, 3,000 posts with snapshots, a slot a day), plus what
+the pages show besides: a communications lead, a running campaign with KPI
+targets, two partners with a brief, and a stored weekly report. Each page is
+requested in-process through the ASGI app (Starlette's test client, signed in
+as the lead; students' pages as a student) at a fixed moment, and its server
+time is the median of several requests after a warm-up.
+
+Targets: every page at most 200 ms on the full history, and at most 2x its time
+on a tenth of it.
+
+    python bench/bench_web.py [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import time_machine  # noqa: E402
+
+from bench.bench_weekly_report import END, NOW, build  # noqa: E402
+from db import open_db  # noqa: E402
+
+PAGES = [
+    "/",
+    "/calendar",
+    "/calendar?view=week&week=2026-W47",
+    "/calendar/slots/{slot}",
+    "/posts",
+    "/posts/{post}",
+    "/insights",
+    "/campaigns",
+    "/campaigns/{campaign}",
+    "/partners",
+    "/partners/{partner}",
+    "/briefs",
+    "/briefs/{brief}",
+    "/team",
+    "/reports",
+    "/reports/{report}",
+]
+STUDENT_PAGES = ["/me", "/calendar"]
+
+
+def seed(path: Path) -> dict[str, int]:
+    """What the pages need beyond the report benchmark's data, through the library."""
+    from briefs.partners import add_partner
+    from briefs.store import create_brief
+    from scheduler.team import add_member
+    from social import campaigns as c
+    from social.config import Config
+    from social.reports.weekly import build_weekly
+
+    db = open_db(path)
+    lead = add_member(db, "Kari Leder", role="communications", email="kari@example.no")
+    partner = add_partner(db, "Equinor", tier="large")
+    add_partner(db, "Lokal Elektro AS", tier="small")
+    changes = c.Changes(
+        start=(END - timedelta(days=30)).isoformat(),
+        end=(END + timedelta(days=30)).isoformat(),
+        hashtags=["realfag"],
+        ad_campaigns=["tiktok:tiktok-camp-0", "facebook:facebook-camp-0"],
+        partner="Equinor",
+        targets=["views=400000", "clicks:paid=4000", "reach:paid:tiktok=150000"],
+    )
+    cid = c.save(db, c.new_spec(db, "Realfag", changes))
+    brief, _ = create_brief(
+        db, partner_ref="Equinor", template="tiktok_partner_nb", deadline=END + timedelta(days=10)
+    )
+    with time_machine.travel(NOW, tick=False):
+        config = Config(
+            path=None, values={"facebook": {"enabled": True}, "linkedin": {"enabled": True}}
+        )
+        build_weekly(db, config, now=NOW)
+    ids = {
+        "lead": lead.id,
+        "campaign": cid,
+        "partner": partner.id,
+        "brief": brief.id,
+        "slot": int(db.execute("SELECT MAX(id) FROM calendar_slots").fetchone()[0]),
+        "post": int(db.execute("SELECT MAX(id) FROM posts").fetchone()[0]),
+        "report": int(db.execute("SELECT MAX(id) FROM generated_reports").fetchone()[0]),
+    }
+    db.conn.close()
+    return ids
+
+
+def client_for(path: Path, name: str):  # type: ignore[no-untyped-def]
+    from social.config import Config
+    from social.web import create_app
+    from tests.web_support import signed_in
+
+    folder = path.parent / f"ws-{path.stem}"
+    folder.mkdir(exist_ok=True)
+    toml = folder / "social.toml"
+    toml.write_text(
+        f'[general]\ndatabase = "{path}"\n[facebook]\nenabled = true\n[linkedin]\nenabled = true\n',
+        encoding="utf-8",
+    )
+    from social.config import load_config
+
+    config: Config = load_config(toml)
+    app = create_app(config, base_url="http://testserver")
+    return signed_in(app, open_db(path, migrate=False), name)
+
+
+def time_pages(path: Path, ids: dict[str, int], runs: int) -> dict[str, float]:
+    """Median server time in seconds of each page."""
+    out: dict[str, float] = {}
+    with time_machine.travel(NOW, tick=True):
+        for who, pages in (("Kari Leder", PAGES), ("Student 0", STUDENT_PAGES)):
+            client = client_for(path, who)
+            for template in pages:
+                url = template.format(**ids)
+                label = f"{template} ({'lead' if who == 'Kari Leder' else 'student'})"
+                response = client.get(url)  # warm-up: imports, caches
+                assert response.status_code == 200, (url, response.status_code)
+                times = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - started)
+                    assert response.status_code == 200
+                out[label] = statistics.median(times)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--days", type=int, default=3 * 365)
+    parser.add_argument("--posts", type=int, default=3000)
+    parser.add_argument("--keep", type=Path, help="Keep the databases in this folder.")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
+            run(args, Path(tmp))
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    results: dict[str, dict[str, float]] = {}
+    for label, days, posts in (
+        ("full", args.days, args.posts),
+        ("tenth", args.days // 10, args.posts // 10),
+    ):
+        path = folder / f"{label}.db"
+        fresh = not path.exists()
+        if fresh:
+            built = build(path, days, posts)
+            print(f"{label}: built {days} days, {posts} posts in {built['seconds']:.1f} s")
+            ids = seed(path)
+            (folder / f"{label}.ids").write_text(repr(ids), encoding="utf-8")
+        ids = eval((folder / f"{label}.ids").read_text(encoding="utf-8"))  # noqa: S307 - our own file
+        results[label] = time_pages(path, ids, args.runs)
+    worst_ratio, worst_time = 0.0, 0.0
+    print(f"{'page':<44} {'full':>8} {'tenth':>8} {'ratio':>6}")
+    for page, full in results["full"].items():
+        tenth = results["tenth"][page]
+        ratio = full / tenth if tenth else 0.0
+        worst_ratio, worst_time = max(worst_ratio, ratio), max(worst_time, full)
+        print(f"{page:<44} {full * 1000:>6.0f} ms {tenth * 1000:>5.0f} ms {ratio:>5.2f}x")
+    print(
+        f"slowest page on the full history: {worst_time * 1000:.0f} ms (target <= 200 ms); "
+        f"largest full/tenth ratio: {worst_ratio:.2f}x (target <= 2.00x)"
+    )
+    _ = date
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Oversikt: the week per platform against the week before (the weekly report's own figures),
+running campaigns with KPI pacing, data freshness, tokens, failed reminders, the coming week."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from social.web.core import Ctx, page
+
+ROWS = (
+    "views_total",
+    "views_organic",
+    "views_paid",
+    "reach_content",
+    "reach_paid",
+    "engagements_total",
+    "engagement_rate_total",
+    "followers_end",
+    "followers_change",
+    "posts_published",
+    "spend",
+)
+
+
+def dashboard_data(ctx: Ctx) -> dict[str, Any]:
+    """Everything the dashboard shows, computed by the same library code as the CLI."""
+    from collectors.auth import TokenStore, token_status
+    from scheduler import ledger
+    from scheduler.calendar_views import upcoming
+    from social.campaigns import list_campaigns
+    from social.domain import PLATFORMS
+    from social.reports.campaign import build_campaign
+    from social.reports.weekly import build_weekly
+    from social.timeutil import local_date, utcnow
+
+    now = utcnow()
+    weekly = build_weekly(ctx.db, ctx.config, lang=ctx.lang, now=now, save=False)
+    today = local_date(now, ctx.zone)
+    campaigns = [
+        build_campaign(ctx.db, ctx.config, spec.name, lang=ctx.lang, now=now, save=False)
+        for spec in list_campaigns(ctx.db)
+        if spec.status(today) == "running"
+    ]
+    store = TokenStore(ctx.config.token_file)
+    tokens = [vars(token_status(p, store, now=now)) for p in PLATFORMS]
+    ads = token_status("facebook", store, now=now, token_name="ads_token", entry="facebook_ads")
+    if ads.source != "none":
+        tokens.append(vars(ads))
+    from social.campaigns.store import campaign_id
+
+    return {
+        "campaign_ids": {
+            c["campaign"]["name"]: campaign_id(ctx.db, c["campaign"]["name"]) for c in campaigns
+        },
+        "weekly": weekly,
+        "campaigns": campaigns,
+        "tokens": tokens,
+        "failed_reminders": ledger.rows(ctx.db, status="failed", limit=20),
+        "upcoming": upcoming(ctx.db, now),
+    }
+
+
+@page("calendar")
+def overview(ctx: Ctx) -> Response:
+    """The lead's dashboard (students go to the calendar)."""
+    if not ctx.allowed("overview"):
+        return RedirectResponse("/calendar", status_code=303)
+    from social.reports.i18n import t as report_t
+
+    data = dashboard_data(ctx)
+    json_data = {
+        **data,
+        "upcoming": [s.as_dict(ctx.zone) for s in data["upcoming"]],
+    }
+    return ctx.render(
+        "overview.html",
+        {**data, "rows": ROWS, "rt": lambda key, **kw: report_t(ctx.lang, key, **kw)},
+        title=ctx.t("Oversikt"),
+        json_data=json_data,
+    )
+
+
+ROUTES = [Route("/", overview, methods=["GET"])]
