@@ -118,7 +118,9 @@ class PagesApi:
         )
         account = Account(PLATFORM, "page", self.page_id, str(body.get("name", "")))
         yield Batch(account, Page())
+        progress.stage("facebook/page/insights")
         yield from self._page_insights(account, options, state, progress)
+        progress.stage("facebook/page/posts")
         yield from self._posts(account, options, state, progress)
 
     # --- retired metrics ----------------------------------------------------------------

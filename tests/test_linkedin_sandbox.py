@@ -50,7 +50,8 @@ def test_a_sandbox_sync_stores_everything_and_a_second_run_adds_no_duplicates(
     fresh_db,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 120")
     first = run_sync(
         config, fresh_db, ["linkedin"], now=NOW, transport=sandbox_transport(), sleep=lambda s: None
@@ -96,7 +97,8 @@ def test_stored_whole_window_reach_is_below_the_sum_of_daily_reach(
     fresh_db,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 21")
     run_sync(
         config, fresh_db, ["linkedin"], now=NOW, transport=sandbox_transport(), sleep=lambda s: None
@@ -166,7 +168,8 @@ def test_a_sandbox_sync_rides_out_injected_server_errors_and_malformed_replies(
 ) -> None:  # type: ignore[no-untyped-def]
     from collectors.sandbox import Sandbox
 
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 14")
     world = Sandbox(seed=7, today=TODAY)
     world.inject("/linkedin/rest/adAnalytics", "500", "malformed", "timeout")
