@@ -43,6 +43,31 @@ class SyncOptions:
         """Today's date in UTC (the day boundary of TikTok's and LinkedIn's statistics)."""
         return self.now.astimezone(UTC).date()
 
+    def listing_start(self, covered_since: str | None, listed_on: str | None = None) -> date:
+        """The first publish date a post listing asks for.
+
+        --since wins; a first sync (or --full) goes back backfill_days; a later
+        sync refreshes posts of the last refresh_days (and, after a long pause,
+        everything since the day before the last complete listing), but never
+        reaches before what earlier listings covered (`covered_since`): so a run
+        that finishes an interrupted one lists exactly what one clean run lists.
+        """
+        if self.since is not None:
+            return self.since
+        if self.full or covered_since is None:
+            return self.today - timedelta(days=self.backfill_days)
+        start = self.today - timedelta(days=self.refresh_days)
+        if listed_on is not None:
+            start = min(start, date.fromisoformat(listed_on[:10]) - timedelta(days=1))
+        return max(start, date.fromisoformat(covered_since[:10]))
+
+    @staticmethod
+    def covered(start: date, covered_since: str | None) -> str:
+        """The new `covered_since` bookmark after a listing from `start` completed."""
+        if covered_since is None:
+            return start.isoformat()
+        return min(start, date.fromisoformat(covered_since[:10])).isoformat()
+
     def start_for(self, bookmark: str | None, lookback_days: int) -> date:
         """First day to collect for a daily stream: --since, else backfill, else bookmark - lookback."""
         if self.since is not None:

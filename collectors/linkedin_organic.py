@@ -257,11 +257,9 @@ class OrganicApi:
         self, account: Account, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
         """Posts published since the cutoff, each with its lifetime statistics as a snapshot."""
-        first_run = options.full or state.bookmark(account, "posts_listed") is None
-        days = options.backfill_days if first_run else options.refresh_days
-        cutoff = options.now - timedelta(days=days)
-        if options.since is not None:
-            cutoff = min(cutoff, datetime(*options.since.timetuple()[:3], tzinfo=UTC))
+        covered = state.bookmark(account, "posts_since")
+        first = options.listing_start(covered, state.bookmark(account, "posts_listed"))
+        cutoff = datetime(first.year, first.month, first.day, tzinfo=UTC)
         guard = CursorGuard(PLATFORM, "posts")
         start = 0
         listed = 0
@@ -293,7 +291,11 @@ class OrganicApi:
             if older or nxt is None or not elements:
                 break
             start = guard.advance(nxt)
-        yield Batch(account, Page(bookmarks={"posts_listed": options.now.date().isoformat()}))
+        bookmarks = {
+            "posts_listed": options.now.date().isoformat(),
+            "posts_since": options.covered(first, covered),
+        }
+        yield Batch(account, Page(bookmarks=bookmarks))
 
     def _post_page(self, account: Account, posts: list[Post], now: datetime) -> Batch:
         page = Page(posts=posts)

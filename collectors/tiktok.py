@@ -111,10 +111,11 @@ class DisplayApi(ApiPart):
         bookmark = (
             None if options.full or options.since else state.bookmark(account, "videos_newest")
         )
+        covered = state.bookmark(account, "videos_since")
+        first = options.listing_start(covered)
         if bookmark is not None:
             stop_at = int(bookmark)
         else:
-            first = options.since or (options.today - timedelta(days=options.backfill_days))
             stop_at = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()) - 1
         guard = CursorGuard(PLATFORM, "video/list")
         cursor: int | None = None
@@ -138,8 +139,11 @@ class DisplayApi(ApiPart):
             has_more = bool(data.get("has_more")) and len(fresh) == len(videos) and bool(videos)
             page = _video_page(fresh, options.now)
             listed.update(p.external_id for p in page.posts)
-            if not has_more and newest:
-                page.bookmarks["videos_newest"] = str(newest)
+            if not has_more:
+                if newest:
+                    page.bookmarks["videos_newest"] = str(newest)
+                if bookmark is None:
+                    page.bookmarks["videos_since"] = options.covered(first, covered)
             progress.advance(f"tiktok: {len(listed)} videos listed")
             yield Batch(account, page)
             if not has_more:

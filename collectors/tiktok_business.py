@@ -139,12 +139,9 @@ class BusinessAccountApi(ApiPart):
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
         """Lifetime metrics of videos younger than refresh_days (first sync: backfill_days)."""
-        first = options.full or state.bookmark(self.account, "videos") is None
-        cutoff = options.now - timedelta(
-            days=options.backfill_days if first else options.refresh_days
-        )
-        if options.since is not None:
-            cutoff = min(cutoff, datetime(*options.since.timetuple()[:3], tzinfo=UTC))
+        covered = state.bookmark(self.account, "videos_since")
+        first = options.listing_start(covered, state.bookmark(self.account, "videos"))
+        cutoff = datetime(first.year, first.month, first.day, tzinfo=UTC)
         guard = CursorGuard(PLATFORM, "business/video/list")
         cursor: Any = None
         listed = 0
@@ -173,6 +170,7 @@ class BusinessAccountApi(ApiPart):
             last = reached_old or not data.get("has_more") or data.get("cursor") is None
             if last:
                 page.bookmarks["videos"] = options.today.isoformat()
+                page.bookmarks["videos_since"] = options.covered(first, covered)
             progress.advance(f"tiktok: business metrics of {listed} videos")
             yield Batch(self.account, page)
             if last:
