@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
@@ -83,7 +84,12 @@ def sandbox_ids() -> dict[str, str]:
     }
 
 
-def write_sandbox_tokens(store: TokenStore, config: Config | None = None) -> None:
+def write_sandbox_tokens(
+    store: TokenStore,
+    config: Config | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> None:
     """Sandbox tokens for every app, in the 0600 token file (never in social.toml).
 
     Each is the kind the real platform issues: a TikTok advertiser token for the
@@ -114,6 +120,7 @@ def write_sandbox_tokens(store: TokenStore, config: Config | None = None) -> Non
                 "auth_code": "sandbox-demo-auth-code",
                 "redirect_uri": "https://localhost/callback",
             },
+            transport=transport,
         )
         store.save("tiktok_business", tokens)
 
