@@ -361,7 +361,8 @@ def entry_status(
         entry.label == "tiktok_business" and credential("tiktok", "business_refresh_token")
     ):
         stored = store.get(entry.label)
-        if stored is not None and stored.origin:
+        env_refresh = credential(entry.platform, "business_refresh_token")
+        if stored is not None and env_refresh and stored.origin == digest(env_refresh):
             # Refreshed from the environment's refresh token: the file holds the live chain.
             return _status(
                 entry.label,
