@@ -31,9 +31,12 @@ def main() -> None:
         folder = Path(tmp)
         (folder / "social.toml").write_text(demo_config("http://sandbox", sandbox_ids(), "nb"))
         config = load_config(folder / "social.toml")
-        write_sandbox_tokens(TokenStore(config.token_file))
-        db = open_db(config.database_path)
         sandbox = Sandbox(seed=42, today=today)
+        # Every app's token as the demo signs in: the business token through the sandbox.
+        write_sandbox_tokens(
+            TokenStore(config.token_file), config, transport=httpx.MockTransport(sandbox.handle)
+        )
+        db = open_db(config.database_path)
         for label, day in (("backfill", today), ("daily", today + timedelta(days=1))):
             sandbox.today = day
             now = datetime(day.year, day.month, day.day, 5, tzinfo=UTC)

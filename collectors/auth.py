@@ -41,6 +41,9 @@ class TokenSet:
     refresh_expires_at: str | None = None
     scope: str = ""
     account_id: str = ""  # e.g. TikTok open_id
+    # For tokens refreshed from a refresh token given in the environment: a digest of that
+    # refresh token, so the file's newer tokens are used until the environment changes.
+    origin: str = ""
 
     @classmethod
     def from_response(cls, payload: dict[str, Any], *, now: datetime | None = None) -> TokenSet:
@@ -118,6 +121,10 @@ class TokenStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
 
+    def entries(self) -> list[str]:
+        """The names of the stored entries (platforms and named tokens)."""
+        return sorted(self._read())
+
     def delete(self, platform: str) -> bool:
         """Forget a platform's tokens; True if there were any."""
         data = self._read()
@@ -145,17 +152,27 @@ def secret(platform: str, name: str, store: TokenStore) -> str | None:
 
 
 def access_token(
-    platform: str, store: TokenStore, *, name: str = "access_token"
+    platform: str,
+    store: TokenStore,
+    *,
+    name: str = "access_token",
+    entry: str | None = None,
+    renew: str | None = None,
 ) -> tuple[str, str]:
-    """The access token to use and where it came from ('env' or 'file')."""
+    """The access token to use and where it came from ('env' or 'file').
+
+    `entry` is the token file entry when it is not the platform itself (e.g.
+    'linkedin_ads'); `renew` the command that signs in (default `social auth <platform>`).
+    """
     value = credential(platform, name)
     if value:
         return value, "env"
-    tokens = store.get(platform)
+    tokens = store.get(entry or platform)
     if tokens and tokens.access_token:
         return tokens.access_token, "file"
     raise MissingCredentials(
-        f"{platform}: no access token; set {env_name(platform, name)} or run 'social auth {platform}'"
+        f"{platform}: no access token; set {env_name(platform, name)} or run "
+        f"'{renew or f'social auth {platform}'}'"
     )
 
 
@@ -179,6 +196,8 @@ class RefreshingAuth(httpx.Auth):
         header: str = "Authorization",
         scheme: str = "Bearer",
         token_name: str = "access_token",
+        entry: str | None = None,
+        renew: str | None = None,
     ) -> None:
         self.platform = platform
         self.store = store
@@ -186,23 +205,27 @@ class RefreshingAuth(httpx.Auth):
         self.header = header
         self.scheme = scheme
         self.token_name = token_name
-        self.token, self.source = access_token(platform, store, name=token_name)
+        self.entry = entry or platform
+        self.renew = renew or f"social auth {platform}"
+        self.token, self.source = access_token(
+            platform, store, name=token_name, entry=self.entry, renew=self.renew
+        )
         self.refreshed = 0
 
     def _apply(self, request: httpx.Request) -> None:
         request.headers[self.header] = f"{self.scheme} {self.token}".strip()
 
     def _can_refresh(self) -> bool:
-        tokens = self.store.get(self.platform) if self.source == "file" else None
+        tokens = self.store.get(self.entry) if self.source == "file" else None
         return bool(self.refresher and tokens and tokens.refresh_token)
 
     def refresh(self) -> None:
         """Exchange the stored refresh token for new tokens and save them at once."""
-        tokens = self.store.get(self.platform)
+        tokens = self.store.get(self.entry)
         if not (self.refresher and tokens and tokens.refresh_token):
             raise AuthError(
                 f"{self.platform}: the access token expired and there is no refresh token; "
-                f"run 'social auth {self.platform}'",
+                f"run '{self.renew}'",
                 platform=self.platform,
             )
         new = self.refresher(tokens.refresh_token)
@@ -210,13 +233,13 @@ class RefreshingAuth(httpx.Auth):
             new.refresh_token = tokens.refresh_token
             new.refresh_expires_at = new.refresh_expires_at or tokens.refresh_expires_at
         new.account_id = new.account_id or tokens.account_id
-        self.store.save(self.platform, new)
+        self.store.save(self.entry, new)
         self.token = new.access_token
         self.refreshed += 1
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._can_refresh():
-            tokens = self.store.get(self.platform)
+            tokens = self.store.get(self.entry)
             if tokens and tokens.expires_within(timedelta(minutes=5)):
                 self.refresh()
         self._apply(request)
@@ -290,8 +313,104 @@ def _status(
     if deciding:
         end = datetime.fromisoformat(deciding.replace("Z", "+00:00"))
         days_left = (end - now).total_seconds() / 86400
+        command = renew if renew.startswith("social ") else f"social auth {renew}"
         if days_left <= 0:
-            warning = f"expired; run 'social auth {renew}'"
+            warning = f"expired; run '{command}'"
         elif days_left <= WARN_DAYS:
-            warning = f"expires in {days_left:.0f} days; run 'social auth {renew}' before then"
+            warning = f"expires in {days_left:.0f} days; run '{command}' before then"
     return TokenStatus(platform, source, expires_at, refresh_expires_at, days_left, warning)
+
+
+def digest(secret_value: str) -> str:
+    """A short, non-reversible fingerprint of a secret (never the secret itself)."""
+    import hashlib
+
+    return hashlib.sha256(secret_value.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    """One token the tool uses: where `social auth status` and reminders look for it."""
+
+    label: str  # shown to users, and the token file entry
+    platform: str
+    token_name: str  # SOCIAL_<PLATFORM>_<TOKEN_NAME>
+    renew: str  # the command that renews it
+
+
+# Every token the collectors use, in the order `social auth status` lists them.
+TOKEN_ENTRIES: tuple[TokenEntry, ...] = (
+    TokenEntry("tiktok", "tiktok", "access_token", "social auth tiktok"),
+    TokenEntry("tiktok_business", "tiktok", "business_token", "social auth tiktok --part business"),
+    TokenEntry(
+        "tiktok_ads_token", "tiktok", "ads_token", "social auth tiktok --part ads --token ..."
+    ),
+    TokenEntry("linkedin", "linkedin", "access_token", "social auth linkedin --part page"),
+    TokenEntry("linkedin_ads", "linkedin", "ads_access_token", "social auth linkedin --part ads"),
+    TokenEntry("facebook", "facebook", "access_token", "social auth facebook"),
+    TokenEntry("facebook_ads", "facebook", "ads_token", "social auth facebook"),
+)
+
+
+def entry_status(
+    entry: TokenEntry, store: TokenStore, *, now: datetime | None = None
+) -> TokenStatus:
+    """Where one token comes from and when it (or its refresh token) expires."""
+    now = now or datetime.now(UTC)
+    if credential(entry.platform, entry.token_name) or (
+        entry.label == "tiktok_business" and credential("tiktok", "business_refresh_token")
+    ):
+        stored = store.get(entry.label)
+        env_refresh = credential(entry.platform, "business_refresh_token")
+        if stored is not None and env_refresh and stored.origin == digest(env_refresh):
+            # Refreshed from the environment's refresh token: the file holds the live chain.
+            return _status(
+                entry.label,
+                "env",
+                stored.expires_at,
+                stored.refresh_expires_at,
+                now,
+                has_refresh=bool(stored.refresh_token),
+                renew=entry.renew,
+            )
+        expiry = (
+            credential(entry.platform, "expires_at") if entry.token_name == "access_token" else None
+        )
+        return _status(entry.label, "env", expiry, None, now, renew=entry.renew)
+    tokens = store.get(entry.label)
+    if tokens is None:
+        return TokenStatus(
+            entry.label, "none", None, None, None, f"not connected; run '{entry.renew}'"
+        )
+    return _status(
+        entry.label,
+        "file",
+        tokens.expires_at,
+        tokens.refresh_expires_at,
+        now,
+        has_refresh=bool(tokens.refresh_token),
+        renew=entry.renew,
+    )
+
+
+def token_statuses(
+    config: Any, store: TokenStore, *, now: datetime | None = None
+) -> list[TokenStatus]:
+    """The status of every token `social auth status` shows.
+
+    TikTok's Login Kit token, LinkedIn's page token and Facebook's Page token are
+    always listed; the other tokens when the config uses them or they are stored.
+    """
+    in_use = {
+        "tiktok_business": bool(str(config.get("tiktok", "business_id")).strip()),
+        "tiktok_ads_token": bool(config.get("tiktok", "advertiser_ids")),
+        "linkedin_ads": bool(config.get("linkedin", "ad_account_ids")),
+        "facebook_ads": bool(config.get("facebook", "ad_account_ids")),
+    }
+    out = []
+    for entry in TOKEN_ENTRIES:
+        status = entry_status(entry, store, now=now)
+        if entry.label in in_use and not in_use[entry.label] and status.source == "none":
+            continue
+        out.append(status)
+    return out

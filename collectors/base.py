@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from social.domain import Account, Page
@@ -38,6 +38,36 @@ class SyncOptions:
     ads_lookback_days: int = 7
     organic_lookback_days: int = 5
 
+    @property
+    def utc_today(self) -> date:
+        """Today's date in UTC (the day boundary of TikTok's and LinkedIn's statistics)."""
+        return self.now.astimezone(UTC).date()
+
+    def listing_start(self, covered_since: str | None, listed_on: str | None = None) -> date:
+        """The first publish date a post listing asks for.
+
+        --since wins; a first sync (or --full) goes back backfill_days; a later
+        sync refreshes posts of the last refresh_days (and, after a long pause,
+        everything since the day before the last complete listing), but never
+        reaches before what earlier listings covered (`covered_since`): so a run
+        that finishes an interrupted one lists exactly what one clean run lists.
+        """
+        if self.since is not None:
+            return self.since
+        if self.full or covered_since is None:
+            return self.today - timedelta(days=self.backfill_days)
+        start = self.today - timedelta(days=self.refresh_days)
+        if listed_on is not None:
+            start = min(start, date.fromisoformat(listed_on[:10]) - timedelta(days=1))
+        return max(start, date.fromisoformat(covered_since[:10]))
+
+    @staticmethod
+    def covered(start: date, covered_since: str | None) -> str:
+        """The new `covered_since` bookmark after a listing from `start` completed."""
+        if covered_since is None:
+            return start.isoformat()
+        return min(start, date.fromisoformat(covered_since[:10])).isoformat()
+
     def start_for(self, bookmark: str | None, lookback_days: int) -> date:
         """First day to collect for a daily stream: --since, else backfill, else bookmark - lookback."""
         if self.since is not None:
@@ -54,8 +84,14 @@ class SyncState(Protocol):
     def bookmark(self, account: Account, stream: str) -> str | None: ...
 
     def known_posts(
-        self, platform: str, *, published_since: datetime | None = None
-    ) -> list[str]: ...
+        self,
+        platform: str,
+        *,
+        published_since: datetime | None = None,
+        organic_only: bool = False,
+    ) -> list[str]:
+        """Stored post ids of a platform; `organic_only` leaves out ad-only (dark) posts."""
+        ...
 
 
 @dataclass
@@ -68,13 +104,24 @@ class Batch:
 
 @dataclass
 class Progress:
-    """Callbacks a collector uses to report progress and warnings."""
+    """Callbacks a collector uses to report progress, the stage it enters, and warnings.
+
+    A stage is one bookmarked stream (e.g. "tiktok/ads/weeks"). Each stage keeps
+    its own bookmark, saved with the page that completes it, so a run stopped
+    between (or inside) stages is finished by the next run: no stage relies on
+    another stage's bookmark.
+    """
 
     on_advance: Callable[[str], None] = lambda description: None
     warnings: list[str] = field(default_factory=list)
+    on_stage: Callable[[str], None] = lambda name: None
 
     def advance(self, description: str) -> None:
         self.on_advance(description)
+
+    def stage(self, name: str) -> None:
+        """Announce that the collector starts a stage (everything before it is stored)."""
+        self.on_stage(name)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

@@ -44,3 +44,11 @@ class PagingLoopError(CollectorError):
 
 class MissingCredentials(CollectorError):
     """No token is configured for a platform."""
+
+
+class UnexpectedPayload(CollectorError):
+    """A platform answered with a shape we do not understand (a missing or malformed field)."""
+
+
+class QueryTooLarge(ApiError):
+    """The platform refused a query as too large (TikTok 40067): ask again in smaller parts."""

@@ -1,11 +1,21 @@
 """Facebook paid stats through the Marketing API insights edge.
 
-Daily rows per campaign (time_increment=1) carry the additive counts; reach
-comes as Meta computed it for each window it covers: one row per ISO week per
-campaign and for the whole ad account (time_increment=all_days), and one row
-per campaign flight (rule 1: reach is never a sum of daily reach). Ranges
-longer than ~90 days, many campaigns, or a query Meta finds too large run as
-async report runs: POST, poll the run until "Job Completed", then read it.
+Stages, each with its own bookmark so an interrupted sync is finished by the next:
+
+- entities: campaigns (their flight: `start_time`/`stop_time`), ad sets, and ads
+  with their creative's `effective_object_story_id`, the `<page id>_<post id>`
+  of the post the ad promotes: a link when that post is on the Page (a boosted
+  post), none for a dark post, which never appears among the Page's posts;
+- daily rows per campaign (time_increment=1) with the additive counts;
+- one row per complete ISO week per campaign and for the whole ad account, with
+  reach as Meta computed it for the week (time_increment=all_days);
+- one row per campaign flight, from its start to min(its stop, yesterday)
+  (rule 1: reach is never a sum of daily reach). Meta refuses ranges starting
+  more than 37 months back (#3018): an older flight starts at the earliest day
+  Meta still serves, with a warning. A flight that ended and settled is final.
+
+Ranges longer than ~90 days, many campaigns, or a query Meta finds too large run
+as async report runs: POST, poll the run until "Job Completed", then read it.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.dates import months_before
 from collectors.errors import ApiError
 from collectors.facebook_api import PLATFORM, TooMuchDataError, next_page, number
 from collectors.http import ApiClient
@@ -29,10 +40,13 @@ INSIGHT_FIELDS = (
 )
 ACCOUNT_FIELDS = "account_id,reach,impressions,frequency,clicks,spend,cpm,ctr,actions"
 CAMPAIGN_FIELDS = "id,name,status,objective,start_time,stop_time"
+ADSET_FIELDS = "id,name,campaign_id,status,start_time,end_time"
+AD_FIELDS = "id,name,adset_id,campaign_id,status,creative{effective_object_story_id}"
 ACTION_METRICS = {"link_click": "link_click"}  # action_type -> stored metric
 ASYNC_DAYS = 90  # longer daily ranges go through async report runs
 ASYNC_CAMPAIGNS = 50  # so do accounts with many campaigns
-HISTORY_DAYS = 37 * 30  # Meta keeps 37 months of ads insights
+HISTORY_MONTHS = 37  # Meta serves ads insights for ranges starting at most 37 months back
+SETTLE_DAYS = 3  # a finished flight is asked for again until its numbers have settled
 PAGE_LIMIT = 500
 POLL_FIRST = 2.0
 POLL_MAX = 30.0
@@ -83,18 +97,33 @@ class AdsApi:
         for account_id in self.account_ids:
             account = Account(PLATFORM, "ads", account_id)
             end = options.today - timedelta(days=1)
+            earliest = months_before(options.today, HISTORY_MONTHS) + timedelta(days=1)
+            progress.stage(f"facebook/ads/{account_id}/entities")
+            flights = self._campaigns(account_id)
+            posts = set(state.known_posts(PLATFORM))
+            entities = [
+                *(f.entity for f in flights.values()),
+                *self._adsets(account_id),
+                *self._ads(account_id, posts),
+            ]
+            yield Batch(account, Page(ad_entities=entities))
+            progress.stage(f"facebook/ads/{account_id}/daily")
             start = options.start_for(
                 state.bookmark(account, "ads_daily"), options.ads_lookback_days
             )
-            start = max(start, end - timedelta(days=HISTORY_DAYS))
-            if start > end:
-                continue
-            flights = self._campaigns(account_id)
-            yield Batch(account, Page(ad_entities=[f.entity for f in flights.values()]))
+            start = max(start, earliest)
             active: set[date] = set()
-            yield from self._daily(account, start, end, len(flights), progress, active)
-            yield from self._weeks(account, start, end, progress, active)
-            yield from self._flights(account, flights, start, end, progress)
+            if start <= end:
+                yield from self._daily(account, start, end, len(flights), progress, active)
+            progress.stage(f"facebook/ads/{account_id}/weeks")
+            weeks_start = options.start_for(
+                state.bookmark(account, "ads_weeks"), options.ads_lookback_days
+            )
+            yield from self._weeks(
+                account, max(weeks_start, earliest), end, progress, active, (start, end)
+            )
+            progress.stage(f"facebook/ads/{account_id}/flights")
+            yield from self._flights(account, flights, state, options.today, earliest, progress)
 
     # --- reading insights ---------------------------------------------------------------
 
@@ -200,6 +229,7 @@ class AdsApi:
                 cid = str(row.get("id") or "")
                 if not cid:
                     continue
+                start, stop = _day(row.get("start_time")), _day(row.get("stop_time"))
                 flights[cid] = Flight(
                     AdEntity(
                         PLATFORM,
@@ -208,11 +238,69 @@ class AdsApi:
                         str(row.get("name", "")),
                         status=str(row.get("status", "")),
                         objective=str(row.get("objective", "")),
+                        start_date=start,
+                        end_date=stop,
+                        flight_known=start is not None,
                     ),
-                    _day(row.get("start_time")),
-                    _day(row.get("stop_time")),
+                    start,
+                    stop,
                 )
         return flights
+
+    def _adsets(self, account_id: str) -> list[AdEntity]:
+        """Ad sets with their schedules (start_time / end_time, the ad account's local dates)."""
+        out = []
+        for rows in self._pages(
+            f"{self.prefix}/act_{account_id}/adsets",
+            {"fields": ADSET_FIELDS, "limit": "100"},
+            "ads/adsets",
+        ):
+            for row in rows:
+                if not row.get("id"):
+                    continue
+                start = _day(row.get("start_time"))
+                out.append(
+                    AdEntity(
+                        PLATFORM,
+                        "adgroup",
+                        str(row["id"]),
+                        str(row.get("name", "")),
+                        parent_external_id=str(row.get("campaign_id") or "") or None,
+                        status=str(row.get("status", "")),
+                        start_date=start,
+                        end_date=_day(row.get("end_time")),
+                        flight_known=start is not None,
+                    )
+                )
+        return out
+
+    def _ads(self, account_id: str, page_posts: set[str]) -> list[AdEntity]:
+        """Ads, each linked to the Page post it promotes when that post is on the Page."""
+        out = []
+        for rows in self._pages(
+            f"{self.prefix}/act_{account_id}/ads",
+            {"fields": AD_FIELDS, "limit": "100"},
+            "ads/ads",
+        ):
+            for row in rows:
+                if not row.get("id"):
+                    continue
+                creative = row.get("creative") if isinstance(row.get("creative"), dict) else {}
+                story = str((creative or {}).get("effective_object_story_id") or "")
+                out.append(
+                    AdEntity(
+                        PLATFORM,
+                        "ad",
+                        str(row["id"]),
+                        str(row.get("name", "")),
+                        parent_external_id=str(row.get("adset_id") or "") or None,
+                        status=str(row.get("status", "")),
+                        # A dark post is an unpublished Page post: never among the Page's posts.
+                        post_external_id=story if story in page_posts else None,
+                        post_known=True,
+                    )
+                )
+        return out
 
     def _daily(
         self,
@@ -255,24 +343,33 @@ class AdsApi:
             yield Batch(account, Page(bookmarks={"ads_daily": end.isoformat()}))
 
     def _weeks(
-        self, account: Account, start: date, end: date, progress: Progress, active: set[date]
+        self,
+        account: Account,
+        start: date,
+        end: date,
+        progress: Progress,
+        active: set[date],
+        daily: tuple[date, date],
     ) -> Iterator[Batch]:
         """True reach per complete ISO week, per campaign and for the whole ad account.
 
-        Weeks inside the collected range without a single impression need no
-        request: there is no reach to ask for.
+        A week inside the range this run's daily stage covered without a single
+        impression needs no request: there is no reach to ask for.
         """
         monday = start - timedelta(days=start.weekday())
         while monday + timedelta(days=6) <= end:
             sunday = monday + timedelta(days=6)
-            idle = monday >= start and not any(
-                monday + timedelta(days=i) in active for i in range(7)
+            idle = (
+                daily[0] <= monday
+                and sunday <= daily[1]
+                and not any(monday + timedelta(days=i) in active for i in range(7))
             )
+            page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             if idle:
+                yield Batch(account, page)
                 monday += timedelta(days=7)
                 continue
             window = {"time_range": time_range(monday, sunday), "time_increment": "all_days"}
-            page = Page()
             for rows in self.insights(
                 account.external_id,
                 {"level": "campaign", "fields": INSIGHT_FIELDS, **window},
@@ -300,34 +397,47 @@ class AdsApi:
         self,
         account: Account,
         flights: dict[str, Flight],
-        start: date,
-        end: date,
+        state: SyncState,
+        today: date,
+        earliest: date,
         progress: Progress,
     ) -> Iterator[Batch]:
-        """Each campaign's reach over its flight (to yesterday), for flights touching the range."""
-        page = Page()
+        """Each campaign's values over its whole flight (to yesterday), grain 'campaign'."""
+        yesterday = today - timedelta(days=1)
         for cid, flight in flights.items():
-            if flight.start is None or flight.start > end:
-                continue
-            if flight.stop is not None and flight.stop < start:
-                continue  # ended before this sync's range: its stored row is final
-            until = min(flight.stop or end, end)
+            if flight.start is None or flight.start > yesterday:
+                continue  # not started yet
+            until = min(flight.stop or yesterday, yesterday)
+            first = flight.start
+            if first < earliest:
+                if until < earliest:
+                    continue  # Meta serves nothing of a flight that ended 37 months ago
+                progress.warn(
+                    f"facebook: campaign {flight.entity.name or cid} started {first}, but Meta "
+                    f"serves ads insights from {earliest} only (37 months back); its whole-flight "
+                    f"figures cover {earliest} to {until}"
+                )
+                first = earliest
+            span = f"{first.isoformat()}..{until.isoformat()}"
+            settled = flight.stop is not None and flight.stop + timedelta(days=SETTLE_DAYS) < today
+            if settled and state.bookmark(account, f"flight:{cid}") == span:
+                continue  # ended, settled and stored: final
             body = self.client.request(
                 "GET",
                 f"{self.prefix}/{cid}/insights",
                 endpoint="campaign/insights",
                 params={
                     "fields": INSIGHT_FIELDS,
-                    "time_range": time_range(flight.start, until),
+                    "time_range": time_range(first, until),
                     "time_increment": "all_days",
                 },
             )
-            page.ad_entities.append(flight.entity)
+            page = Page(ad_entities=[flight.entity], bookmarks={f"flight:{cid}": span})
             for row in body.get("data") or []:
                 if isinstance(row, dict):
-                    page.values.extend(values(row, flight.start, until, "campaign", "ad", cid))
-        progress.advance(f"facebook: act_{account.external_id} campaign flights")
-        yield Batch(account, page)
+                    page.values.extend(values(row, first, until, "campaign", "ad", cid))
+            progress.advance(f"facebook: whole-flight reach of {flight.entity.name or cid}")
+            yield Batch(account, page)
 
 
 def time_range(start: date, end: date) -> str:

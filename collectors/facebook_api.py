@@ -260,6 +260,14 @@ def graph_error(
         )
         missing.ids = tuple(_ids_after_colon(message))
         return missing
+    if code == 3018:
+        return ApiError(
+            f"facebook: Meta refused a date range starting more than 37 months ago ({label}: "
+            f"{message}){where}; use a later --since (Meta keeps ads insights for 37 months)",
+            platform=PLATFORM,
+            status=status,
+            code=code,
+        )
     if code == 2635:
         return ApiError(
             f"facebook: {message} ({label}){where}; set [facebook] api_version in social.toml "

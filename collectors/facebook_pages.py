@@ -118,7 +118,9 @@ class PagesApi:
         )
         account = Account(PLATFORM, "page", self.page_id, str(body.get("name", "")))
         yield Batch(account, Page())
+        progress.stage("facebook/page/insights")
         yield from self._page_insights(account, options, state, progress)
+        progress.stage("facebook/page/posts")
         yield from self._posts(account, options, state, progress)
 
     # --- retired metrics ----------------------------------------------------------------
@@ -277,18 +279,10 @@ class PagesApi:
     ) -> Iterator[Batch]:
         """List posts published since the refresh horizon (first sync: backfill) with insights."""
         zone = ZoneInfo(options.timezone)
-        listed_on = state.bookmark(account, "posts_listed")
-        if options.since is not None:
-            since = options.since
-        elif options.full or listed_on is None:
-            since = options.today - timedelta(days=options.backfill_days)
-        else:
-            # Recent posts get fresh insights; after a long pause, nothing published since the
-            # last complete listing is skipped.
-            since = min(
-                options.today - timedelta(days=options.refresh_days),
-                date.fromisoformat(listed_on[:10]) - timedelta(days=1),
-            )
+        # Recent posts get fresh insights; after a long pause, nothing published since the
+        # last complete listing is skipped.
+        covered = state.bookmark(account, "posts_since")
+        since = options.listing_start(covered, state.bookmark(account, "posts_listed"))
         params: dict[str, str] = {
             "fields": POST_FIELDS,
             "since": str(int(datetime.combine(since, time(), zone).timestamp())),
@@ -309,6 +303,7 @@ class PagesApi:
             following = next_page(body)
             if following is None:
                 page.bookmarks["posts_listed"] = options.today.isoformat()
+                page.bookmarks["posts_since"] = options.covered(since, covered)
             progress.advance(f"facebook: {listed} posts listed")
             yield Batch(account, page)
             if following is None:

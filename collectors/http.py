@@ -8,6 +8,7 @@ requests, keeping secrets out of messages) happens here once.
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import json
 import random
@@ -24,6 +25,9 @@ from collectors.ratelimit import SlidingWindowLimiter
 Classifier = Callable[[httpx.Response, Any], ApiError | None]
 
 USER_AGENT = "social/0.1 (+STEM recruitment reporting)"
+# The endpoint of the latest answer a collector received in this context: when its
+# payload turns out to lack a field, the error can name where it came from.
+LAST_ENDPOINT: contextvars.ContextVar[str] = contextvars.ContextVar("last_endpoint", default="")
 # Longer waits than this are not slept through: the sync stops and says when to retry.
 MAX_SLEEP_SECONDS = 300.0
 
@@ -147,6 +151,7 @@ class ApiClient:
     ) -> Any:
         """Send a request and return its parsed JSON body, retrying what can be retried."""
         endpoint = endpoint or path
+        LAST_ENDPOINT.set(endpoint)
         attempt = 0
         while True:
             if self.limiter is not None:

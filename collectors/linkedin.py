@@ -1,32 +1,42 @@
 """LinkedIn: the organisation page (Community Management API) and paid stats (Marketing API).
 
-`build()` assembles what the config allows: `organization_id` for the page,
-`ad_account_ids` for ads, both with the token from `social auth linkedin` (or
-SOCIAL_LINKEDIN_ACCESS_TOKEN). Every request carries `LinkedIn-Version`
-(linkedin.version) and `X-Restli-Protocol-Version: 2.0.0`.
+LinkedIn requires the Community Management API to be the only product on its
+app, so page statistics and ads come from two apps with two tokens:
 
-Access tokens live 60 days and refresh tokens exist only for LinkedIn's approved
-partners, so each sync warns from 14 days before the token (or, with a refresh
-token, the refresh token) expires; a stored refresh token is used when present.
+- the page app (`[linkedin] client_id`, SOCIAL_LINKEDIN_CLIENT_SECRET; scopes
+  r_organization_social, rw_organization_admin): token SOCIAL_LINKEDIN_ACCESS_TOKEN
+  or the token file entry 'linkedin' (`social auth linkedin --part page`), used
+  for `organization_id`;
+- the ads app (`[linkedin] ads_client_id`, SOCIAL_LINKEDIN_ADS_CLIENT_SECRET;
+  scopes r_ads, r_ads_reporting): token SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN or the
+  entry 'linkedin_ads' (`social auth linkedin --part ads`), used for `ad_account_ids`.
+
+Every request carries `LinkedIn-Version` (linkedin.version) and
+`X-Restli-Protocol-Version: 2.0.0`. Access tokens live 60 days and refresh
+tokens exist only for LinkedIn's approved partners, so each sync warns from 14
+days before a token (or, with a refresh token, the refresh token) expires; a
+stored refresh token is used when present.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from collectors.auth import (
+    TOKEN_ENTRIES,
     WARN_DAYS,
     RefreshingAuth,
     TokenSet,
     TokenStore,
-    credential,
-    token_status,
+    entry_status,
+    secret,
 )
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import AuthError, MissingCredentials
+from collectors.errors import AuthError, CollectorError, MissingCredentials
 from collectors.http import ApiClient
 from collectors.linkedin_ads import AdsApi
 from collectors.linkedin_api import (
@@ -45,60 +55,96 @@ from collectors.ratelimit import SlidingWindowLimiter
 REQUESTS_PER_MINUTE = 300
 
 
+@dataclass(frozen=True)
+class App:
+    """One of the two LinkedIn apps: its config key, secret, token and sign-in command."""
+
+    part: str  # page | ads
+    entry: str  # token file entry
+    token_name: str  # SOCIAL_LINKEDIN_<TOKEN_NAME>
+    client_id_key: str
+    secret_name: str
+    scopes: tuple[str, ...]
+
+    @property
+    def renew(self) -> str:
+        return f"social auth linkedin --part {self.part}"
+
+
+PAGE_APP = App("page", "linkedin", "access_token", "client_id", "client_secret", ORGANIC_SCOPES)
+ADS_APP = App(
+    "ads", "linkedin_ads", "ads_access_token", "ads_client_id", "ads_client_secret", ADS_SCOPES
+)
+APPS = {app.part: app for app in (PAGE_APP, ADS_APP)}
+
+
 class LinkedInCollector:
-    """Runs the configured LinkedIn parts after checking the token's remaining life."""
+    """Runs the configured LinkedIn parts after checking each token's remaining life."""
 
     platform = PLATFORM
 
-    def __init__(self, parts: list[OrganicApi | AdsApi], store: TokenStore) -> None:
+    def __init__(
+        self,
+        parts: list[tuple[App, OrganicApi | AdsApi]],
+        store: TokenStore,
+        warnings: list[str] | None = None,
+    ) -> None:
         self.parts = parts
         self.store = store
+        self.warnings = warnings or []
 
     @property
     def requests(self) -> int:
-        return sum(p.requests for p in self.parts)
+        return sum(p.requests for _, p in self.parts)
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
-        check_token(self.store, options.now, options.timezone, progress)
-        refused: AuthError | None = None
-        for part in self.parts:
+        for warning in self.warnings:
+            progress.warn(warning)
+        first: CollectorError | None = None
+        for app, part in self.parts:
             try:
+                check_token(self.store, app, options.now, options.timezone, progress)
                 yield from part.collect(options, state, progress)
             except AuthError as exc:
-                # A 403 on the page (not an admin) must not cost the ads, or the other way
-                # round; a 401 (bad token) concerns every part.
-                if exc.status != 403:
-                    raise
-                refused = refused or exc
-        if refused is not None:
-            raise refused
+                # Two apps, two tokens: a refused page token must not cost the ads, or the
+                # other way round.
+                if first is None:
+                    first = exc
+                else:
+                    progress.warn(str(exc))
+        if first is not None:
+            raise first
 
     def close(self) -> None:
-        for part in self.parts:
+        for _, part in self.parts:
             part.close()
 
 
-def check_token(store: TokenStore, now: datetime, timezone: str, progress: Progress) -> None:
-    """Warn from 14 days before expiry; stop before any request when it has expired."""
-    status = token_status(PLATFORM, store, now=now)
+def check_token(
+    store: TokenStore, app: App, now: datetime, timezone: str, progress: Progress
+) -> None:
+    """Warn from 14 days before a token's expiry; stop before any request when it has expired."""
+    entry = next(e for e in TOKEN_ENTRIES if e.label == app.entry)
+    status = entry_status(entry, store, now=now)
     if status.days_left is None:
         return
-    tokens = store.get(PLATFORM) if status.source == "file" else None
+    tokens = store.get(app.entry) if status.source == "file" else None
+    which = "page" if app.part == "page" else "ads"
     if status.days_left <= 0:
         raise AuthError(
-            f"linkedin: the access token expired on {status.expires_at}; "
-            "renew it with 'social auth linkedin'",
+            f"linkedin: the {which} access token expired on {status.expires_at}; "
+            f"renew it with '{app.renew}'",
             platform=PLATFORM,
         )
     if status.days_left <= WARN_DAYS:
         refresh = bool(tokens and tokens.refresh_token and status.refresh_expires_at)
-        what = "refresh token" if refresh else "access token"
+        what = f"{which} refresh token" if refresh else f"{which} access token"
         ends = status.refresh_expires_at if refresh else status.expires_at
         progress.warn(
             f"linkedin: the {what} expires in {max(1, round(status.days_left))} days "
-            f"({_local(ends, timezone)}); run 'social auth linkedin' before then"
+            f"({_local(ends, timezone)}); run '{app.renew}' before then"
         )
 
 
@@ -110,10 +156,10 @@ def _local(iso: str | None, timezone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
 
 
-def _refresher(ctx: BuildContext, base_url: str) -> Callable[[str], TokenSet] | None:
+def _refresher(ctx: BuildContext, base_url: str, app: App) -> Callable[[str], TokenSet] | None:
     """Refresh-token exchange, when the app's client id and secret are configured."""
-    client_id = str(ctx.config.get(PLATFORM, "client_id"))
-    client_secret = credential(PLATFORM, "client_secret")
+    client_id = str(ctx.config.get(PLATFORM, app.client_id_key)).strip()
+    client_secret = secret(PLATFORM, app.secret_name, ctx.tokens)
     if not client_id or not client_secret:
         return None
 
@@ -152,15 +198,23 @@ def build(ctx: BuildContext) -> LinkedInCollector:
     retries = int(config.get("sync", "max_retries"))
     limiter = SlidingWindowLimiter(REQUESTS_PER_MINUTE, 60.0, sleep=sleep)
     store = ctx.tokens
-    auth = RefreshingAuth(PLATFORM, store, refresher=_refresher(ctx, base_url))
     headers = {"LinkedIn-Version": version, "X-Restli-Protocol-Version": RESTLI_PROTOCOL}
-    secrets = [auth.token, credential(PLATFORM, "client_secret") or ""]
 
-    def client(scopes: tuple[str, ...]) -> ApiClient:
+    def client(app: App) -> ApiClient:
+        auth = RefreshingAuth(
+            PLATFORM,
+            store,
+            refresher=_refresher(ctx, base_url, app),
+            token_name=app.token_name,
+            entry=app.entry,
+            renew=app.renew,
+        )
         return ApiClient(
             PLATFORM,
             base_url,
-            classify=make_classifier(version=version, timezone=config.timezone, scopes=scopes),
+            classify=make_classifier(
+                version=version, timezone=config.timezone, scopes=app.scopes, renew=app.renew
+            ),
             auth=auth,
             headers=headers,
             timeout=timeout,
@@ -168,12 +222,29 @@ def build(ctx: BuildContext) -> LinkedInCollector:
             limiter=limiter,
             transport=ctx.transport,
             sleep=sleep,
-            secrets=secrets,
+            secrets=[auth.token, secret(PLATFORM, app.secret_name, store) or ""],
         )
 
-    parts: list[OrganicApi | AdsApi] = []
-    if organization_id:
-        parts.append(OrganicApi(client(ORGANIC_SCOPES), organization_id))
-    if ad_accounts:
-        parts.append(AdsApi(client(ADS_SCOPES), ad_accounts))
-    return LinkedInCollector(parts, store)
+    parts: list[tuple[App, OrganicApi | AdsApi]] = []
+    missing: list[str] = []
+    for app, wanted in ((PAGE_APP, bool(organization_id)), (ADS_APP, bool(ad_accounts))):
+        if not wanted:
+            continue
+        try:
+            api_client = client(app)
+        except MissingCredentials:
+            what = "organization_id" if app.part == "page" else "ad_account_ids"
+            env = f"SOCIAL_LINKEDIN_{app.token_name.upper()}"
+            missing.append(
+                f"linkedin: {what} is set but there is no {app.part} token (LinkedIn needs a "
+                f"separate app for {'page statistics' if app.part == 'page' else 'ads'}); run "
+                f"'{app.renew}' or set {env}"
+            )
+            continue
+        if app.part == "page":
+            parts.append((app, OrganicApi(api_client, organization_id)))
+        else:
+            parts.append((app, AdsApi(api_client, ad_accounts)))
+    if not parts:
+        raise MissingCredentials(missing[0] if len(missing) == 1 else "; ".join(missing))
+    return LinkedInCollector(parts, store, [f"{m}; that part was skipped" for m in missing])

@@ -3,10 +3,14 @@
 - daily rows per campaign (grain 'day') for the additive fields;
 - whole-window rows (`timeGranularity=ALL`) so reach is LinkedIn's own
   `approximateMemberReach` for that window: each complete ISO week per campaign
-  and for the whole ad account (grain 'week'), and each campaign's flight
-  (grain 'campaign'); LinkedIn computes member reach for at most 92 days, so a
-  longer flight is split into 92-day windows stored one by one (grain 'window'),
-  never summed.
+  and for the whole ad account (grain 'week'), and each campaign's whole flight
+  from its `runSchedule` (grain 'campaign'); LinkedIn computes member reach for
+  at most 92 days, so a longer flight's reach is stored per 92-day window
+  (grain 'window'), never summed;
+- sponsored creatives (ad level) linked to the page post they sponsor.
+
+Each stage (entities, daily, weeks, flights) keeps its own bookmark, so an
+interrupted sync is finished by the next one.
 
 adAnalytics takes at most 20 fields per request (the field list is split and
 the rows merged on dateRange + pivotValues), has no paging and silently stops
@@ -70,6 +74,8 @@ MAX_REACH_DAYS = 92  # LinkedIn computes approximateMemberReach for ranges up to
 ELEMENT_CAP = 15_000  # adAnalytics silently truncates at this many elements
 ELEMENT_BUDGET = 5_000  # days x campaigns per daily request: a third of the cap
 MAX_DAILY_DAYS = 92
+SETTLE_DAYS = 3  # a finished flight's numbers are asked for until they have settled
+CREATIVE_CAMPAIGNS = 20  # campaign URNs per creatives request
 
 
 @dataclass
@@ -147,17 +153,26 @@ class AdsApi:
     ) -> Iterator[Batch]:
         for account_id in self.account_ids:
             account = Account(PLATFORM, "ads", account_id, self._account_name(account_id))
+            end = options.today - timedelta(days=1)
+            progress.stage(f"linkedin/ads/{account_id}/entities")
+            campaigns = self._campaigns(account_id, progress)
+            creatives = self._creatives(account_id, list(campaigns), state, progress)
+            yield Batch(
+                account,
+                Page(ad_entities=[*(c.entity for c in campaigns.values()), *creatives]),
+            )
+            progress.stage(f"linkedin/ads/{account_id}/daily")
             start = options.start_for(
                 state.bookmark(account, "ads_daily"), options.ads_lookback_days
             )
-            end = options.today - timedelta(days=1)
-            campaigns = self._campaigns(account_id, progress)
-            yield Batch(account, Page(ad_entities=[c.entity for c in campaigns.values()]))
-            if start > end:
-                continue
             yield from self._daily(account, len(campaigns), start, end, progress)
+            progress.stage(f"linkedin/ads/{account_id}/weeks")
+            start = options.start_for(
+                state.bookmark(account, "ads_weeks"), options.ads_lookback_days
+            )
             yield from self._weeks(account, start, end, progress)
-            yield from self._flights(account, campaigns, start, end, progress)
+            progress.stage(f"linkedin/ads/{account_id}/flights")
+            yield from self._flights(account, campaigns, state, options.today, progress)
 
     # -- entities ----------------------------------------------------------------------
 
@@ -188,6 +203,56 @@ class AdsApi:
             if not token:
                 return out
             guard.advance(token)
+
+    def _creatives(
+        self, account_id: str, campaign_ids: list[str], state: SyncState, progress: Progress
+    ) -> list[AdEntity]:
+        """Sponsored creatives, each linked to the page post it sponsors (the Creatives API).
+
+        `content.reference` names the share/ugcPost a creative sponsors. It is a
+        link to an organic post only if that post is on the page: a Direct
+        Sponsored Content ("dark") post never is, so a creative whose post is not
+        among the page's stored organic posts stays unlinked.
+        """
+        if not campaign_ids:
+            return []
+        organic = set(state.known_posts(PLATFORM, organic_only=True))
+        out: list[AdEntity] = []
+        for i in range(0, len(campaign_ids), CREATIVE_CAMPAIGNS):
+            chunk = campaign_ids[i : i + CREATIVE_CAMPAIGNS]
+            guard = CursorGuard(PLATFORM, "creatives")
+            token: str | None = None
+            while True:
+                body = self._get(
+                    f"/rest/adAccounts/{account_id}/creatives",
+                    [
+                        ("q", "criteria"),
+                        ("campaigns", [urn("sponsoredCampaign", c) for c in chunk]),
+                        ("pageSize", 100),
+                        ("pageToken", token),
+                    ],
+                    "creatives",
+                )
+                for element in body.get("elements") or []:
+                    reference = str((element.get("content") or {}).get("reference") or "")
+                    out.append(
+                        AdEntity(
+                            PLATFORM,
+                            "ad",
+                            urn_id(str(element["id"])),
+                            str(element.get("name") or ""),
+                            parent_external_id=urn_id(str(element.get("campaign") or "")) or None,
+                            status=str(element.get("intendedStatus") or ""),
+                            post_external_id=reference if reference in organic else None,
+                            post_known=True,
+                        )
+                    )
+                token = (body.get("metadata") or {}).get("nextPageToken")
+                if not token:
+                    break
+                guard.advance(token)
+        progress.advance(f"linkedin: {len(out)} creatives in ad account {account_id}")
+        return out
 
     # -- analytics ---------------------------------------------------------------------
 
@@ -281,7 +346,7 @@ class AdsApi:
         monday = start - timedelta(days=start.weekday())
         while monday + timedelta(days=6) <= end:
             sunday = monday + timedelta(days=6)
-            page = Page()
+            page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             for pivot, subject in (("CAMPAIGN", "ad"), ("ACCOUNT", "account")):
                 for row in self.analytics(
                     account.external_id,
@@ -305,33 +370,56 @@ class AdsApi:
         self,
         account: Account,
         campaigns: dict[str, Campaign],
-        start: date,
-        end: date,
+        state: SyncState,
+        today: date,
         progress: Progress,
     ) -> Iterator[Batch]:
-        """Each campaign's reach over its flight so far; longer than 92 days: per 92-day window."""
+        """Each campaign's values over its whole flight (to yesterday), grain 'campaign'.
+
+        LinkedIn computes member reach for at most 92 days: a longer flight's row
+        has the counts without reach, and its reach is stored per consecutive
+        92-day window (grain 'window'), never summed. A flight that has ended and
+        settled, and whose row is stored, is final and not asked for again.
+        """
+        yesterday = today - timedelta(days=1)
         for cid, campaign in campaigns.items():
-            first = campaign.start or start
-            last = min(campaign.end, end) if campaign.end else end
-            if first > last or last < start:
-                continue  # not started yet, or finished before the range this sync covers
+            if campaign.start is None or campaign.start > yesterday:
+                continue  # no schedule, or not started yet
+            first, last = campaign.start, min(campaign.end or yesterday, yesterday)
+            span = f"{first.isoformat()}..{last.isoformat()}"
+            settled = (
+                campaign.end is not None and campaign.end + timedelta(days=SETTLE_DAYS) < today
+            )
+            if settled and state.bookmark(account, f"flight:{cid}") == span:
+                continue
+            page = Page(ad_entities=[campaign.entity], bookmarks={f"flight:{cid}": span})
+            for row in self.analytics(
+                account.external_id,
+                pivot="CAMPAIGN",
+                granularity="ALL",
+                start=first,
+                end=last,
+                metrics=METRICS,
+                campaign_ids=[cid],
+            ):
+                if _campaign_id(row) == cid:
+                    page.values.extend(_values(row, METRICS, first, last, "campaign", "ad", cid))
             windows = reach_windows(first, last)
-            grain = "campaign" if campaign.start and len(windows) == 1 else "window"
-            page = Page(ad_entities=[campaign.entity])
-            for w_start, w_end in windows:
-                if w_end < start:
-                    continue  # an earlier window: settled, collected by an earlier sync
-                for row in self.analytics(
-                    account.external_id,
-                    pivot="CAMPAIGN",
-                    granularity="ALL",
-                    start=w_start,
-                    end=w_end,
-                    metrics=METRICS,
-                    campaign_ids=[cid],
-                ):
-                    if _campaign_id(row) == cid:
-                        page.values.extend(_values(row, METRICS, w_start, w_end, grain, "ad", cid))
+            if len(windows) > 1:
+                for w_start, w_end in windows:
+                    for row in self.analytics(
+                        account.external_id,
+                        pivot="CAMPAIGN",
+                        granularity="ALL",
+                        start=w_start,
+                        end=w_end,
+                        metrics=(REACH,),
+                        campaign_ids=[cid],
+                    ):
+                        if _campaign_id(row) == cid:
+                            page.values.extend(
+                                _values(row, (REACH,), w_start, w_end, "window", "ad", cid)
+                            )
             progress.advance(f"linkedin: reach of campaign {campaign.entity.name or cid}")
             yield Batch(account, page)
 
@@ -344,8 +432,11 @@ class _Truncated(Exception):
 
 
 def _campaign(element: dict[str, Any]) -> Campaign:
+    """A campaign and its flight from `runSchedule` (epoch ms; no end: runs until stopped)."""
     cid = urn_id(str(element["id"]))
     schedule = element.get("runSchedule") or {}
+    start = ms_day(schedule["start"]) if schedule.get("start") else None
+    end = ms_day(schedule["end"]) if schedule.get("end") else None
     return Campaign(
         AdEntity(
             PLATFORM,
@@ -354,9 +445,12 @@ def _campaign(element: dict[str, Any]) -> Campaign:
             str(element.get("name") or ""),
             status=str(element.get("status") or ""),
             objective=str(element.get("objectiveType") or ""),
+            start_date=start,
+            end_date=end,
+            flight_known=start is not None,
         ),
-        start=ms_day(schedule["start"]) if schedule.get("start") else None,
-        end=ms_day(schedule["end"]) if schedule.get("end") else None,
+        start=start,
+        end=end,
     )
 
 

@@ -180,8 +180,12 @@ def make_classifier(
     timezone: str,
     scopes: Sequence[str],
     clock: Callable[[], datetime] = utcnow,
+    renew: str = "social auth linkedin",
 ) -> Callable[[httpx.Response, Any], ApiError | None]:
-    """A classifier for LinkedIn responses (error envelope {message, serviceErrorCode, status})."""
+    """A classifier for LinkedIn responses (error envelope {message, serviceErrorCode, status}).
+
+    `renew` is the sign-in command of the app whose token the client sends.
+    """
 
     def classify(response: httpx.Response, body: Any) -> ApiError | None:
         status = response.status_code
@@ -212,7 +216,7 @@ def make_classifier(
         if status == 401:
             return AuthError(
                 f"linkedin: the access token was refused (HTTP 401{detail}){where}; "
-                "it may have expired (tokens live 60 days): renew it with 'social auth linkedin'",
+                f"it may have expired (tokens live 60 days): renew it with '{renew}'",
                 platform=PLATFORM,
                 status=status,
                 code=service or None,
@@ -221,7 +225,7 @@ def make_classifier(
             return AuthError(
                 f"linkedin: permission denied (HTTP 403{detail}){where}; the token needs the "
                 f"scopes {', '.join(scopes)} and your member must be an admin of the page or ad "
-                "account: fix the app's products/roles, then run 'social auth linkedin'",
+                f"account: fix the app's products/roles, then run '{renew}'",
                 platform=PLATFORM,
                 status=status,
                 code=service or None,
@@ -280,11 +284,13 @@ def oauth_base(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def scopes_for(organic: bool, ads: bool) -> list[str]:
-    """The scopes to ask for, given what the config collects (both when unsure)."""
-    if not organic and not ads:
-        organic = ads = True
-    return [*(ORGANIC_SCOPES if organic else ()), *(ADS_SCOPES if ads else ())]
+def scopes_for(part: str) -> list[str]:
+    """The scopes one app asks for: the page app's, or the ads app's (never both at once).
+
+    LinkedIn's Community Management API must be the only product on its app, so
+    one sign-in never holds page and ads scopes together.
+    """
+    return list(ORGANIC_SCOPES if part == "page" else ADS_SCOPES)
 
 
 def authorize_url(

@@ -1,11 +1,19 @@
 """LinkedIn organic: the organisation's page through the Community Management API.
 
-- share statistics as a daily series (grain 'day') and as lifetime totals (grain 'lifetime');
+- share statistics as a daily series (grain 'day') and, asked without
+  `timeIntervals`, as totals over a rolling 12 months (grain 'window', from 12
+  months before today to today: *Organization Share Statistics* says so; they
+  are not lifetime totals);
 - per-post lifetime statistics of the posts the Posts API lists (snapshots, rule 2);
-- daily follower gains (organic and paid) and the follower total (firstDegreeSize).
+- daily follower gains (organic and paid) and the follower level: today's
+  `firstDegreeSize` on every sync, and for the days before the first sync,
+  levels worked back from it and the daily gains.
 
-LinkedIn's daily buckets are UTC days and its series end about two days back;
-today's (partial) UTC day is never stored.
+Time-bound requests obey LinkedIn's rule (Airbyte's source-linkedin-pages
+manifest; HTTP 400 "Invalid timeIntervals parameter" otherwise): every range,
+each chunk of a split one included, starts at least 2 days and at most 12
+months before the request's UTC date. LinkedIn's daily buckets are UTC days and
+its series end about two days back; today's (partial) UTC day is never stored.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.dates import months_before
 from collectors.errors import AuthError
 from collectors.http import ApiClient
 from collectors.linkedin_api import (
@@ -45,8 +54,11 @@ POST_COUNTERS = (
     "commentCount",
     "shareCount",
 )
-HISTORY_DAYS = 365  # time-bound statistics cover a rolling 12 months
 CHUNK_DAYS = 90  # days per time-bound request (keeps responses small)
+MIN_AGE_DAYS = 2  # a time-bound range starts at least this many days before today (UTC)
+HISTORY_MONTHS = 12  # ... and at most this many months before it
+GAINS = (("organicFollowerGain", "organic"), ("paidFollowerGain", "paid"))
+LEVEL = "firstDegreeSize"
 POSTS_PAGE = 50
 LIVE_STATES = ("PUBLISHED", "PUBLISHED_EDITED")
 POST_BATCH = 20  # post URNs per share-statistics request
@@ -70,18 +82,28 @@ class OrganicApi:
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
+        progress.stage("linkedin/page/followers-now")
         account = Account(PLATFORM, "organization", self.organization_id, self._name())
-        yield self._followers_total(account, options)
+        level = self._followers_total(account, options)
+        yield level
+        earliest, latest_start = time_bound_limits(options)
         last_day = _last_complete_day(options)
+        progress.stage("linkedin/page/daily")
         first_share = self._first_day(
-            options, state.bookmark(account, "share_daily"), last_day, progress
+            options, state.bookmark(account, "share_daily"), earliest, progress
         )
-        yield from self._share_daily(account, first_share, last_day, progress)
+        yield from self._share_daily(account, first_share, last_day, latest_start, progress)
+        progress.stage("linkedin/page/followers")
         first_follow = self._first_day(
-            options, state.bookmark(account, "follower_daily"), last_day, progress
+            options, state.bookmark(account, "follower_daily"), earliest, progress
         )
-        yield from self._follower_daily(account, first_follow, last_day, progress)
-        yield self._share_lifetime(account, options, state, first_share)
+        observed = level.page.values[0].value if level.page.values else None
+        yield from self._follower_daily(
+            account, first_follow, last_day, latest_start, observed, state, options, progress
+        )
+        progress.stage("linkedin/page/rolling-year")
+        yield self._share_rolling_year(account, options)
+        progress.stage("linkedin/page/posts")
         yield from self._posts(account, options, state, progress)
 
     # -- account ---------------------------------------------------------------------
@@ -101,6 +123,7 @@ class OrganicApi:
         return str(body.get("localizedName") or "")
 
     def _followers_total(self, account: Account, options: SyncOptions) -> Batch:
+        """Today's follower level (a level: origin 'total', grain 'day', local today)."""
         body = self._get(
             f"/rest/networkSizes/{restli(self.org_urn)}",
             [("edgeType", "COMPANY_FOLLOWED_BY_MEMBER")],
@@ -110,7 +133,7 @@ class OrganicApi:
         if body.get("firstDegreeSize") is not None:
             page.values.append(
                 MetricValue(
-                    "firstDegreeSize",
+                    LEVEL,
                     float(body["firstDegreeSize"]),
                     options.today,
                     options.today,
@@ -121,10 +144,9 @@ class OrganicApi:
         return Batch(account, page)
 
     def _first_day(
-        self, options: SyncOptions, bookmark: str | None, last_day: date, progress: Progress
+        self, options: SyncOptions, bookmark: str | None, earliest: date, progress: Progress
     ) -> date:
         first = options.start_for(bookmark, options.organic_lookback_days)
-        earliest = last_day - timedelta(days=HISTORY_DAYS - 1)
         if first < earliest:
             if options.since is not None:
                 progress.warn(
@@ -137,29 +159,26 @@ class OrganicApi:
     # -- share statistics ------------------------------------------------------------
 
     def _time_bound(
-        self, resource: str, start: date, end: date
+        self, resource: str, start: date, end: date, latest_start: date
     ) -> Iterator[tuple[date, date, list[dict[str, Any]]]]:
         """(chunk start, chunk end, elements) of a daily statistics resource over [start, end]."""
-        day = start
-        while day <= end:
-            chunk_end = min(end, day + timedelta(days=CHUNK_DAYS - 1))
+        for first, last in time_bound_chunks(start, end, latest_start):
             body = self._get(
                 f"/rest/{resource}",
                 [
                     ("q", "organizationalEntity"),
                     ("organizationalEntity", self.org_urn),
-                    ("timeIntervals", time_intervals(day, chunk_end + timedelta(days=1))),
+                    ("timeIntervals", time_intervals(first, last + timedelta(days=1))),
                 ],
                 resource,
             )
-            yield day, chunk_end, list(body.get("elements") or [])
-            day = chunk_end + timedelta(days=1)
+            yield first, last, list(body.get("elements") or [])
 
     def _share_daily(
-        self, account: Account, start: date, end: date, progress: Progress
+        self, account: Account, start: date, end: date, latest_start: date, progress: Progress
     ) -> Iterator[Batch]:
         for _, chunk_end, elements in self._time_bound(
-            "organizationalEntityShareStatistics", start, end
+            "organizationalEntityShareStatistics", start, end, latest_start
         ):
             page = Page()
             for element in elements:
@@ -173,44 +192,63 @@ class OrganicApi:
             yield Batch(account, page)
 
     def _follower_daily(
-        self, account: Account, start: date, end: date, progress: Progress
+        self,
+        account: Account,
+        start: date,
+        end: date,
+        latest_start: date,
+        observed: float | None,
+        state: SyncState,
+        options: SyncOptions,
+        progress: Progress,
     ) -> Iterator[Batch]:
+        """Daily gains, then the levels of the days before the first sync, in one stage.
+
+        The stage's bookmark is saved with its last page only: the levels are
+        worked back from all the gains this stage fetched, so an interrupted stage
+        is fetched again whole.
+        """
+        gains: dict[date, float] = {}
         for _, chunk_end, elements in self._time_bound(
-            "organizationalEntityFollowerStatistics", start, end
+            "organizationalEntityFollowerStatistics", start, end, latest_start
         ):
             page = Page()
             for element in elements:
                 day = _element_day(element)
-                gains = element.get("followerGains") or {}
+                follower_gains = element.get("followerGains") or {}
                 if day is None or day > end:
                     continue
-                for metric, origin in (
-                    ("organicFollowerGain", "organic"),
-                    ("paidFollowerGain", "paid"),
-                ):
-                    if gains.get(metric) is not None:
-                        page.values.append(
-                            MetricValue(metric, float(gains[metric]), day, day, "day", origin)
-                        )
-            _bookmark(page, "follower_daily")
+                for metric, origin in GAINS:
+                    if follower_gains.get(metric) is not None:
+                        value = float(follower_gains[metric])
+                        page.values.append(MetricValue(metric, value, day, day, "day", origin))
+                        gains[day] = gains.get(day, 0.0) + value
             progress.advance(f"linkedin: follower gains to {chunk_end}")
             yield Batch(account, page)
+        page = Page()
+        since = state.bookmark(account, "levels_observed_since") or options.today.isoformat()
+        if observed is not None:
+            page.values.extend(
+                worked_back_levels(observed, gains, start, date.fromisoformat(since))
+            )
+            page.bookmarks["levels_observed_since"] = since
+        if gains:
+            page.bookmarks["follower_daily"] = max(gains).isoformat()
+        yield Batch(account, page)
 
-    def _share_lifetime(
-        self, account: Account, options: SyncOptions, state: SyncState, first: date
-    ) -> Batch:
-        """All-time totals; the window starts at the earliest day any sync asked for."""
+    def _share_rolling_year(self, account: Account, options: SyncOptions) -> Batch:
+        """Totals without timeIntervals: LinkedIn's rolling 12 months, stored as that window."""
         body = self._get(
             "/rest/organizationalEntityShareStatistics",
             [("q", "organizationalEntity"), ("organizationalEntity", self.org_urn)],
             "organizationalEntityShareStatistics",
         )
-        stored = state.bookmark(account, "lifetime_start")
-        start = min(first, date.fromisoformat(stored)) if stored else first
-        page = Page(bookmarks={"lifetime_start": start.isoformat()})
+        end = options.utc_today
+        start = months_before(end, HISTORY_MONTHS)
+        page = Page()
         for element in body.get("elements") or []:
             stats = element.get("totalShareStatistics") or {}
-            page.values.extend(_values(stats, SHARE_FIELDS, start, options.today, "lifetime"))
+            page.values.extend(_values(stats, SHARE_FIELDS, start, end, "window"))
         return Batch(account, page)
 
     # -- posts -------------------------------------------------------------------------
@@ -219,11 +257,9 @@ class OrganicApi:
         self, account: Account, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
         """Posts published since the cutoff, each with its lifetime statistics as a snapshot."""
-        first_run = options.full or state.bookmark(account, "posts_listed") is None
-        days = options.backfill_days if first_run else options.refresh_days
-        cutoff = options.now - timedelta(days=days)
-        if options.since is not None:
-            cutoff = min(cutoff, datetime(*options.since.timetuple()[:3], tzinfo=UTC))
+        covered = state.bookmark(account, "posts_since")
+        first = options.listing_start(covered, state.bookmark(account, "posts_listed"))
+        cutoff = datetime(first.year, first.month, first.day, tzinfo=UTC)
         guard = CursorGuard(PLATFORM, "posts")
         start = 0
         listed = 0
@@ -255,7 +291,11 @@ class OrganicApi:
             if older or nxt is None or not elements:
                 break
             start = guard.advance(nxt)
-        yield Batch(account, Page(bookmarks={"posts_listed": options.now.date().isoformat()}))
+        bookmarks = {
+            "posts_listed": options.now.date().isoformat(),
+            "posts_since": options.covered(first, covered),
+        }
+        yield Batch(account, Page(bookmarks=bookmarks))
 
     def _post_page(self, account: Account, posts: list[Post], now: datetime) -> Batch:
         page = Page(posts=posts)
@@ -284,8 +324,54 @@ class OrganicApi:
 
 def _last_complete_day(options: SyncOptions) -> date:
     """The newest UTC day that has ended, and never the local today."""
-    utc_today = options.now.astimezone(UTC).date()
-    return min(options.today, utc_today) - timedelta(days=1)
+    return min(options.today, options.utc_today) - timedelta(days=1)
+
+
+def time_bound_limits(options: SyncOptions) -> tuple[date, date]:
+    """(earliest, latest) start of a time-bound range LinkedIn accepts at this sync's UTC date."""
+    earliest = months_before(options.utc_today, HISTORY_MONTHS) + timedelta(days=1)
+    return earliest, options.utc_today - timedelta(days=MIN_AGE_DAYS)
+
+
+def time_bound_chunks(start: date, end: date, latest_start: date) -> list[tuple[date, date]]:
+    """[start, end] in chunks of at most CHUNK_DAYS whose starts are all <= latest_start.
+
+    A last chunk that would start too late is started earlier instead (overlapping
+    its predecessor by a day or two, which the upserts absorb).
+    """
+    chunks = []
+    day = start
+    while day <= end:
+        last = min(end, day + timedelta(days=CHUNK_DAYS - 1))
+        chunks.append((min(day, latest_start), last))
+        day = last + timedelta(days=1)
+    return chunks
+
+
+def worked_back_levels(
+    observed: float, gains: dict[date, float], first: date, observed_since: date
+) -> list[MetricValue]:
+    """Follower levels at the end of the days before the first observed level.
+
+    LinkedIn gives only today's follower count (firstDegreeSize), but the gains of
+    every day: the level at the end of day d is today's count minus every gain
+    after d. LinkedIn reports gains about two days late, so the gains of the last
+    days before today are not yet known and cannot be subtracted: these levels may
+    be a handful of followers high. Days from the first sync on have their own
+    observed level and are never overwritten.
+    """
+    if not gains:
+        return []
+    last_gain = max(gains)
+    out = []
+    later = 0.0  # gains after day d up to the last reported day
+    day = last_gain
+    while day >= first - timedelta(days=1):
+        if day < observed_since:
+            out.append(MetricValue(LEVEL, observed - later, day, day, "day", "total"))
+        later += gains.get(day, 0.0)
+        day -= timedelta(days=1)
+    return out
 
 
 def _element_day(element: dict[str, Any]) -> date | None:

@@ -1,9 +1,11 @@
 """TikTok: organic videos (Display API v2), business-account metrics and paid stats.
 
 `build()` assembles the parts the config and credentials allow: the Display
-API needs an OAuth token (`social auth tiktok`), the business account a
-`business_id` and SOCIAL_TIKTOK_BUSINESS_TOKEN, the Marketing API
-`advertiser_ids` and SOCIAL_TIKTOK_ADS_TOKEN (or the business token).
+API needs an OAuth token (`social auth tiktok`, a desktop app with PKCE), the
+business account a business token (`social auth tiktok --part business`, or
+SOCIAL_TIKTOK_BUSINESS_TOKEN / SOCIAL_TIKTOK_BUSINESS_REFRESH_TOKEN; refreshed
+every day) and its `business_id`, the Marketing API `advertiser_ids` and an
+advertiser token, SOCIAL_TIKTOK_ADS_TOKEN (never the business token).
 """
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ import httpx
 
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, credential, secret
 from collectors.base import ApiPart, Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import ApiError, MissingCredentials
+from collectors.errors import ApiError, AuthError, CollectorError, MissingCredentials
 from collectors.http import ApiClient, Classifier
 from collectors.paging import CursorGuard
 from collectors.ratelimit import SlidingWindowLimiter
-from collectors.tiktok_api import classify_business, classify_display, exchange_token
+from collectors.tiktok_api import (
+    business_token,
+    classify_business,
+    classify_display,
+    exchange_token,
+)
 from social.domain import Account, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
@@ -37,8 +44,9 @@ class TikTokCollector:
 
     platform = PLATFORM
 
-    def __init__(self, parts: list[object]) -> None:
+    def __init__(self, parts: list[object], warnings: list[str] | None = None) -> None:
         self.parts = parts
+        self.warnings = warnings or []
 
     @property
     def requests(self) -> int:
@@ -47,8 +55,20 @@ class TikTokCollector:
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
+        for warning in self.warnings:
+            progress.warn(warning)
+        first: CollectorError | None = None
         for part in self.parts:
-            yield from part.collect(options, state, progress)  # type: ignore[attr-defined]
+            try:
+                yield from part.collect(options, state, progress)  # type: ignore[attr-defined]
+            except (AuthError, MissingCredentials) as exc:
+                # Each part has its own token: one refused token must not cost the others.
+                if first is None:
+                    first = exc
+                else:
+                    progress.warn(str(exc))
+        if first is not None:
+            raise first
 
     def close(self) -> None:
         for part in self.parts:
@@ -61,9 +81,12 @@ class DisplayApi(ApiPart):
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
+        progress.stage("tiktok/display/account")
         account = self._account(options)
         yield account
+        progress.stage("tiktok/display/videos")
         listed = yield from self._list_new_videos(account.account, options, state, progress)
+        progress.stage("tiktok/display/refresh")
         yield from self._refresh_recent(account.account, options, state, progress, skip=listed)
 
     def _account(self, options: SyncOptions) -> Batch:
@@ -88,10 +111,11 @@ class DisplayApi(ApiPart):
         bookmark = (
             None if options.full or options.since else state.bookmark(account, "videos_newest")
         )
+        covered = state.bookmark(account, "videos_since")
+        first = options.listing_start(covered)
         if bookmark is not None:
             stop_at = int(bookmark)
         else:
-            first = options.since or (options.today - timedelta(days=options.backfill_days))
             stop_at = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()) - 1
         guard = CursorGuard(PLATFORM, "video/list")
         cursor: int | None = None
@@ -115,8 +139,11 @@ class DisplayApi(ApiPart):
             has_more = bool(data.get("has_more")) and len(fresh) == len(videos) and bool(videos)
             page = _video_page(fresh, options.now)
             listed.update(p.external_id for p in page.posts)
-            if not has_more and newest:
-                page.bookmarks["videos_newest"] = str(newest)
+            if not has_more:
+                if newest:
+                    page.bookmarks["videos_newest"] = str(newest)
+                if bookmark is None:
+                    page.bookmarks["videos_since"] = options.covered(first, covered)
             progress.advance(f"tiktok: {len(listed)} videos listed")
             yield Batch(account, page)
             if not has_more:
@@ -191,7 +218,7 @@ def _hashtags(text: str) -> list[str]:
 
 def _refresher(ctx: BuildContext, base_url: str) -> Callable[[str], TokenSet]:
     client_key = str(ctx.config.get("tiktok", "client_key"))
-    client_secret = credential(PLATFORM, "client_secret") or ""
+    client_secret = secret(PLATFORM, "client_secret", ctx.tokens) or ""
 
     def refresh(refresh_token: str) -> TokenSet:
         return exchange_token(
@@ -208,9 +235,33 @@ def _refresher(ctx: BuildContext, base_url: str) -> Callable[[str], TokenSet]:
     return refresh
 
 
+def _business_refresher(ctx: BuildContext, business_url: str) -> Callable[[str], TokenSet] | None:
+    """Refresh-token exchange of the business app, when its id and secret are configured."""
+    client_id = str(ctx.config.get("tiktok", "business_client_id")).strip()
+    client_secret = secret(PLATFORM, "business_client_secret", ctx.tokens)
+    if not client_id or not client_secret:
+        return None
+
+    def refresh(refresh_token: str) -> TokenSet:
+        return business_token(
+            business_url,
+            {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+            },
+            refresh=True,
+            transport=ctx.transport,
+        )
+
+    return refresh
+
+
 def build(ctx: BuildContext) -> TikTokCollector:
     """Assemble the TikTok parts the config and credentials allow."""
     from collectors.tiktok_ads import MarketingApi
+    from collectors.tiktok_auth import BusinessAuth, business_credentials
     from collectors.tiktok_business import BusinessAccountApi
 
     config = ctx.config
@@ -219,8 +270,13 @@ def build(ctx: BuildContext) -> TikTokCollector:
     retries = int(config.get("sync", "max_retries"))
     limiter = SlidingWindowLimiter(600, 60.0, sleep=sleep)  # documented: 600/min per endpoint
     parts: list[object] = []
+    warnings: list[str] = []
     base_url = str(config.get("tiktok", "base_url"))
     store: TokenStore = ctx.tokens
+    secrets = [
+        secret(PLATFORM, "client_secret", store) or "",
+        secret(PLATFORM, "business_client_secret", store) or "",
+    ]
 
     def client(
         url: str, classify: Classifier, token: str | None, auth: httpx.Auth | None = None
@@ -237,7 +293,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
             limiter=limiter,
             transport=ctx.transport,
             sleep=sleep,
-            secrets=[token or "", credential(PLATFORM, "client_secret") or ""],
+            secrets=[token or "", *secrets],
         )
 
     if credential(PLATFORM, "access_token") or store.get(PLATFORM):
@@ -246,29 +302,54 @@ def build(ctx: BuildContext) -> TikTokCollector:
         display.secrets.append(auth.token)
         parts.append(DisplayApi(display))
     business_url = str(config.get("tiktok", "business_base_url"))
-    business_token = secret(PLATFORM, "business_token", store)
-    business_id = str(config.get("tiktok", "business_id"))
+    found = business_credentials(store)
+    business_id = str(config.get("tiktok", "business_id")).strip()
+    if not business_id and found is not None and found.source == "file":
+        stored = store.get("tiktok_business")
+        business_id = stored.account_id if stored else ""  # the open_id the sign-in returned
     if business_id:
-        if not business_token:
+        if found is None:
             raise MissingCredentials(
-                "tiktok: business_id is set but SOCIAL_TIKTOK_BUSINESS_TOKEN is not; set it or "
-                "clear business_id in social.toml"
+                "tiktok: business_id is set but there is no business token; run 'social auth "
+                "tiktok --part business' (or set SOCIAL_TIKTOK_BUSINESS_TOKEN and "
+                "SOCIAL_TIKTOK_BUSINESS_REFRESH_TOKEN), or clear business_id in social.toml"
             )
-        parts.append(
-            BusinessAccountApi(client(business_url, classify_business, business_token), business_id)
-        )
-    advertisers = [str(a) for a in config.get("tiktok", "advertiser_ids")]
+        business_auth = BusinessAuth(store, found, _business_refresher(ctx, business_url))
+        if not business_auth.can_refresh:
+            warnings.append(
+                "tiktok: the business token lives 24 hours and cannot be refreshed here, so the "
+                "next daily sync will fail; set [tiktok] business_client_id and "
+                "SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET, and sign in with 'social auth tiktok "
+                "--part business' (or set SOCIAL_TIKTOK_BUSINESS_REFRESH_TOKEN)"
+            )
+        business = client(business_url, classify_business, None, business_auth)
+        business.secrets.extend(business_auth.secrets)
+        parts.append(BusinessAccountApi(business, business_id))
+    advertisers = [str(a).strip() for a in config.get("tiktok", "advertiser_ids") if str(a).strip()]
     if advertisers:
-        ads_token = secret(PLATFORM, "ads_token", store) or business_token
-        if not ads_token:
-            raise MissingCredentials(
-                "tiktok: advertiser_ids are set but SOCIAL_TIKTOK_ADS_TOKEN is not; set it or "
-                "clear advertiser_ids in social.toml"
+        # Only an advertiser token opens the Marketing API; the business-account token is
+        # never sent there.
+        ads_token = secret(PLATFORM, "ads_token", store)
+        if ads_token:
+            parts.append(
+                MarketingApi(
+                    client(business_url, classify_business, ads_token),
+                    advertisers,
+                    timezone=config.timezone,
+                )
             )
-        parts.append(MarketingApi(client(business_url, classify_business, ads_token), advertisers))
+        else:
+            message = (
+                "tiktok: advertiser_ids are set but SOCIAL_TIKTOK_ADS_TOKEN is not (the Marketing "
+                "API takes only an advertiser token, not the business-account token); set it, "
+                "or clear advertiser_ids in social.toml"
+            )
+            if not parts:
+                raise MissingCredentials(message)
+            warnings.append(message + "; paid stats were skipped")
     if not parts:
         raise MissingCredentials(
             "tiktok: nothing to collect; run 'social auth tiktok' (or set "
             "SOCIAL_TIKTOK_ACCESS_TOKEN), or set business_id / advertiser_ids in social.toml"
         )
-    return TikTokCollector(parts)
+    return TikTokCollector(parts, warnings)

@@ -1,24 +1,50 @@
-"""TikTok response classification and OAuth (Display API v2 and Business/Marketing API)."""
+"""TikTok response classification and OAuth (Display API v2 and Business/Marketing API).
+
+Two sign-ins live here:
+- Login Kit (Display API) as a *desktop* app: TikTok allows a localhost redirect
+  only for desktop apps, and desktop apps must use PKCE (S256): a random
+  `code_verifier`, its SHA-256 as `code_challenge` on the authorize URL, the
+  verifier on the token call (*Login Kit for Desktop*; *Manage User Access Tokens*).
+- The business account (TikTok Accounts API): `/tt_user/oauth2/token/` and
+  `/tt_user/oauth2/refresh_token/` on business-api.tiktok.com, JSON bodies, the
+  `{code, message, data}` envelope; the access token lives 24 h, so every daily
+  sync refreshes it and saves the (possibly rotated) refresh token at once.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from collectors.auth import TokenSet
-from collectors.errors import ApiError, AuthError
+from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import classify_status, retry_after_seconds
 
 PLATFORM = "tiktok"
 SCOPES = "user.info.basic,user.info.profile,user.info.stats,video.list"
+BUSINESS_SCOPES = (
+    "user.info.basic,user.info.username,user.info.stats,user.insights,video.list,video.insights"
+)
 AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
+# The business-account sign-in page; TikTok shows the app's own authorization URL in the
+# developer portal (My Apps > App detail), which the user may paste instead.
+BUSINESS_AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
+PKCE_ENCODINGS = ("hex", "base64url")
 
 # Business/Marketing API body codes (HTTP 200 with a non-zero code).
 RATE_LIMITED = 40100
+QPS_LIMITED = 40133  # "Advertiser (...)'s QPS (21) reaches QPS limit 20 for current path"
+QUERY_TOO_LARGE = 40067  # "reduce the query size (e.g. fewer metrics or time range)"
 MAINTENANCE = 60001
 AUTH_CODES = {40001, 40102, 40104, 40105}
+# Codes after which a refreshed business token may succeed (expired, empty or invalid token);
+# 40001 (no permission for this business_id) is not one: a new token changes nothing.
+REFRESH_CODES = {40102, 40104, 40105}
 
 
 def classify_display(response: httpx.Response, body: Any) -> ApiError | None:
@@ -102,9 +128,26 @@ def classify_business(response: httpx.Response, body: Any) -> ApiError | None:
     message = str(body.get("message", ""))
     request_id = body.get("request_id")
     where = f" (request_id {request_id})" if request_id else ""
-    if code == RATE_LIMITED:
+    if code in (RATE_LIMITED, QPS_LIMITED):
+        # Backoff and retry (Airbyte's manifest treats both as RATE_LIMITED).
         return ApiError(
-            f"tiktok: rate limited (code 40100){where}",
+            f"tiktok: rate limited (code {code}: {message}){where}",
+            platform=PLATFORM,
+            code=code,
+            retriable=True,
+        )
+    if code == QUERY_TOO_LARGE:
+        return QueryTooLarge(
+            f"tiktok: TikTok found the query too large (code 40067){where}",
+            platform=PLATFORM,
+            code=code,
+        )
+    if isinstance(code, int) and 50000 <= code < 60000:
+        # TikTok-side system errors: retried with backoff, then reported (exact codes UNVERIFIED).
+        return ApiError(
+            f"tiktok: TikTok system error (code {code}: {message}){where}; it was retried "
+            "several times: run the sync again later, and if it persists report the request_id "
+            "to TikTok's developer support",
             platform=PLATFORM,
             code=code,
             retriable=True,
@@ -126,18 +169,131 @@ def classify_business(response: httpx.Response, body: Any) -> ApiError | None:
     return ApiError(f"tiktok: error {code}: {message}{where}", platform=PLATFORM, code=code)
 
 
-def authorize_url(client_key: str, redirect_uri: str, state: str) -> str:
-    """The URL the user opens to grant access (authorization-code flow)."""
+def pkce_pair(encoding: str = "hex") -> tuple[str, str]:
+    """A fresh PKCE (code_verifier, code_challenge) for TikTok's desktop sign-in.
+
+    The verifier is 64 unreserved characters. TikTok's *Login Kit for Desktop*
+    says to hex-encode the SHA-256 of the verifier; RFC 7636 (and other OAuth
+    servers) use base64url without padding. Which one TikTok's server checks is
+    not settled (PLATFORMS.md: UNVERIFIED), so both are available: hex by
+    default, base64url with `social auth tiktok --pkce base64url`.
+    """
+    if encoding not in PKCE_ENCODINGS:
+        raise ValueError(f"unknown PKCE encoding {encoding!r}; use hex or base64url")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    verifier = "".join(secrets.choice(alphabet) for _ in range(64))
+    return verifier, pkce_challenge(verifier, encoding)
+
+
+def pkce_challenge(verifier: str, encoding: str = "hex") -> str:
+    """The S256 code_challenge of a verifier, hex (TikTok's docs) or base64url (RFC 7636)."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    if encoding == "hex":
+        return digest.hex()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def authorize_base(base_url: str) -> str:
+    """Where the sign-in page lives: www.tiktok.com for the real API, else under base_url."""
+    if httpx.URL(base_url).host == "open.tiktokapis.com":
+        return AUTHORIZE_URL
+    return f"{base_url.rstrip('/')}/v2/auth/authorize/"
+
+
+def authorize_url(
+    client_key: str,
+    redirect_uri: str,
+    state: str,
+    code_challenge: str | None = None,
+    *,
+    base_url: str = "https://open.tiktokapis.com",
+) -> str:
+    """The URL the user opens to grant access (authorization-code flow, PKCE for desktop)."""
+    params = {
+        "client_key": client_key,
+        "scope": SCOPES,
+        "response_type": "code",
+        "redirect_uri": redirect_uri,
+        "state": state,
+    }
+    if code_challenge:
+        params |= {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+    return f"{authorize_base(base_url)}?{urlencode(params)}"
+
+
+def business_authorize_url(
+    client_id: str, redirect_uri: str, state: str, *, base_url: str = "https://open.tiktokapis.com"
+) -> str:
+    """The URL a business account's owner opens to let the app read its analytics.
+
+    TikTok also shows the app's own authorization URL in the developer portal;
+    when the redirect is refused there, sign in with that URL and pass the
+    `auth_code` from the redirect with `social auth tiktok --part business --code`.
+    """
     query = urlencode(
         {
-            "client_key": client_key,
-            "scope": SCOPES,
+            "client_key": client_id,
+            "scope": BUSINESS_SCOPES,
             "response_type": "code",
             "redirect_uri": redirect_uri,
             "state": state,
         }
     )
-    return f"{AUTHORIZE_URL}?{query}"
+    base = authorize_base(base_url) if base_url else BUSINESS_AUTHORIZE_URL
+    return f"{base}?{query}"
+
+
+def business_token(
+    base_url: str,
+    body: dict[str, str],
+    *,
+    refresh: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    timeout: float = 30.0,
+) -> TokenSet:
+    """POST /tt_user/oauth2/token/ (or refresh_token/) and return the business tokens.
+
+    `data` holds `access_token`, `expires_in` (86400: 24 h), `refresh_token`,
+    `refresh_token_expires_in` (about a year), `open_id` (= the business_id of
+    every Accounts API call) and `scope`.
+    """
+    path = "/tt_user/oauth2/refresh_token/" if refresh else "/tt_user/oauth2/token/"
+    what = "refresh the business token" if refresh else "get a business token"
+    with httpx.Client(
+        base_url=base_url.rstrip("/"), transport=transport, timeout=timeout
+    ) as client:
+        try:
+            response = client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise AuthError(
+                f"tiktok: could not reach {path} to {what} ({type(exc).__name__}); "
+                "check the network and tiktok.business_base_url",
+                platform=PLATFORM,
+            ) from None
+    try:
+        envelope = response.json()
+    except ValueError:
+        envelope = None
+    data = envelope.get("data") if isinstance(envelope, dict) else None
+    if (
+        not isinstance(envelope, dict)
+        or envelope.get("code") != 0
+        or not isinstance(data, dict)
+        or not data.get("access_token")
+    ):
+        message = envelope.get("message") if isinstance(envelope, dict) else None
+        code = envelope.get("code") if isinstance(envelope, dict) else None
+        raise AuthError(
+            f"tiktok: TikTok refused to {what} (code {code}: "
+            f"{message or f'HTTP {response.status_code}'}); run 'social auth tiktok --part "
+            "business' to sign in again",
+            platform=PLATFORM,
+            status=response.status_code,
+        )
+    payload = dict(data)
+    if "refresh_token_expires_in" in payload and "refresh_expires_in" not in payload:
+        payload["refresh_expires_in"] = payload["refresh_token_expires_in"]
+    return TokenSet.from_response(payload)
 
 
 def exchange_token(
@@ -172,9 +328,15 @@ def exchange_token(
         detail = body.get("error_description") if isinstance(body, dict) else None
         if isinstance(error, dict):
             detail = error.get("message") or error.get("code")
+        reason = str(detail or error or response.status_code)
+        hint = "run 'social auth tiktok' again"
+        if "code verifier" in reason.lower() or "code challenge" in reason.lower():
+            hint = (
+                "TikTok did not accept the PKCE pair: run 'social auth tiktok --pkce base64url' "
+                "(or --pkce hex) and sign in again"
+            )
         raise AuthError(
-            f"tiktok: token request refused ({detail or error or response.status_code}); "
-            "run 'social auth tiktok' again",
+            f"tiktok: token request refused ({reason}); {hint}",
             platform=PLATFORM,
             status=response.status_code,
         )

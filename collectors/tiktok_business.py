@@ -1,7 +1,20 @@
-"""TikTok business account (organic): daily account metrics and per-video reach.
+"""TikTok business account (organic): daily account metrics and per-video lifetime metrics.
 
-Endpoint shapes are unconfirmed in public docs (PLATFORMS.md); they follow
-the widely used open-source connectors.
+The TikTok Accounts API (business-api.tiktok.com, header `Access-Token`):
+
+- `GET /business/get/` (doc 1762228399168514): daily metrics per **UTC** day,
+  at most **60 days back**, lagging 24-48 h. `followers_count` per day is the
+  follower level (stored as the account's daily level, origin 'total');
+  `daily_total_followers` is the day's *net change* (new minus lost), not a
+  level; `video_views` counts organic and paid views together (origin 'total').
+- `GET /business/video/list/` (field list as mirrored in bububa/tiktok-business):
+  lifetime totals per video, not bound by the 60 days: counters and watch time
+  become post snapshots; `reach` (unique) a lifetime value; the lists
+  `impression_sources`, `audience_types` and `video_view_retention` become the
+  post's breakdowns (`post_breakdowns`), replaced on every collection.
+
+Only documented fields are asked for (`is_ad` is not one, and an unknown field
+may be refused).
 """
 
 from __future__ import annotations
@@ -14,42 +27,50 @@ from typing import Any
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.http import ApiClient
 from collectors.paging import CursorGuard
-from social.domain import Account, MetricValue, Page, Post
+from social.domain import Account, Breakdown, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
-DAILY_FIELDS = (
+LEVEL = "followers_count"
+# metric -> origin. video_views includes paid views (PLATFORMS.md); the level is a total.
+DAILY_FIELDS: dict[str, str] = {
+    LEVEL: "total",
+    "daily_total_followers": "organic",
+    "daily_new_followers": "organic",
+    "daily_lost_followers": "organic",
+    "video_views": "total",
+    "unique_video_views": "organic",
+    "profile_views": "organic",
+    "likes": "organic",
+    "comments": "organic",
+    "shares": "organic",
+}
+SNAPSHOT_METRICS = (
     "video_views",
-    "unique_video_views",
-    "profile_views",
     "likes",
     "comments",
     "shares",
-    "daily_new_followers",
-    "daily_total_followers",
+    "total_time_watched",
+    "average_time_watched",
+    "full_video_watched_rate",
 )
+BREAKDOWNS = {  # API list field -> (dimension, key field)
+    "impression_sources": ("impression_source", "impression_source"),
+    "audience_types": ("audience_type", "type"),
+    "video_view_retention": ("retention", "second"),
+}
 VIDEO_FIELDS = (
     "item_id",
     "create_time",
     "caption",
-    "is_ad",
+    "share_url",
+    "video_duration",
     "reach",
-    "video_views",
-    "likes",
-    "comments",
-    "shares",
-    "average_time_watched",
-    "full_video_watched_rate",
-)
-VIDEO_METRICS = (
-    "reach",
-    "video_views",
-    "likes",
-    "comments",
-    "shares",
-    "average_time_watched",
-    "full_video_watched_rate",
+    *SNAPSHOT_METRICS,
+    *BREAKDOWNS,
 )
 CHUNK_DAYS = 30
+LOOKBACK_DAYS = 60  # /business/get/ looks back at most 60 days (UTC)
+VIDEO_PAGE = 20  # max_count
 
 
 def number(value: Any) -> float | None:
@@ -70,14 +91,25 @@ class BusinessAccountApi(ApiPart):
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
+        progress.stage("tiktok/business/daily")
         yield from self._daily(options, state, progress)
-        yield from self._videos(options, progress)
+        progress.stage("tiktok/business/videos")
+        yield from self._videos(options, state, progress)
 
     def _daily(self, options: SyncOptions, state: SyncState, progress: Progress) -> Iterator[Batch]:
+        end = options.utc_today - timedelta(days=1)
+        earliest = options.utc_today - timedelta(days=LOOKBACK_DAYS)
         start = options.start_for(
             state.bookmark(self.account, "daily"), options.organic_lookback_days
         )
-        end = options.today - timedelta(days=1)
+        if start < earliest:
+            if options.since is not None or state.bookmark(self.account, "daily") is not None:
+                progress.warn(
+                    f"tiktok: TikTok keeps business-account daily metrics for {LOOKBACK_DAYS} "
+                    f"days only; collected from {earliest} instead of {start} (older days are "
+                    "gone; export them from TikTok Studio and 'social import' them)"
+                )
+            start = earliest
         day = start
         while day <= end:
             chunk_end = min(end, day + timedelta(days=CHUNK_DAYS - 1))
@@ -95,26 +127,29 @@ class BusinessAccountApi(ApiPart):
             page = Page(bookmarks={"daily": chunk_end.isoformat()})
             for row in (body.get("data") or {}).get("metrics") or []:
                 when = date.fromisoformat(str(row["date"])[:10])
-                for field in DAILY_FIELDS:
+                for field, origin in DAILY_FIELDS.items():
                     value = number(row.get(field))
                     if value is not None:
-                        page.values.append(MetricValue(field, value, when, when, "day", "organic"))
+                        page.values.append(MetricValue(field, value, when, when, "day", origin))
             progress.advance(f"tiktok: business metrics to {chunk_end}")
             yield Batch(self.account, page)
             day = chunk_end + timedelta(days=1)
 
-    def _videos(self, options: SyncOptions, progress: Progress) -> Iterator[Batch]:
-        """Per-video lifetime reach and watch time for videos younger than refresh_days."""
-        cutoff = options.now - timedelta(
-            days=options.backfill_days if options.full else options.refresh_days
-        )
+    def _videos(
+        self, options: SyncOptions, state: SyncState, progress: Progress
+    ) -> Iterator[Batch]:
+        """Lifetime metrics of videos younger than refresh_days (first sync: backfill_days)."""
+        covered = state.bookmark(self.account, "videos_since")
+        first = options.listing_start(covered, state.bookmark(self.account, "videos"))
+        cutoff = datetime(first.year, first.month, first.day, tzinfo=UTC)
         guard = CursorGuard(PLATFORM, "business/video/list")
         cursor: Any = None
+        listed = 0
         while True:
             params: dict[str, Any] = {
                 "business_id": self.business_id,
                 "fields": json.dumps(list(VIDEO_FIELDS)),
-                "max_count": 20,
+                "max_count": VIDEO_PAGE,
             }
             if cursor is not None:
                 params["cursor"] = cursor
@@ -130,34 +165,94 @@ class BusinessAccountApi(ApiPart):
                 if published < cutoff:
                     reached_old = True
                     continue
-                vid = str(video["item_id"])
-                page.posts.append(
-                    Post(
-                        PLATFORM,
-                        vid,
-                        published,
-                        caption=str(video.get("caption", "")),
-                        format="video",
-                        is_ad=bool(video.get("is_ad")),
-                    )
-                )
-                for metric in VIDEO_METRICS:
-                    value = number(video.get(metric))
-                    if value is not None:
-                        page.values.append(
-                            MetricValue(
-                                metric,
-                                value,
-                                published.date(),
-                                options.today,
-                                "lifetime",
-                                "total",
-                                subject_type="post",
-                                subject_external_id=vid,
-                            )
-                        )
-            progress.advance("tiktok: business video metrics")
+                self._video(page, video, published, options)
+            listed += len(page.posts)
+            last = reached_old or not data.get("has_more") or data.get("cursor") is None
+            if last:
+                page.bookmarks["videos"] = options.today.isoformat()
+                page.bookmarks["videos_since"] = options.covered(first, covered)
+            progress.advance(f"tiktok: business metrics of {listed} videos")
             yield Batch(self.account, page)
-            if reached_old or not data.get("has_more") or data.get("cursor") is None:
+            if last:
                 return
             cursor = guard.advance(data["cursor"])
+
+    def _video(
+        self, page: Page, video: dict[str, Any], published: datetime, options: SyncOptions
+    ) -> None:
+        vid = str(video["item_id"])
+        caption = str(video.get("caption") or "")
+        duration = number(video.get("video_duration"))
+        page.posts.append(
+            Post(
+                PLATFORM,
+                vid,
+                published,
+                caption=caption,
+                link=str(video.get("share_url") or ""),
+                format="video",
+                duration_s=duration,
+                tags=tuple(_hashtags(caption)),
+            )
+        )
+        counters = {m: v for m in SNAPSHOT_METRICS if (v := number(video.get(m))) is not None}
+        if counters:
+            page.snapshots.append(Snapshot(vid, options.now, counters, "total"))
+        reach = number(video.get("reach"))
+        if reach is not None:
+            day = published.astimezone(UTC).date()
+            page.values.append(
+                MetricValue(
+                    "reach",
+                    reach,
+                    day,
+                    max(day, options.today),
+                    "lifetime",
+                    "total",
+                    subject_type="post",
+                    subject_external_id=vid,
+                )
+            )
+        for field, (dimension, key_field) in BREAKDOWNS.items():
+            split = shares(video.get(field), key_field)
+            # A missing or empty list (TikTok drops some after 7 idle days) keeps the last one.
+            if split:
+                page.breakdowns.append(Breakdown(vid, dimension, split, options.now))
+
+
+def shares(items: Any, key_field: str) -> dict[str, float]:
+    """{label: fraction} of a `[{<key_field>, percentage}]` list.
+
+    The documented example gives fractions (0.42); should TikTok send percents
+    (42) instead, any value above 1 marks the list as percents and it is scaled.
+    """
+    if not isinstance(items, list):
+        return {}
+    out: dict[str, float] = {}
+    for item in items:
+        if not isinstance(item, dict) or item.get(key_field) is None:
+            continue
+        value = number(item.get("percentage"))
+        if value is None:
+            continue
+        out[_label(item[key_field])] = value
+    if any(v > 1.0 for v in out.values()):
+        out = {k: v / 100.0 for k, v in out.items()}
+    return out
+
+
+def _label(key: Any) -> str:
+    """A breakdown key as text; a second 3.0 becomes '3'."""
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
+
+
+def _hashtags(text: str) -> list[str]:
+    tags: list[str] = []
+    for word in text.split():
+        if word.startswith("#") and len(word) > 1:
+            tag = word[1:].strip(".,!?:;").lower()
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tags

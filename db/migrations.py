@@ -336,6 +336,70 @@ CREATE TABLE post_breakdowns (
 
 
 @migrations()
+def m011_sync_runs_interrupted_and_honest_windows(db: Database) -> None:
+    """Interrupted sync runs, and windows that say what the stored numbers truly cover.
+
+    - `sync_runs` is rebuilt so `outcome` may be 'interrupted' (a run stopped by
+      Ctrl+C or SIGTERM, or left 'running' by a process that died), with the `pid`
+      and `host` of the process that ran it; rows left 'running' are marked
+      'interrupted' now.
+    - LinkedIn page share statistics asked for without `timeIntervals` cover a
+      rolling 12 months, not "since the first sync": those account rows become
+      grain 'window' ending on the day they were collected.
+    - TikTok campaign "lifetime" rows were dated from the first sync day instead of
+      the campaign's flight: they are removed (with the bookmarks that dated them)
+      and the next sync stores each campaign's whole flight.
+    - TikTok business-account daily `video_views` count organic and paid views
+      together: origin 'total', not 'organic'.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE sync_runs_new (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'running'
+        CHECK (outcome IN ('running', 'ok', 'partial', 'failed', 'interrupted')),
+    new_posts INTEGER NOT NULL DEFAULT 0,
+    updated_values INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    pid INTEGER,
+    host TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sync_runs_new (id, platform, started_at, finished_at, outcome, new_posts,
+                           updated_values, requests, error, warnings)
+    SELECT id, platform, started_at, finished_at,
+           CASE WHEN outcome = 'running' THEN 'interrupted' ELSE outcome END,
+           new_posts, updated_values, requests,
+           CASE WHEN outcome = 'running'
+                THEN 'interrupted: the sync ended without finishing (found by migration)'
+                ELSE error END,
+           warnings
+    FROM sync_runs;
+DROP TABLE sync_runs;
+ALTER TABLE sync_runs_new RENAME TO sync_runs;
+CREATE INDEX sync_runs_platform ON sync_runs (platform, started_at);
+UPDATE metric_values SET grain = 'window', window_start = date(window_end, '-1 year')
+    WHERE platform = 'linkedin' AND subject_type = 'account' AND grain = 'lifetime'
+      AND source = 'api';
+DELETE FROM metric_values
+    WHERE platform = 'tiktok' AND subject_type = 'ad' AND grain = 'campaign' AND source = 'api';
+DELETE FROM sync_bookmarks
+    WHERE stream LIKE 'campaign\\_start:%' ESCAPE '\\'
+       OR (stream = 'lifetime_start'
+           AND account_id IN (SELECT id FROM accounts WHERE platform = 'linkedin'));
+UPDATE OR REPLACE metric_values SET origin = 'total'
+    WHERE platform = 'tiktok' AND metric = 'video_views' AND subject_type = 'account'
+      AND origin = 'organic' AND grain = 'day'
+""",
+    )
+
+
+@migrations()
 def m015_web(db: Database) -> None:
     """The web app: sessions, one-time login links, partners' read-only links, slot checklists.
 

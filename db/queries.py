@@ -31,11 +31,20 @@ def bookmark(db: Database, account: Account, stream: str) -> str | None:
 
 
 def known_posts(
-    db: Database, platform: str, *, published_since: datetime | None = None
+    db: Database,
+    platform: str,
+    *,
+    published_since: datetime | None = None,
+    organic_only: bool = False,
 ) -> list[str]:
-    """External ids of stored posts of a platform, newest first."""
+    """External ids of stored posts of a platform, newest first.
+
+    `organic_only` leaves out posts that exist only as ads (is_ad: a dark post).
+    """
     sql = "SELECT external_id FROM posts WHERE platform = ?"
     params: list[Any] = [platform]
+    if organic_only:
+        sql += " AND is_ad = 0"
     if published_since is not None:
         sql += " AND published_at >= ?"
         params.append(to_utc_iso(published_since))

@@ -8,14 +8,16 @@ records and its bookmarks in a single transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import os
+import socket
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from sqlite_utils import Database
 
-from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
+from social.domain import Account, AdEntity, Breakdown, MetricValue, Page, Post, Snapshot
 from social.timeutil import to_utc_iso, utcnow
 
 T = TypeVar("T")
@@ -60,6 +62,7 @@ def save_page(db: Database, account_id: int, page: Page, *, source: str) -> Page
         platform = _account_platform(db, account_id)
         result.updated_values += save_snapshots(db, platform, page.snapshots, source=source)
         result.updated_values += save_metric_values(db, account_id, page.values, source=source)
+        result.updated_values += save_breakdowns(db, platform, page.breakdowns, source=source)
         for stream, value in page.bookmarks.items():
             set_bookmark(db, account_id, stream, value)
         for metric, message in page.retired_metrics:
@@ -148,7 +151,11 @@ def post_ids(db: Database, platform: str, external_ids: Iterable[str]) -> dict[s
 
 
 def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]) -> None:
-    """Upsert campaigns, ad groups and ads (parents first, so children can point at them)."""
+    """Upsert campaigns, ad groups and ads (parents first, so children can point at them).
+
+    A flight (start/end dates) or a promoted-post link is written only where the
+    record says it is known: a bare reference from a report row keeps what is stored.
+    """
     if not entities:
         return
     now = to_utc_iso(utcnow())
@@ -156,22 +163,33 @@ def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]
     for e in sorted(entities, key=lambda e: order[e.level]):
         parent_id = None
         if e.parent_external_id:
-            parent_level = "campaign" if e.level == "adgroup" else "adgroup"
-            row = db.execute(
-                "SELECT id FROM ad_entities WHERE platform = ? AND level = ? AND external_id = ?",
-                [e.platform, parent_level, e.parent_external_id],
-            ).fetchone()
-            parent_id = row[0] if row else None
+            # An ad sits in an ad group (TikTok, Meta ad sets) or directly in a campaign
+            # (LinkedIn creatives).
+            levels = ("campaign",) if e.level == "adgroup" else ("adgroup", "campaign")
+            for parent_level in levels:
+                row = db.execute(
+                    """SELECT id FROM ad_entities
+                       WHERE platform = ? AND level = ? AND external_id = ?""",
+                    [e.platform, parent_level, e.parent_external_id],
+                ).fetchone()
+                if row:
+                    parent_id = row[0]
+                    break
         db.execute(
             """INSERT INTO ad_entities (account_id, platform, level, external_id, name, parent_id,
-                                        status, objective, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        status, objective, updated_at, start_date, end_date,
+                                        post_external_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (platform, level, external_id) DO UPDATE SET
                  name = CASE WHEN excluded.name != '' THEN excluded.name ELSE ad_entities.name END,
                  parent_id = COALESCE(excluded.parent_id, ad_entities.parent_id),
                  status = CASE WHEN excluded.status != '' THEN excluded.status ELSE ad_entities.status END,
                  objective = CASE WHEN excluded.objective != '' THEN excluded.objective
                                   ELSE ad_entities.objective END,
+                 start_date = CASE WHEN ? THEN excluded.start_date ELSE ad_entities.start_date END,
+                 end_date = CASE WHEN ? THEN excluded.end_date ELSE ad_entities.end_date END,
+                 post_external_id = CASE WHEN ? THEN excluded.post_external_id
+                                         ELSE ad_entities.post_external_id END,
                  updated_at = excluded.updated_at""",
             [
                 account_id,
@@ -183,8 +201,54 @@ def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]
                 e.status,
                 e.objective,
                 now,
+                e.start_date.isoformat() if e.flight_known and e.start_date else None,
+                e.end_date.isoformat() if e.flight_known and e.end_date else None,
+                e.post_external_id if e.post_known else None,
+                int(e.flight_known),
+                int(e.flight_known),
+                int(e.post_known),
             ],
         )
+
+
+def save_breakdowns(
+    db: Database, platform: str, breakdowns: Sequence[Breakdown], *, source: str
+) -> int:
+    """Replace each post's split by a dimension with the latest one; return rows written.
+
+    A split is replaced whole (a source that disappears from the platform's answer
+    disappears here too); an unchanged split writes nothing.
+    """
+    if not breakdowns:
+        return 0
+    ids = post_ids(db, platform, (b.post_external_id for b in breakdowns))
+    written = 0
+    for b in breakdowns:
+        pid = ids.get(b.post_external_id)
+        if pid is None:
+            raise ValueError(
+                f"post {b.post_external_id} is not stored; save it before its breakdowns"
+            )
+        stored = dict(
+            db.execute(
+                "SELECT key, value FROM post_breakdowns WHERE post_id = ? AND dimension = ?",
+                [pid, b.dimension],
+            ).fetchall()
+        )
+        fresh = {str(k): float(v) for k, v in b.values.items()}
+        if stored == fresh:
+            continue
+        db.execute(
+            "DELETE FROM post_breakdowns WHERE post_id = ? AND dimension = ?", [pid, b.dimension]
+        )
+        at = to_utc_iso(b.captured_at)
+        db.conn.executemany(
+            """INSERT INTO post_breakdowns (post_id, dimension, key, value, captured_at, source)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [(pid, b.dimension, key, value, at, source) for key, value in fresh.items()],
+        )
+        written += len(fresh)
+    return written
 
 
 def _ad_ids(db: Database, account_id: int, external_ids: set[str]) -> dict[str, int]:
@@ -331,10 +395,10 @@ def record_retired_metric(db: Database, platform: str, metric: str, message: str
 
 
 def start_sync_run(db: Database, platform: str) -> int:
-    """Open a sync-run log row and return its id."""
+    """Open a sync-run log row (with this process's id and host) and return its id."""
     cur = db.execute(
-        "INSERT INTO sync_runs (platform, started_at) VALUES (?, ?)",
-        [platform, to_utc_iso(utcnow())],
+        "INSERT INTO sync_runs (platform, started_at, pid, host) VALUES (?, ?, ?, ?)",
+        [platform, to_utc_iso(utcnow()), os.getpid(), socket.gethostname()],
     )
     return int(cur.lastrowid or 0)
 
@@ -351,7 +415,7 @@ def finish_sync_run(
     warnings: Sequence[str] = (),
     finished_at: datetime | None = None,
 ) -> None:
-    """Close a sync-run log row with its outcome and counts."""
+    """Close a sync-run log row with its outcome (ok, failed, interrupted...) and counts."""
     db.execute(
         """UPDATE sync_runs SET finished_at = ?, outcome = ?, new_posts = ?, updated_values = ?,
              requests = ?, error = ?, warnings = ? WHERE id = ?""",
@@ -366,6 +430,59 @@ def finish_sync_run(
             run_id,
         ],
     )
+
+
+# A 'running' row whose process cannot be checked (another host) is taken as dead after this.
+FOREIGN_RUN_HOURS = 12
+
+
+def mark_dead_runs(
+    db: Database,
+    *,
+    alive: Callable[[int], bool] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Mark 'running' rows whose process is gone as 'interrupted'; return how many.
+
+    A row of this host is dead when its pid no longer runs (a killed sync never
+    reaches its own bookkeeping); a row of another host, or one without a pid,
+    when it started more than FOREIGN_RUN_HOURS ago.
+    """
+    alive = alive or pid_alive
+    now = now or utcnow()
+    host = socket.gethostname()
+    dead = []
+    for run_id, pid, run_host, started in db.execute(
+        "SELECT id, pid, host, started_at FROM sync_runs WHERE outcome = 'running'"
+    ).fetchall():
+        if pid == os.getpid() and run_host == host:
+            continue  # this process: still running
+        if pid and run_host == host:
+            gone = not alive(int(pid))
+        else:
+            age = now - datetime.fromisoformat(str(started).replace("Z", "+00:00"))
+            gone = age.total_seconds() > FOREIGN_RUN_HOURS * 3600
+        if gone:
+            dead.append(run_id)
+    for run_id in dead:
+        db.execute(
+            """UPDATE sync_runs SET outcome = 'interrupted', finished_at = ?,
+                 error = 'interrupted: the process running this sync ended without finishing'
+               WHERE id = ? AND outcome = 'running'""",
+            [to_utc_iso(now), run_id],
+        )
+    return len(dead)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process with that id: it runs
+    return True
 
 
 def _account_platform(db: Database, account_id: int) -> str:

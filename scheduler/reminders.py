@@ -224,27 +224,34 @@ def _brief_deadlines(
 def _token_expiry(
     config: Config, members: dict[int, Member], now: datetime, zone: str
 ) -> Iterator[Reminder]:
-    from collectors.auth import TokenStore, token_status
-    from social.domain import PLATFORMS
+    from collectors.auth import TOKEN_ENTRIES, TokenStore, token_statuses
 
     leads = [m for m in members.values() if m.role == "communications"]
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
     nominal = datetime.combine(today, BRIEF_HOUR, tz).astimezone(UTC)
     store = TokenStore(config.token_file)
-    for platform in PLATFORMS:
-        status = token_status(platform, store, now=now)
+    entries = {e.label: e for e in TOKEN_ENTRIES}
+    for status in token_statuses(config, store, now=now):
+        label = status.platform  # the token: tiktok, tiktok_business, linkedin_ads, ...
         # Only tokens in use that run out soon; "not connected" is not news every morning.
         if status.source == "none" or not status.warning:
             continue
+        entry = entries[label]
         for member in leads:
             due = out_of_quiet_hours(nominal, member, zone)
             if due <= now:
+                text = messages.token_expiry(
+                    entry.platform, status.days_left or 0.0, _lang(member, config)
+                )
+                # Two tokens of one platform (LinkedIn's page and ads apps): name the command
+                # that renews this one.
+                body = text.body.replace(f"social auth {entry.platform}", entry.renew)
                 yield Reminder(
-                    f"token:{platform}:{today.isoformat()}",
+                    f"token:{label}:{today.isoformat()}",
                     "expiry",
                     member.id,
                     recipient(member),
                     due,
-                    messages.token_expiry(platform, status.days_left or 0.0, _lang(member, config)),
+                    messages.Text(text.subject, body),
                 )

@@ -129,11 +129,30 @@ _ENTRIES: list[MetricInfo] = [
     _m(
         "tiktok",
         "daily_total_followers",
+        "follower_net_change",
+        True,
+        "Netto endring i følgere",
+        "Net follower change",
+        "Followers gained minus followers lost that day (TikTok's 'daily net growth'); "
+        "a change, not a level: the level is followers_count.",
+    ),
+    _m(
+        "tiktok",
+        "followers_count",
         "followers",
         False,
         "Følgere",
         "Followers",
-        "Followers at the end of the day.",
+        "Followers at the end of the day (business account, /business/get/ per day): a level.",
+    ),
+    _m(
+        "tiktok",
+        "daily_lost_followers",
+        "follower_loss",
+        True,
+        "Tapte følgere",
+        "Followers lost",
+        "Followers lost that day.",
     ),
     _m(
         "tiktok",
@@ -153,6 +172,51 @@ _ENTRIES: list[MetricInfo] = [
         "Fullføringsrate",
         "Completion rate",
         "Share of views that watched to the end.",
+        "ratio",
+    ),
+    _m(
+        "tiktok",
+        "total_time_watched",
+        "watch_time_total",
+        True,
+        "Total sett-tid",
+        "Total watch time",
+        "Seconds all viewers spent watching the video, lifetime to date (business account).",
+        "seconds",
+    ),
+    # TikTok business video breakdowns (table post_breakdowns; value = fraction of views)
+    _m(
+        "tiktok",
+        "impression_source",
+        "impression_source",
+        False,
+        "Hvor visningene kom fra",
+        "Where the views came from",
+        "Share of a video's views by where they came from (For You, Search, Follow, "
+        "Personal Profile, Hashtag, Sound, Direct Message); API field impression_sources.",
+        "ratio",
+    ),
+    _m(
+        "tiktok",
+        "audience_type",
+        "audience_type",
+        False,
+        "Seertyper",
+        "Viewer types",
+        "Share of viewers who were new or returning (NEW_VIEWER, RETURN_VIEWER) and, as a "
+        "separate split, followers or not (FOLLOWER_PERCENT, NON_FOLLOWER_PERCENT); "
+        "API field audience_types.",
+        "ratio",
+    ),
+    _m(
+        "tiktok",
+        "retention",
+        "retention",
+        False,
+        "Seere som fortsatt ser",
+        "Viewers still watching",
+        "Share of viewers still watching at each second of the video (key = the second); "
+        "API field video_view_retention.",
         "ratio",
     ),
     # TikTok Marketing API (paid)
@@ -630,6 +694,27 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "follower_gain": ("Nye følgere", "Followers gained"),
     "spend": ("Kostnad", "Spend"),
     "profile_views": ("Profilbesøk", "Profile views"),
+    "follower_net_change": ("Netto endring i følgere", "Net follower change"),
+    "follower_loss": ("Tapte følgere", "Followers lost"),
+    "watch_time_total": ("Total sett-tid", "Total watch time"),
+    "impression_source": ("Hvor visningene kom fra", "Where the views came from"),
+    "audience_type": ("Seertyper", "Viewer types"),
+    "retention": ("Seere som fortsatt ser", "Viewers still watching"),
+}
+
+# Labels of the keys TikTok uses in a video's breakdowns (post_breakdowns.dimension, key).
+BREAKDOWN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("impression_source", "For You"): ("For deg", "For You"),
+    ("impression_source", "Follow"): ("Følger-feeden", "Following"),
+    ("impression_source", "Search"): ("Søk", "Search"),
+    ("impression_source", "Personal Profile"): ("Profilen", "Profile"),
+    ("impression_source", "Hashtag"): ("Emneknagger", "Hashtags"),
+    ("impression_source", "Sound"): ("Lyd", "Sound"),
+    ("impression_source", "Direct Message"): ("Direktemeldinger", "Direct messages"),
+    ("audience_type", "NEW_VIEWER"): ("Nye seere", "New viewers"),
+    ("audience_type", "RETURN_VIEWER"): ("Tilbakevendende seere", "Returning viewers"),
+    ("audience_type", "FOLLOWER_PERCENT"): ("Følgere", "Followers"),
+    ("audience_type", "NON_FOLLOWER_PERCENT"): ("Ikke-følgere", "Non-followers"),
 }
 
 ADDITIVE_CONCEPTS = frozenset(
@@ -657,6 +742,9 @@ ADDITIVE_CONCEPTS = frozenset(
         "leads",
         "conversions",
         "viral_impressions",
+        "follower_net_change",
+        "follower_loss",
+        "watch_time_total",
     }
 )
 
@@ -685,3 +773,11 @@ def concept_label(concept: str, lang: str) -> str:
     """Label of a cross-platform concept in the report language."""
     nb, en = CONCEPTS.get(concept, (concept, concept))
     return nb if lang == "nb" else en
+
+
+def breakdown_label(dimension: str, key: str, lang: str) -> str:
+    """Label of one key of a post breakdown (e.g. 'Search' -> 'Søk'); unknown keys as they are."""
+    labels = BREAKDOWN_KEYS.get((dimension, key))
+    if labels is None:
+        return key
+    return labels[0] if lang == "nb" else labels[1]

@@ -62,6 +62,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "business_id": Key(str, "", "Business account id for per-video reach and daily metrics"),
         "advertiser_ids": Key(list, [], "Ad accounts for paid stats"),
+        "business_client_id": Key(
+            str,
+            "",
+            "Business app id for the business-account sign-in and its daily token refresh "
+            "(the secret comes from SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET)",
+        ),
     },
     "linkedin": {
         "enabled": Key(bool, False, "Collect LinkedIn"),
@@ -74,6 +80,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "organization_id": Key(str, "", "Company page (numeric id of urn:li:organization)"),
         "ad_account_ids": Key(list, [], "Sponsored accounts for paid stats"),
+        "ads_client_id": Key(
+            str,
+            "",
+            "Client id of the second app, the one with the Advertising API (the secret comes "
+            "from SOCIAL_LINKEDIN_ADS_CLIENT_SECRET); client_id is the page app's",
+        ),
     },
     "facebook": {
         "enabled": Key(bool, False, "Collect Facebook"),
@@ -156,6 +168,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "briefs": {
         "template_dir": Key(str, "", "Folder whose templates override the built-ins"),
+    },
+    "sandbox": {
+        "autostart": Key(
+            bool,
+            False,
+            "Serve the built-in sandbox during 'social sync' (the base_url lines point at it)",
+        ),
+        "seed": Key(int, 42, "Data seed of the sandbox started by autostart"),
     },
     "insights": {
         "exam_periods": Key(

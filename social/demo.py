@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
@@ -29,11 +30,11 @@ def free_port(preferred: int) -> int:
     raise OSError("no free port on 127.0.0.1")
 
 
-def demo_config(base: str, ids: dict[str, str], lang: str) -> str:
+def demo_config(base: str, ids: dict[str, str], lang: str, seed: int = 42) -> str:
     """The demo's social.toml: every platform enabled and pointed at the sandbox server."""
     return f"""# social.toml written by 'social demo': every platform points at the local sandbox.
-# Keep syncing with:  social sandbox serve --port {base.rsplit(":", 1)[-1]}   (in another terminal)
-#                     social sync
+# 'social sync' here starts the sandbox by itself ([sandbox] autostart); or run
+# 'social sandbox serve --port {base.rsplit(":", 1)[-1]}' in another terminal first.
 
 [general]
 database = "social.db"
@@ -45,12 +46,15 @@ enabled = true
 base_url = "{base}/tiktok-open"
 business_base_url = "{base}/tiktok-business/open_api/v1.3"
 client_key = "sandbox-client"
+business_client_id = "sandbox-business-app"
 business_id = "{ids["tiktok_business"]}"
 advertiser_ids = ["{ids["tiktok_advertiser"]}"]
 
 [linkedin]
 enabled = true
 base_url = "{base}/linkedin"
+client_id = "sandbox-page-app"
+ads_client_id = "sandbox-ads-app"
 organization_id = "{ids["linkedin_org"]}"
 ad_account_ids = ["{ids["linkedin_ads"]}"]
 
@@ -59,6 +63,10 @@ enabled = true
 base_url = "{base}/facebook"
 page_id = "{ids["facebook_page"]}"
 ad_account_ids = ["{ids["facebook_ads"]}"]
+
+[sandbox]
+autostart = true
+seed = {seed}
 """
 
 
@@ -76,13 +84,45 @@ def sandbox_ids() -> dict[str, str]:
     }
 
 
-def write_sandbox_tokens(store: TokenStore) -> None:
-    """Sandbox tokens for every platform, in the 0600 token file (never in social.toml)."""
+def write_sandbox_tokens(
+    store: TokenStore,
+    config: Config | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> None:
+    """Sandbox tokens for every app, in the 0600 token file (never in social.toml).
+
+    Each is the kind the real platform issues: a TikTok advertiser token for the
+    Marketing API, LinkedIn page-app and ads-app tokens, and (with a config
+    pointing at a running sandbox) a 24-hour TikTok business token signed in
+    through the sandbox, refreshed by later syncs like a real one.
+    """
     expires = (utcnow() + timedelta(days=59)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for name in ("tiktok_business_token", "tiktok_ads_token", "facebook", "facebook_ads"):
+    for name in ("facebook", "facebook_ads"):
         store.save(name, TokenSet(SANDBOX_TOKEN))
+    store.save("tiktok_ads_token", TokenSet("sandbox-ads-demo-token"))
     store.save("tiktok", TokenSet(SANDBOX_TOKEN, "sandbox-refresh", expires_at=expires))
-    store.save("linkedin", TokenSet(SANDBOX_TOKEN, None, expires_at=expires))
+    store.save("linkedin", TokenSet("sandbox-li-page-demo-token", None, expires_at=expires))
+    store.save("linkedin_ads", TokenSet("sandbox-li-ads-demo-token", None, expires_at=expires))
+    # The sandbox apps' secrets: in the token file, as a user could keep them instead of
+    # SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET and friends.
+    for name in ("tiktok_client_secret", "tiktok_business_client_secret"):
+        store.save(name, TokenSet("sandbox-app-secret"))
+    if config is not None and store.get("tiktok_business") is None:
+        from collectors.tiktok_api import business_token
+
+        tokens = business_token(
+            str(config.get("tiktok", "business_base_url")),
+            {
+                "client_id": str(config.get("tiktok", "business_client_id")),
+                "client_secret": "sandbox-app-secret",
+                "grant_type": "authorization_code",
+                "auth_code": "sandbox-demo-auth-code",
+                "redirect_uri": "https://localhost/callback",
+            },
+            transport=transport,
+        )
+        store.save("tiktok_business", tokens)
 
 
 def run_demo(
@@ -100,10 +140,10 @@ def run_demo(
     sandbox = Sandbox(seed=seed)
     with running_server(sandbox, port=free_port(port)) as base:
         (directory / "social.toml").write_text(
-            demo_config(base, sandbox_ids(), lang), encoding="utf-8"
+            demo_config(base, sandbox_ids(), lang, seed), encoding="utf-8"
         )
         config = load_config(directory / "social.toml")
-        write_sandbox_tokens(TokenStore(config.token_file))
+        write_sandbox_tokens(TokenStore(config.token_file), config)
         db = open_db(config.database_path)
         echo(f"Workspace: {directory.resolve()}  (sandbox at {base})")
         for summary in run_sync(config, db):

@@ -71,7 +71,13 @@ class MetricValue:
 
 @dataclass
 class AdEntity:
-    """A paid campaign, ad group or ad."""
+    """A paid campaign, ad group or ad.
+
+    `start_date`/`end_date` (the flight, in the ad account's zone; end None while
+    open-ended) are written only when `flight_known`, and `post_external_id` (the
+    organic post an ad promotes; None for a dark post or a non-Spark ad) only when
+    `post_known`, so a bare reference from a report row never erases them.
+    """
 
     platform: str
     level: str
@@ -80,6 +86,21 @@ class AdEntity:
     parent_external_id: str | None = None
     status: str = ""
     objective: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    flight_known: bool = False
+    post_external_id: str | None = None
+    post_known: bool = False
+
+
+@dataclass
+class Breakdown:
+    """A post's latest split of its views by one dimension (fractions 0..1), replaced whole."""
+
+    post_external_id: str
+    dimension: str  # impression_source | audience_type | retention
+    values: dict[str, float]
+    captured_at: datetime
 
 
 @dataclass
@@ -93,6 +114,13 @@ class Page:
     bookmarks: dict[str, str] = field(default_factory=dict)
     # (metric, platform's message) for metrics the platform refused as retired.
     retired_metrics: list[tuple[str, str]] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.posts) + len(self.snapshots) + len(self.values) + len(self.ad_entities)
+        return (
+            len(self.posts)
+            + len(self.snapshots)
+            + len(self.values)
+            + len(self.ad_entities)
+            + len(self.breakdowns)
+        )

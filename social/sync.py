@@ -1,9 +1,19 @@
-"""The sync orchestrator: run collectors, store each page in its own transaction, log the run."""
+"""The sync orchestrator: run collectors, store each page in its own transaction, log the run.
+
+A platform that fails (an expired token, an answer with a missing field) stops
+alone: the others still sync. Every run is logged in `sync_runs`; a run stopped
+by Ctrl+C or SIGTERM is marked 'interrupted' on its way out, and one left
+'running' by a process that died is marked 'interrupted' by the next run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,6 +22,7 @@ from sqlite_utils import Database
 
 from collectors.auth import TokenStore
 from collectors.base import BuildContext, Progress, SyncOptions, build_collector
+from collectors.http import LAST_ENDPOINT
 from db import queries, writes
 from scheduler.matching import match_published_posts
 from social.config import Config
@@ -19,13 +30,16 @@ from social.domain import PLATFORMS, Account
 from social.errors import SocialError
 from social.timeutil import local_date, utcnow
 
+# What a payload we do not understand raises while a collector reads it.
+PAYLOAD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
 
 @dataclass
 class SyncSummary:
     """The outcome of syncing one platform."""
 
     platform: str
-    outcome: str  # ok | failed | skipped
+    outcome: str  # ok | failed | skipped | interrupted
     new_posts: int = 0
     updated_values: int = 0
     requests: int = 0
@@ -41,7 +55,15 @@ class SyncSummary:
             f"{self.platform}: {self.new_posts} new posts, {self.updated_values} updated values, "
             f"{self.requests} requests, {self.seconds:.1f} s"
         )
-        return head if self.outcome == "ok" else f"{head}; FAILED: {self.error}"
+        if self.outcome == "ok":
+            return head
+        if self.outcome == "interrupted":
+            return f"{head}; INTERRUPTED: the next sync finishes the job"
+        return f"{head}; FAILED: {self.error}"
+
+
+class Interrupted(BaseException):
+    """The sync was asked to stop (SIGTERM); like Ctrl+C, it is not an error of the sync."""
 
 
 class DbSyncState:
@@ -53,8 +75,16 @@ class DbSyncState:
     def bookmark(self, account: Account, stream: str) -> str | None:
         return queries.bookmark(self.db, account, stream)
 
-    def known_posts(self, platform: str, *, published_since: datetime | None = None) -> list[str]:
-        return queries.known_posts(self.db, platform, published_since=published_since)
+    def known_posts(
+        self,
+        platform: str,
+        *,
+        published_since: datetime | None = None,
+        organic_only: bool = False,
+    ) -> list[str]:
+        return queries.known_posts(
+            self.db, platform, published_since=published_since, organic_only=organic_only
+        )
 
 
 def enabled_platforms(config: Config) -> list[str]:
@@ -91,18 +121,46 @@ def run_sync(
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> list[SyncSummary]:
-    """Sync the given (default: enabled) platforms; a failing platform does not stop the others."""
+    """Sync the given (default: enabled) platforms; a failing platform does not stop the others.
+
+    `on_stage(name)` is called whenever a collector starts a stage, after the
+    previous stage's pages are stored.
+    """
     options = sync_options(config, since=since, full=full, now=now)
     tokens = TokenStore(config.token_file)
+    writes.mark_dead_runs(db)
     summaries = []
-    for platform in platforms or enabled_platforms(config):
-        summaries.append(
-            _sync_platform(platform, config, db, options, tokens, transport, sleep, on_progress)
-        )
+    with sandbox_if_configured(config, transport):
+        for platform in platforms or enabled_platforms(config):
+            summaries.append(
+                _sync_platform(
+                    platform, config, db, options, tokens, transport, sleep, on_progress, on_stage
+                )
+            )
     # Slots whose post has now arrived are marked published (a manual link always wins).
     match_published_posts(db, window_hours=float(config.get("calendar", "match_window_hours")))
     return summaries
+
+
+@contextlib.contextmanager
+def sandbox_if_configured(
+    config: Config, transport: httpx.BaseTransport | None = None
+) -> Iterator[None]:
+    """Serve the built-in sandbox for the sync when social.toml asks for it ([sandbox] autostart).
+
+    `social demo` writes such a config, so `social sync` in the demo folder works
+    after the demo's own server is gone. A sandbox already listening on the port
+    (`social sandbox serve`) is used as it is.
+    """
+    if transport is not None or not config.get("sandbox", "autostart"):
+        yield
+        return
+    from collectors.sandbox.server import serve_configured
+
+    with serve_configured(config):
+        yield
 
 
 def _sync_platform(
@@ -114,6 +172,7 @@ def _sync_platform(
     transport: httpx.BaseTransport | None,
     sleep: Callable[[float], None] | None,
     on_progress: Callable[[str], None] | None,
+    on_stage: Callable[[str], None] | None,
 ) -> SyncSummary:
     started = time.monotonic()
     summary = SyncSummary(platform, "failed")
@@ -121,11 +180,15 @@ def _sync_platform(
         collector = build_collector(platform, BuildContext(config, tokens, transport, sleep))
     except SocialError as exc:
         return SyncSummary(platform, "skipped", error=str(exc))
-    progress = Progress(on_advance=on_progress or (lambda description: None))
+    progress = Progress(
+        on_advance=on_progress or (lambda description: None),
+        on_stage=on_stage or (lambda name: None),
+    )
     run_id = writes.start_sync_run(db, platform)
     state = DbSyncState(db)
     account_ids: dict[Account, int] = {}
     result = writes.PageResult()
+    LAST_ENDPOINT.set("")
     try:
         for batch in collector.collect(options, state, progress):
             if batch.account not in account_ids:
@@ -134,8 +197,13 @@ def _sync_platform(
         summary.outcome = "ok"
     except SocialError as exc:
         summary.error = str(exc)
+    except PAYLOAD_ERRORS as exc:
+        summary.error = unexpected_payload(platform, exc)
+        if os.environ.get("SOCIAL_DEBUG"):
+            traceback.print_exc(file=sys.stderr)
     except BaseException as exc:
-        summary.error = f"interrupted ({type(exc).__name__})"
+        summary.outcome = "interrupted"
+        summary.error = f"interrupted ({type(exc).__name__}); the next sync finishes the job"
         raise
     finally:
         summary.requests = collector.requests
@@ -155,3 +223,17 @@ def _sync_platform(
             warnings=summary.warnings,
         )
     return summary
+
+
+def unexpected_payload(platform: str, exc: BaseException) -> str:
+    """One line naming the platform, the endpoint and the field of an answer we could not read."""
+    endpoint = LAST_ENDPOINT.get() or "an endpoint"
+    if isinstance(exc, KeyError):
+        what = f"field {exc.args[0]!r} is missing" if exc.args else "a field is missing"
+    else:
+        what = f"a field has an unexpected value ({type(exc).__name__}: {exc})"
+    return (
+        f"{platform}: unexpected answer from {endpoint}: {what}; the platform may have changed "
+        "its API. Data stored so far is kept and the other platforms were synced; run with "
+        "SOCIAL_DEBUG=1 for details and report it"
+    )

@@ -428,9 +428,11 @@ def test_after_a_long_pause_posts_are_listed_from_the_last_listing(
     much_later = datetime(2026, 8, 1, 10, 0, tzinfo=UTC)  # 186 days later; refresh_days is 90
     run_sync(page_only, db, ["facebook"], now=much_later, sleep=lambda s: None)
     late = graph.routes["posts"].calls.last.request.url.params["since"]
-    # A week later: the 90-day refresh horizon (Oslo midnight of 29 Oct). After the pause: the
-    # day before the last complete listing (27 Jan), not the horizon, so no post is missed.
-    assert recent == str(int(datetime(2025, 10, 29, tzinfo=OSLO).timestamp()))
+    # A week later: the 90-day refresh horizon (29 Oct), but never before what the first
+    # sync listed (its 3-day backfill from 17 Jan), so a later sync lists no post a first sync
+    # would not have. After the pause: the day before the last complete listing (27 Jan),
+    # not the horizon, so no post is missed.
+    assert recent == str(int(datetime(2026, 1, 17, tzinfo=OSLO).timestamp()))
     assert late == str(int(datetime(2026, 1, 26, tzinfo=OSLO).timestamp()))
 
 

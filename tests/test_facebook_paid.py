@@ -23,6 +23,7 @@ from tests.facebook_support import (
     ADS_TOKEN,
     GRAPH,
     NOW,
+    PAGE,
     V,
     ads_only_config,
     graph_error,
@@ -111,6 +112,45 @@ def graph() -> Iterator[respx.MockRouter]:
                 },
             )
         )
+        router.get(f"{V}/act_{ACT}/adsets", name="adsets").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "data": [
+                        {
+                            "id": "555",
+                            "name": "Lærere",
+                            "campaign_id": CID,
+                            "status": "ACTIVE",
+                            "start_time": "2026-01-08T09:00:00+0100",
+                        }
+                    ]
+                },
+            )
+        )
+        router.get(f"{V}/act_{ACT}/ads", name="ads").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "data": [
+                        {
+                            "id": "701",
+                            "name": "Boost: Realfagsdagen",
+                            "adset_id": "555",
+                            "status": "ACTIVE",
+                            "creative": {"id": "91", "effective_object_story_id": f"{PAGE}_111"},
+                        },
+                        {
+                            "id": "702",
+                            "name": "Mørk annonse",
+                            "adset_id": "555",
+                            "status": "ACTIVE",
+                            "creative": {"id": "92", "effective_object_story_id": f"{PAGE}_999"},
+                        },
+                    ]
+                },
+            )
+        )
         router.get(f"{V}/act_{ACT}/insights", name="insights").mock(side_effect=insights)
         router.get(f"{V}/{CID}/insights", name="flight").mock(
             return_value=httpx.Response(
@@ -168,8 +208,113 @@ def test_daily_rows_and_whole_window_reach_are_stored_as_separate_windows(
         "SELECT SUM(value) FROM metric_values WHERE metric = 'link_click' AND grain = 'day'"
     ).fetchone()[0]
     assert links == 14 * 31.0  # link_click picked from actions, post_engagement not stored
-    entity = db.execute("SELECT level, external_id, name, objective FROM ad_entities").fetchall()
-    assert entity == [("campaign", CID, "Lærerløftet – realfag 2025/26", "OUTCOME_TRAFFIC")]
+    entity = db.execute(
+        "SELECT level, external_id, name, objective, start_date, end_date FROM ad_entities "
+        "WHERE level = 'campaign'"
+    ).fetchall()
+    assert entity == [
+        ("campaign", CID, "Lærerløftet – realfag 2025/26", "OUTCOME_TRAFFIC", "2026-01-08", None)
+    ]
+
+
+def test_an_ad_is_linked_to_the_boosted_page_post_and_a_dark_post_is_not(
+    graph: respx.MockRouter, ads_only: Config
+) -> None:
+    from db import writes
+    from social.domain import Account, Page, Post
+
+    db = open_db(ads_only.database_path)
+    page = writes.upsert_account(db, Account("facebook", "page", PAGE))
+    writes.save_page(
+        db,
+        page,
+        Page(posts=[Post("facebook", f"{PAGE}_111", datetime(2026, 1, 7, 10, tzinfo=UTC))]),
+        source="api",
+    )
+    summary, db = _sync(ads_only)
+    assert summary.outcome == "ok", summary.error
+    ads = db.execute(
+        "SELECT a.external_id, a.post_external_id, s.external_id, s.level FROM ad_entities a "
+        "JOIN ad_entities s ON s.id = a.parent_id WHERE a.level = 'ad' ORDER BY 1"
+    ).fetchall()
+    assert ads == [("701", f"{PAGE}_111", "555", "adgroup"), ("702", None, "555", "adgroup")]
+    fields = graph.routes["ads"].calls.last.request.url.params["fields"]
+    assert "creative{effective_object_story_id}" in fields
+
+
+def test_a_flight_older_than_37_months_starts_where_meta_still_serves_it(
+    graph: respx.MockRouter, ads_only: Config
+) -> None:
+    graph.routes["campaigns"].mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "data": [{"id": CID, "name": "Gammel", "start_time": "2022-09-01T09:00:00+0200"}]
+            },
+        )
+    )
+
+    def refuse_old(request: httpx.Request) -> httpx.Response:
+        since = json.loads(request.url.params["time_range"])["since"]
+        if since < "2022-12-21":  # Meta: at most 37 months before 2026-01-20
+            return graph_error(
+                3018,
+                "The start date of the time range cannot be beyond 37 months from the current date",
+            )
+        return httpx.Response(
+            200, json={"data": [campaign_row(date(2022, 12, 21), date(2026, 1, 19), 70000)]}
+        )
+
+    graph.routes["flight"].mock(side_effect=refuse_old)
+    summary, db = _sync(ads_only)
+    assert summary.outcome == "ok", summary.error
+    assert db.execute(
+        "SELECT window_start, window_end, value FROM metric_values "
+        "WHERE grain = 'campaign' AND metric = 'reach'"
+    ).fetchone() == ("2022-12-21", "2026-01-19", 70000.0)
+    assert any("Meta serves ads insights from 2022-12-21 only" in w for w in summary.warnings)
+
+
+def test_meta_refusing_a_range_as_too_old_is_one_clear_line(
+    graph: respx.MockRouter, ads_only: Config
+) -> None:
+    graph.routes["insights"].mock(
+        return_value=graph_error(
+            3018,
+            "The start date of the time range cannot be beyond 37 months from the current date",
+        )
+    )
+    summary, _ = _sync(ads_only)
+    assert summary.outcome == "failed"
+    assert "more than 37 months ago" in (summary.error or "")
+    assert "\n" not in (summary.error or "")
+
+
+def test_an_ended_and_settled_flight_is_stored_once_and_not_asked_for_again(
+    graph: respx.MockRouter, ads_only: Config
+) -> None:
+    graph.routes["campaigns"].mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "data": [
+                    {
+                        "id": CID,
+                        "name": "Ferdig",
+                        "start_time": "2025-11-03T08:00:00+0100",
+                        "stop_time": "2025-12-20T23:59:00+0100",
+                    }
+                ]
+            },
+        )
+    )
+    first, db = _sync(ads_only)
+    assert first.outcome == "ok", first.error
+    assert graph.routes["flight"].call_count == 1
+    flight = graph.routes["flight"].calls.last.request.url.params["time_range"]
+    assert flight == '{"since":"2025-11-03","until":"2025-12-20"}'
+    _sync(ads_only)
+    assert graph.routes["flight"].call_count == 1  # final: not asked again
 
 
 def test_requests_carry_time_range_json_increment_and_fields(

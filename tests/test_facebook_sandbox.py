@@ -214,3 +214,59 @@ def test_the_shared_sandbox_dispatcher_routes_facebook(
     )[0]
     assert summary.outcome == "ok", summary.error
     assert summary.new_posts > 100
+
+
+def _graph(path: str, **params: str) -> httpx.Response:
+    with httpx.Client(transport=transport(), base_url="http://sbx/facebook/v25.0") as client:
+        return client.get(path, params=params, headers={"Authorization": "Bearer sandbox-ads"})
+
+
+def test_the_sandbox_refuses_ranges_starting_more_than_37_months_back() -> None:
+    refused = _graph(
+        f"/{TEACHERS}/insights",
+        time_range='{"since":"2023-02-01","until":"2026-03-01"}',
+        time_increment="all_days",
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == 3018
+    served = _graph(
+        f"/{TEACHERS}/insights",
+        time_range='{"since":"2023-02-03","until":"2026-03-01"}',
+        time_increment="all_days",
+    )
+    assert served.status_code == 200
+
+
+def test_the_sandbox_ads_promote_boosted_page_posts_and_one_dark_post() -> None:
+    ads = _graph(
+        f"/act_{sandbox.AD_ACCOUNT_ID}/ads",
+        fields="id,adset_id,creative{effective_object_story_id}",
+        limit="100",
+    ).json()["data"]
+    stories = [a["creative"]["effective_object_story_id"] for a in ads]
+    world = sandbox.world(7, TODAY)
+    boosted = {p.id for p in world.posts if p.paid}
+    published = {p.id for p in world.posts}
+    assert any(s in boosted for s in stories)
+    dark = [s for s in stories if s not in published]
+    assert dark and all(s.startswith(f"{sandbox.PAGE_ID}_") for s in dark)
+    assert set(ads[0]) == {"id", "adset_id", "creative"}  # only what was asked for
+
+
+def test_a_sandbox_sync_links_boosted_posts_and_leaves_the_dark_post_unlinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = config(tmp_path, monkeypatch)
+    db = open_db(cfg.database_path)
+    summary = run_sync(cfg, db, ["facebook"], now=NOW, transport=transport(), sleep=lambda s: None)
+    assert summary[0].outcome == "ok", summary[0].error
+    links = db.execute(
+        "SELECT a.post_external_id, p.id IS NOT NULL FROM ad_entities a "
+        "LEFT JOIN posts p ON p.external_id = a.post_external_id WHERE a.level = 'ad'"
+    ).fetchall()
+    assert any(post and known for post, known in links)
+    assert all(known for post, known in links if post)  # a link always names a stored post
+    assert any(post is None for post, _ in links)  # the dark post
+    flights = db.execute(
+        "SELECT external_id, start_date, end_date FROM ad_entities WHERE level = 'campaign'"
+    ).fetchall()
+    assert (TEACHERS, "2025-11-03", "2026-02-01") in flights

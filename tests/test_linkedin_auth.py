@@ -1,4 +1,4 @@
-"""LinkedIn tokens: 60-day expiry warnings, `social auth linkedin`, refresh tokens when present."""
+"""LinkedIn tokens: two apps (page, ads), 60-day expiry warnings, sign-in, refresh tokens."""
 
 from __future__ import annotations
 
@@ -34,7 +34,13 @@ from tests.linkedin_support import (
 
 @pytest.fixture(autouse=True)
 def no_env_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ACCESS_TOKEN", "CLIENT_SECRET", "EXPIRES_AT"):
+    for name in (
+        "ACCESS_TOKEN",
+        "CLIENT_SECRET",
+        "EXPIRES_AT",
+        "ADS_ACCESS_TOKEN",
+        "ADS_CLIENT_SECRET",
+    ):
         monkeypatch.delenv(f"SOCIAL_LINKEDIN_{name}", raising=False)
 
 
@@ -63,8 +69,8 @@ def test_a_sync_warns_from_14_days_before_the_token_expires(
     summary = run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
     assert summary.outcome == "ok", summary.error
     assert summary.warnings == [
-        "linkedin: the access token expires in 10 days (2026-11-26 07:00); "
-        "run 'social auth linkedin' before then"
+        "linkedin: the page access token expires in 10 days (2026-11-26 07:00); "
+        "run 'social auth linkedin --part page' before then"
     ]
     stored = json.loads(fresh_db.execute("SELECT warnings FROM sync_runs").fetchone()[0])
     assert stored == summary.warnings
@@ -79,7 +85,7 @@ def test_an_expired_token_stops_before_any_request(respx_mock, tmp_path: Path, f
     save_token(config, days_left=-1)
     summary = run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
     assert summary.outcome == "failed"
-    assert "expired on 2026-11-15T06:00:00Z; renew it with 'social auth linkedin'" in (
+    assert "expired on 2026-11-15T06:00:00Z; renew it with 'social auth linkedin --part page'" in (
         summary.error or ""
     )
     assert summary.requests == 0
@@ -149,7 +155,7 @@ def test_a_token_close_to_expiry_is_flagged_by_auth_status(
     assert result.exit_code == 0, result.output
     status = runner.invoke(cli, ["auth", "status"])
     line = next(x for x in status.output.splitlines() if x.startswith("linkedin"))
-    assert "expires in 9 days; run 'social auth linkedin' before then" in line
+    assert "expires in 9 days; run 'social auth linkedin --part page' before then" in line
 
 
 def test_signing_in_without_an_app_names_both_settings(
@@ -203,9 +209,10 @@ def test_browser_sign_in_against_the_sandbox_stores_a_working_token(
     """The full authorization-code flow: browser -> sandbox -> localhost redirect -> token."""
     monkeypatch.setenv("SOCIAL_LINKEDIN_CLIENT_SECRET", "client-secret-abcdef")
     port = _free_port()
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_CLIENT_SECRET", "ads-secret-abcdef")
     (workspace_dir / "social.toml").write_text(
         '[linkedin]\nbase_url = "http://127.0.0.1:9/linkedin"\nclient_id = "77abc"\n'
-        'ad_account_ids = ["1"]\n'
+        'ads_client_id = "77ads"\nad_account_ids = ["1"]\n'
     )
     state = SimpleNamespace(seed=1, today=TODAY)
     respx_mock.route(host="127.0.0.1", port=9).mock(side_effect=lambda r: sandbox.handle(r, state))
@@ -228,14 +235,87 @@ def test_browser_sign_in_against_the_sandbox_stores_a_working_token(
         return True
 
     monkeypatch.setattr("webbrowser.open", browser)
-    result = runner.invoke(cli, ["auth", "linkedin", "--port", str(port)])
+    result = runner.invoke(cli, ["auth", "linkedin", "--part", "ads", "--port", str(port)])
     assert result.exit_code == 0, result.output
     query = parse_qs(urlsplit(opened[0]).query)
     assert urlsplit(opened[0]).path == "/linkedin/oauth/v2/authorization"
-    assert query["scope"] == ["r_ads r_ads_reporting"]  # only ads are configured
-    saved = TokenStore(workspace_dir / ".social-tokens.json").get("linkedin")
-    assert saved is not None and saved.access_token.startswith("sandbox-li-")
+    assert query["client_id"] == ["77ads"]  # the ads app
+    assert query["scope"] == ["r_ads r_ads_reporting"]  # only the ads app's scopes
+    saved = TokenStore(workspace_dir / ".social-tokens.json").get("linkedin_ads")
+    assert saved is not None and saved.access_token.startswith("sandbox-li-ads-")
+    assert TokenStore(workspace_dir / ".social-tokens.json").get("linkedin") is None
     assert TOKEN not in result.output
+    status = runner.invoke(cli, ["auth", "status", "--format", "json"])
+    rows = {r["platform"]: r["source"] for r in json.loads(status.output)}
+    assert rows["linkedin"] == "none" and rows["linkedin_ads"] == "file"  # both are listed
+
+
+def test_the_sandbox_refuses_an_app_that_asks_for_page_and_ads_scopes_at_once() -> None:
+    url = (
+        "http://sbx/linkedin/oauth/v2/authorization?response_type=code&client_id=77abc"
+        "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&state=s"
+        "&scope=r_organization_social%20rw_organization_admin%20r_ads%20r_ads_reporting"
+    )
+    state = SimpleNamespace(seed=1, today=TODAY)
+    response = sandbox.handle(httpx.Request("GET", url), state)
+    assert response.status_code == 400
+    assert "unauthorized_scope_error" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("token", "path", "status"),
+    [
+        ("sandbox-li-page-x", "/linkedin/rest/adAnalytics?q=analytics", 403),
+        ("sandbox-li-ads-x", f"/linkedin/rest/organizations/{sandbox.ORG_ID}", 403),
+        ("sandbox-li-page-x", f"/linkedin/rest/organizations/{sandbox.ORG_ID}", 200),
+    ],
+)
+def test_the_sandbox_ties_each_token_to_its_apps_product(
+    token: str, path: str, status: int
+) -> None:
+    state = SimpleNamespace(seed=1, today=TODAY)
+    request = httpx.Request(
+        "GET",
+        f"http://sbx{path}",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "LinkedIn-Version": "202610",
+            "X-Restli-Protocol-Version": "2.0.0",
+        },
+    )
+    assert sandbox.handle(request, state).status_code == status
+
+
+@respx.mock(assert_all_called=False)
+def test_each_part_sends_its_own_token_and_warns_about_its_own_expiry(
+    respx_mock, tmp_path: Path, fresh_db
+) -> None:  # type: ignore[no-untyped-def]
+    _organic_ok(respx_mock)
+    sent: list[tuple[str, str]] = []
+
+    def ads(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.path, request.headers["Authorization"]))
+        if request.url.path.endswith("/adCampaigns") or request.url.path.endswith("/creatives"):
+            return httpx.Response(200, json={"elements": [], "metadata": {}})
+        return httpx.Response(200, json={"name": "Annonser", "elements": []})
+
+    respx_mock.route(host="api.linkedin.com", path__startswith="/rest/ad").mock(side_effect=ads)
+    config = write_config(tmp_path, "[sync]\nbackfill_days = 2", ads="508000111")
+    save_token(config, days_left=40)
+    store = TokenStore(config.token_file)
+    from datetime import timedelta
+
+    expires = (NOW + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.save("linkedin_ads", TokenSet("li-ads-token-5", None, expires))
+    summary = run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
+    assert summary.outcome == "ok", summary.error
+    assert sent and all(auth == "Bearer li-ads-token-5" for _, auth in sent)
+    organic = [c.request for c in respx_mock.calls if "/rest/ad" not in c.request.url.path]
+    assert organic and all(r.headers["Authorization"] == f"Bearer {TOKEN}" for r in organic)
+    assert summary.warnings == [
+        "linkedin: the ads access token expires in 5 days (2026-11-21 07:00); "
+        "run 'social auth linkedin --part ads' before then"
+    ]
 
 
 def test_token_sets_read_linkedins_refresh_token_lifetime() -> None:

@@ -57,7 +57,7 @@ def test_a_401_names_the_renewal_command_and_never_the_token(respx_mock, config,
     _organic(respx_mock, li_error(401, f"Invalid access token {SECRET}", 65600))
     summary = _sync(config, fresh_db)
     assert summary.outcome == "failed"
-    assert "renew it with 'social auth linkedin'" in (summary.error or "")
+    assert "renew it with 'social auth linkedin --part page'" in (summary.error or "")
     assert "serviceErrorCode 65600" in (summary.error or "")
     assert SECRET not in (summary.error or "")
     assert _stored_follower_level(fresh_db) == 1  # what came before the error is kept
@@ -220,7 +220,8 @@ def test_no_token_skips_linkedin_and_names_the_auth_command(
     config = write_config(tmp_path)
     summary = run_sync(config, fresh_db, ["linkedin"], now=NOW)[0]
     assert summary.outcome == "skipped"
-    assert "run 'social auth linkedin'" in (summary.error or "")
+    assert "run 'social auth linkedin --part page'" in (summary.error or "")
+    assert "SOCIAL_LINKEDIN_ACCESS_TOKEN" in (summary.error or "")
 
 
 @respx.mock(base_url=API, assert_all_called=False)
@@ -228,6 +229,7 @@ def test_a_403_on_the_page_still_collects_the_ads_and_then_reports_the_refusal(
     respx_mock, tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", SECRET)
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "li-ads-token-888")
     config = write_config(tmp_path, "[sync]\nbackfill_days = 3", ads="508000111")
     _organic(
         respx_mock,
@@ -241,8 +243,26 @@ def test_a_403_on_the_page_still_collects_the_ads_and_then_reports_the_refusal(
     respx_mock.get("/rest/adAccounts/508000111/adCampaigns").mock(
         return_value=httpx.Response(200, json={"elements": [{"id": 361, "name": "Velg realfag"}]})
     )
+    respx_mock.get("/rest/adAccounts/508000111/creatives").mock(
+        return_value=httpx.Response(200, json={"elements": [], "metadata": {}})
+    )
     respx_mock.get("/rest/adAnalytics").mock(return_value=collection([]))
     summary = _sync(config, fresh_db)
     assert summary.outcome == "failed"
     assert "permission denied" in (summary.error or "")
     assert fresh_db.execute("SELECT name FROM ad_entities").fetchall() == [("Velg realfag",)]
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_with_only_a_page_token_the_page_syncs_and_the_ads_are_skipped_with_the_fix(
+    respx_mock, tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", SECRET)
+    monkeypatch.delenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", raising=False)
+    config = write_config(tmp_path, "[sync]\nbackfill_days = 3", ads="508000111")
+    _organic(respx_mock, collection([]))
+    ads = respx_mock.get("/rest/adAnalytics").mock(return_value=collection([]))
+    summary = _sync(config, fresh_db)
+    assert summary.outcome == "ok", summary.error
+    assert not ads.called
+    assert any("social auth linkedin --part ads" in w for w in summary.warnings)

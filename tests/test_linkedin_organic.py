@@ -1,4 +1,8 @@
-"""LinkedIn organic: daily series without today's partial day, lifetime window, posts, followers."""
+"""LinkedIn organic: daily series without today's partial day, rolling 12 months, posts, followers.
+
+The fake server refuses what LinkedIn refuses: a time-bound range starting less
+than 2 days or more than 12 months before the request's UTC date.
+"""
 
 from __future__ import annotations
 
@@ -71,6 +75,15 @@ class FakeLinkedIn:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         raw = request.url.query.decode()
+        if "timeIntervals=" in raw:
+            first = _days_of(request)[0]
+            today = NOW.date()
+            if first > today - timedelta(days=2) or first <= date(
+                today.year - 1, today.month, today.day
+            ):
+                return httpx.Response(
+                    400, json={"message": "Invalid timeIntervals parameter", "status": 400}
+                )
         if path == f"/rest/organizations/{ORG}":
             return httpx.Response(200, json={"id": int(ORG), "localizedName": "STEM-løftet"})
         if path.startswith("/rest/networkSizes/"):
@@ -137,7 +150,7 @@ def token(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @respx.mock(assert_all_called=False)
-def test_daily_series_end_before_today_and_lifetime_spans_from_the_first_day_asked(  # type: ignore[no-untyped-def]
+def test_daily_series_end_before_today_and_totals_without_a_range_cover_a_rolling_year(  # type: ignore[no-untyped-def]
     respx_mock, tmp_path: Path, fresh_db, token
 ) -> None:
     respx_mock.route(host="api.linkedin.com").mock(side_effect=FakeLinkedIn())
@@ -149,13 +162,16 @@ def test_daily_series_end_before_today_and_lifetime_spans_from_the_first_day_ask
         "WHERE metric = 'uniqueImpressionsCount' AND grain = 'day' AND origin = 'organic'"
     ).fetchone()
     assert days == ("2026-11-06", "2026-11-15", 10)  # 16 Nov (today) was in the reply: dropped
-    lifetime = fresh_db.execute(
-        "SELECT metric, window_start, window_end, value FROM metric_values WHERE grain = 'lifetime' "
+    # LinkedIn's totals without timeIntervals cover a rolling 12 months, not "since the
+    # first sync": stored as exactly that window.
+    rolling = fresh_db.execute(
+        "SELECT metric, grain, window_start, window_end, value FROM metric_values "
+        "WHERE subject_type = 'account' AND grain != 'day' "
         "AND metric IN ('impressionCount', 'uniqueImpressionsCount') ORDER BY metric"
     ).fetchall()
-    assert lifetime == [
-        ("impressionCount", "2026-11-06", "2026-11-16", 250_000.0),
-        ("uniqueImpressionsCount", "2026-11-06", "2026-11-16", 61_000.0),
+    assert rolling == [
+        ("impressionCount", "window", "2025-11-16", "2026-11-16", 250_000.0),
+        ("uniqueImpressionsCount", "window", "2025-11-16", "2026-11-16", 61_000.0),
     ]
     account = fresh_db.execute("SELECT platform, kind, external_id, name FROM accounts").fetchone()
     assert account == ("linkedin", "organization", ORG, "STEM-løftet")
@@ -173,11 +189,43 @@ def test_follower_gains_are_daily_flows_and_the_follower_total_is_a_level(  # ty
         "WHERE metric IN ('organicFollowerGain', 'paidFollowerGain', 'firstDegreeSize') "
         "GROUP BY metric, origin ORDER BY metric"
     ).fetchall()
-    assert rows == [
-        ("firstDegreeSize", "total", 1, 15230.0, "2026-11-16"),
+    assert rows[1:] == [
         ("organicFollowerGain", "organic", 5, 20.0, "2026-11-15"),
         ("paidFollowerGain", "paid", 5, 10.0, "2026-11-15"),
     ]
+    # A level for every day: today's count, and the days before worked back from the gains.
+    levels = fresh_db.execute(
+        "SELECT window_start, window_end, origin, grain, value FROM metric_values "
+        "WHERE metric = 'firstDegreeSize' ORDER BY window_start"
+    ).fetchall()
+    assert levels == [
+        ("2026-11-10", "2026-11-10", "total", "day", 15200.0),
+        ("2026-11-11", "2026-11-11", "total", "day", 15206.0),
+        ("2026-11-12", "2026-11-12", "total", "day", 15212.0),
+        ("2026-11-13", "2026-11-13", "total", "day", 15218.0),
+        ("2026-11-14", "2026-11-14", "total", "day", 15224.0),
+        ("2026-11-15", "2026-11-15", "total", "day", 15230.0),
+        ("2026-11-16", "2026-11-16", "total", "day", 15230.0),
+    ]
+
+
+@respx.mock(assert_all_called=False)
+def test_a_later_sync_never_overwrites_an_observed_level_with_a_worked_back_one(  # type: ignore[no-untyped-def]
+    respx_mock, tmp_path: Path, fresh_db, token
+) -> None:
+    fake = FakeLinkedIn()
+    respx_mock.route(host="api.linkedin.com").mock(side_effect=fake)
+    config = write_config(tmp_path, "[sync]\nbackfill_days = 5")
+    run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)
+    from datetime import UTC, datetime
+
+    later = datetime(2026, 11, 19, 6, tzinfo=UTC)
+    run_sync(config, fresh_db, ["linkedin"], now=later, sleep=lambda s: None)
+    observed = fresh_db.execute(
+        "SELECT value FROM metric_values WHERE metric = 'firstDegreeSize' AND window_start = ?",
+        ["2026-11-16"],
+    ).fetchone()[0]
+    assert observed == 15230.0  # the first sync's own count, not 15230 minus later gains
 
 
 @respx.mock(assert_all_called=False)
@@ -281,3 +329,29 @@ def test_the_next_sync_starts_at_the_bookmark_minus_the_lookback(  # type: ignor
         "WHERE metric = 'impressionCount' AND grain = 'day'"
     ).fetchone()
     assert stored == (22, 22)  # 27 Oct .. 17 Nov, re-collected days updated in place
+
+
+@pytest.mark.parametrize("since", ["2025-06-01", "2026-11-15"])
+@respx.mock(assert_all_called=False)
+def test_every_time_bound_chunk_starts_between_12_months_and_2_days_back(  # type: ignore[no-untyped-def]
+    respx_mock, tmp_path: Path, fresh_db, token, since
+) -> None:
+    from datetime import date as _date
+
+    route = respx_mock.route(host="api.linkedin.com").mock(side_effect=FakeLinkedIn())
+    config = write_config(tmp_path)
+    summary = run_sync(
+        config,
+        fresh_db,
+        ["linkedin"],
+        since=_date.fromisoformat(since),
+        now=NOW,
+        sleep=lambda s: None,
+    )[0]
+    assert summary.outcome == "ok", summary.error
+    starts = [
+        _days_of(c.request)[0]
+        for c in route.calls
+        if "timeIntervals=" in c.request.url.query.decode()
+    ]
+    assert starts and all(_date(2025, 11, 16) < first <= _date(2026, 11, 14) for first in starts)

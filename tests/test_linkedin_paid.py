@@ -1,4 +1,10 @@
-"""LinkedIn adAnalytics: field chunks merged, whole-window reach, 92-day windows, 15,000 cap."""
+"""LinkedIn ads: field chunks merged, whole-window reach, flights, creatives, 15,000 cap.
+
+The fake server answers like LinkedIn: exactly the requested fields, no member
+reach for ranges over 92 days, and only the ads app's token (the page app's
+token is refused with 403, as an app holding the Community Management API has
+no Advertising API).
+"""
 
 from __future__ import annotations
 
@@ -68,7 +74,8 @@ class FakeAds:
             elif name == "pivotValues":
                 out[name] = [pivot]
             elif name == "approximateMemberReach":
-                out[name] = reach
+                if (last - first).days < 92:  # LinkedIn: no member reach over 92 days
+                    out[name] = reach
             elif name.startswith("cost"):
                 out[name] = f"{100.5 * days:.2f}"
             else:
@@ -78,6 +85,36 @@ class FakeAds:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         raw = request.url.query.decode()
+        if request.headers.get("Authorization") != f"Bearer {ADS_TOKEN}":
+            return httpx.Response(
+                403,
+                json={
+                    "message": "Not enough permissions to access: adAnalytics",
+                    "status": 403,
+                    "serviceErrorCode": 100,
+                },
+            )
+        if path.endswith("/creatives"):
+            assert parse_query(raw)["q"] == "criteria"
+            wanted = [str(c).rsplit(":", 1)[-1] for c in parse_query(raw)["campaigns"]]
+            return httpx.Response(
+                200,
+                json={
+                    "elements": [
+                        {
+                            "id": f"urn:li:sponsoredCreative:{cid}{i}",
+                            "campaign": f"urn:li:sponsoredCampaign:{cid}",
+                            "intendedStatus": "ACTIVE",
+                            "content": {"reference": reference},
+                        }
+                        for cid in wanted
+                        for i, reference in enumerate(
+                            [f"urn:li:share:{cid}", f"urn:li:share:9{cid}"]
+                        )
+                    ],
+                    "metadata": {},
+                },
+            )
         if path == f"/rest/adAccounts/{AD_ACCOUNT}":
             return httpx.Response(200, json={"id": int(AD_ACCOUNT), "name": "STEM annonser"})
         if path.endswith("/adCampaigns"):
@@ -157,9 +194,13 @@ class FakeAds:
         return collection(rows)
 
 
+ADS_TOKEN = "li-ads-token-777"
+
+
 @pytest.fixture
 def ads_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-env-token-999")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-page-token-999")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", ADS_TOKEN)
     return write_config(tmp_path, "[sync]\nbackfill_days = 14", org="", ads=AD_ACCOUNT)
 
 
@@ -230,12 +271,13 @@ def test_daily_rows_merge_all_field_chunks_and_leave_member_reach_to_whole_windo
     ).fetchone()[0]
     assert cost == 100.5
     names = fresh_db.execute(
-        "SELECT external_id, name, status FROM ad_entities ORDER BY 1"
+        "SELECT external_id, name, status, start_date, end_date FROM ad_entities "
+        "WHERE level = 'campaign' ORDER BY 1"
     ).fetchall()
-    assert names == [
-        ("361", "Velg realfag", "ACTIVE"),
-        ("362", "Ingeniør for en dag", "ACTIVE"),
-        ("363", "Teknologidagen", "ACTIVE"),
+    assert names == [  # each with its flight from runSchedule
+        ("361", "Velg realfag", "ACTIVE", "2026-11-04", "2026-12-20"),
+        ("362", "Ingeniør for en dag", "ACTIVE", "2026-06-01", "2026-09-28"),
+        ("363", "Teknologidagen", "ACTIVE", "2026-10-01", "2026-11-30"),
     ]
 
 
@@ -263,33 +305,74 @@ def test_weekly_reach_is_linkedins_own_number_per_iso_week_for_campaigns_and_the
 
 
 @respx.mock(assert_all_called=False)
-def test_a_flight_over_92_days_is_stored_as_92_day_windows_never_summed(  # type: ignore[no-untyped-def]
-    respx_mock, tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
+def test_whole_flights_carry_their_run_schedule_and_long_ones_get_92_day_reach_windows(  # type: ignore[no-untyped-def]
+    respx_mock, ads_config, fresh_db
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-env-token-999")
-    config = write_config(tmp_path, "[sync]\nbackfill_days = 200", org="", ads=AD_ACCOUNT)
     fake = FakeAds()
     respx_mock.route(host="api.linkedin.com").mock(side_effect=fake)
-    summary = run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
+    summary = run_sync(ads_config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
     assert summary.outcome == "ok", summary.error
-    assert all((last - first).days < 92 for _, g, first, last, _ in fake.requests if g == "ALL")
     flights = fresh_db.execute(
         "SELECT e.external_id, v.grain, v.window_start, v.window_end, v.value "
         "FROM metric_values v JOIN ad_entities e ON e.id = v.subject_id "
         "WHERE v.metric = 'approximateMemberReach' AND v.grain IN ('campaign', 'window') "
         "ORDER BY 1, 3"
     ).fetchall()
+    # 362 ended in September, before this sync's 14 days: its whole flight is still stored.
     assert flights == [
         ("361", "campaign", "2026-11-04", "2026-11-15", 4011.0),  # the flight so far
         ("362", "window", "2026-06-01", "2026-08-31", 4091.0),  # 92 days
         ("362", "window", "2026-09-01", "2026-09-28", 4027.0),  # the rest of the flight
         ("363", "campaign", "2026-10-01", "2026-11-15", 4045.0),
     ]
-    impressions = fresh_db.execute(
-        "SELECT value FROM metric_values WHERE metric = 'impressions' AND grain = 'window' "
-        "ORDER BY window_start"
+    # The 120-day flight's counts cover the whole flight; LinkedIn gives no reach for it.
+    whole = fresh_db.execute(
+        "SELECT v.window_start, v.window_end, v.value FROM metric_values v "
+        "JOIN ad_entities e ON e.id = v.subject_id WHERE e.external_id = '362' "
+        "AND v.metric = 'impressions' AND v.grain = 'campaign'"
     ).fetchall()
-    assert impressions == [(92_011.0,), (28_011.0,)]
+    assert whole == [("2026-06-01", "2026-09-28", 120_011.0)]
+
+
+@respx.mock(assert_all_called=False)
+def test_creatives_are_linked_to_the_page_posts_they_sponsor_and_dark_posts_are_not(  # type: ignore[no-untyped-def]
+    respx_mock, ads_config, fresh_db
+) -> None:
+    from datetime import UTC, datetime
+
+    from db import writes
+    from social.domain import Account, Page, Post
+
+    org = writes.upsert_account(fresh_db, Account("linkedin", "organization", "1"))
+    writes.save_page(
+        fresh_db,
+        org,
+        Page(posts=[Post("linkedin", "urn:li:share:361", datetime(2026, 11, 3, tzinfo=UTC))]),
+        source="api",
+    )
+    respx_mock.route(host="api.linkedin.com").mock(side_effect=FakeAds())
+    run_sync(ads_config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)
+    creatives = fresh_db.execute(
+        "SELECT a.external_id, a.post_external_id, c.external_id FROM ad_entities a "
+        "JOIN ad_entities c ON c.id = a.parent_id WHERE a.level = 'ad' AND c.external_id = '361' "
+        "ORDER BY 1"
+    ).fetchall()
+    assert creatives == [("3610", "urn:li:share:361", "361"), ("3611", None, "361")]
+
+
+@respx.mock(assert_all_called=False)
+def test_the_page_apps_token_is_never_used_for_ads(  # type: ignore[no-untyped-def]
+    respx_mock, tmp_path, fresh_db, monkeypatch
+) -> None:
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", ADS_TOKEN + "-page")
+    monkeypatch.delenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", raising=False)
+    route = respx_mock.route(host="api.linkedin.com").mock(side_effect=FakeAds())
+    config = write_config(tmp_path, org="", ads=AD_ACCOUNT)
+    summary = run_sync(config, fresh_db, ["linkedin"], now=NOW, sleep=lambda s: None)[0]
+    assert summary.outcome == "skipped"
+    assert "linkedin --part ads" in (summary.error or "")
+    assert "SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN" in (summary.error or "")
+    assert not route.called
 
 
 @respx.mock(assert_all_called=False)

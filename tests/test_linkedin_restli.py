@@ -55,7 +55,7 @@ def test_urns_are_percent_encoded_inside_lists_and_structure_stays_literal() -> 
 def test_the_request_on_the_wire_carries_the_exact_restli_query_and_headers(  # type: ignore[no-untyped-def]
     respx_mock, tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-env-token-999")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "li-ads-token-999")
     config = write_config(
         tmp_path, 'version = "202609"\n[sync]\nbackfill_days = 7', org="", ads=AD_ACCOUNT
     )
@@ -79,7 +79,7 @@ def test_the_request_on_the_wire_carries_the_exact_restli_query_and_headers(  # 
     for call in respx_mock.calls:
         assert call.request.headers["LinkedIn-Version"] == "202609"
         assert call.request.headers["X-Restli-Protocol-Version"] == "2.0.0"
-        assert call.request.headers["Authorization"] == "Bearer li-env-token-999"
+        assert call.request.headers["Authorization"] == "Bearer li-ads-token-999"
 
 
 @respx.mock(base_url=API, assert_all_called=False)
@@ -168,11 +168,12 @@ def test_ids_pasted_as_urns_are_reduced_to_their_numbers(
     from collectors.linkedin import build
 
     monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-env-token-999")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "li-ads-token-999")
     config = write_config(
         tmp_path, org="urn:li:organization:2414183", ads=f"urn:li:sponsoredAccount:{AD_ACCOUNT}"
     )
     collector = build(BuildContext(config, TokenStore(config.token_file)))
-    organic, ads = collector.parts
+    (_, organic), (_, ads) = collector.parts
     assert organic.organization_id == "2414183"  # type: ignore[union-attr]
     assert ads.account_ids == [AD_ACCOUNT]  # type: ignore[union-attr]
     collector.close()

@@ -50,7 +50,8 @@ def test_a_sandbox_sync_stores_everything_and_a_second_run_adds_no_duplicates(
     fresh_db,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 120")
     first = run_sync(
         config, fresh_db, ["linkedin"], now=NOW, transport=sandbox_transport(), sleep=lambda s: None
@@ -96,7 +97,8 @@ def test_stored_whole_window_reach_is_below_the_sum_of_daily_reach(
     fresh_db,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 21")
     run_sync(
         config, fresh_db, ["linkedin"], now=NOW, transport=sandbox_transport(), sleep=lambda s: None
@@ -166,7 +168,8 @@ def test_a_sandbox_sync_rides_out_injected_server_errors_and_malformed_replies(
 ) -> None:  # type: ignore[no-untyped-def]
     from collectors.sandbox import Sandbox
 
-    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-linkedin")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
     config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 14")
     world = Sandbox(seed=7, today=TODAY)
     world.inject("/linkedin/rest/adAnalytics", "500", "malformed", "timeout")
@@ -186,3 +189,45 @@ def test_a_sandbox_sync_rides_out_injected_server_errors_and_malformed_replies(
         ).fetchone()[0]
         == 14
     )
+
+
+def test_the_sandbox_refuses_time_bound_ranges_too_recent_or_too_old() -> None:
+    from tests.linkedin_support import day_ms
+
+    org = f"urn%3Ali%3Aorganization%3A{sandbox.ORG_ID}"
+    base = f"/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity={org}"
+
+    def ask(first: date) -> httpx.Response:
+        interval = (
+            f"(timeRange:(start:{day_ms(first)},end:{day_ms(TODAY)}),timeGranularityType:DAY)"
+        )
+        return _get(f"{base}&timeIntervals={interval}")
+
+    assert ask(TODAY - timedelta(days=2)).status_code == 200
+    too_recent = ask(TODAY - timedelta(days=1))
+    assert (too_recent.status_code, too_recent.json()["message"]) == (
+        400,
+        "Invalid timeIntervals parameter",
+    )
+    assert ask(date(TODAY.year - 1, TODAY.month, TODAY.day)).status_code == 400
+    assert ask(date(TODAY.year - 1, TODAY.month, TODAY.day) + timedelta(days=1)).status_code == 200
+
+
+def test_the_sandbox_creatives_sponsor_page_posts_and_a_dark_post(
+    tmp_path: Path, fresh_db, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "sandbox-li-page-test")
+    monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "sandbox-li-ads-test")
+    config = sandbox_config(tmp_path, "[sync]\nbackfill_days = 365")
+    summary = run_sync(
+        config, fresh_db, ["linkedin"], now=NOW, transport=sandbox_transport(), sleep=lambda s: None
+    )[0]
+    assert summary.outcome == "ok", summary.error
+    links = fresh_db.execute(
+        "SELECT a.post_external_id, p.is_ad FROM ad_entities a "
+        "LEFT JOIN posts p ON p.external_id = a.post_external_id WHERE a.level = 'ad'"
+    ).fetchall()
+    assert sum(1 for post, _ in links if post) >= 2 and all(
+        is_ad == 0 for post, is_ad in links if post
+    )
+    assert sum(1 for post, _ in links if post is None) == 2  # one dark post per campaign

@@ -158,3 +158,117 @@ def test_the_real_http_server_answers_a_real_request() -> None:
     assert response.status_code == 200
     assert [r["date"] for r in response.json()["data"]["metrics"]][0] == "2026-11-01"
     assert sandbox.total_requests == 1
+
+
+def _business(sandbox: Sandbox, path: str, token: str, **params: str) -> dict:  # type: ignore[type-arg]
+    client = _client(sandbox, "tiktok-business/open_api/v1.3")
+    return client.get(path, headers={"Access-Token": token}, params=params).json()
+
+
+def test_the_business_sandbox_refuses_more_than_60_days_back_and_undocumented_fields() -> None:
+    sandbox = Sandbox(today=TODAY)
+    ok = {"business_id": BUSINESS_ID, "fields": json.dumps(["followers_count", "video_views"])}
+    old = _business(
+        sandbox, "/business/get/", "sandbox-x", start_date="2026-09-23", end_date="2026-09-30", **ok
+    )
+    assert old["code"] == 40002 and "60 days" in old["message"]
+    fine = _business(
+        sandbox, "/business/get/", "sandbox-x", start_date="2026-09-24", end_date="2026-09-30", **ok
+    )
+    rows = fine["data"]["metrics"]
+    assert fine["code"] == 0 and len(rows) == 7 and rows[0]["followers_count"] > 4200
+    unknown = _business(
+        sandbox,
+        "/business/video/list/",
+        "sandbox-x",
+        business_id=BUSINESS_ID,
+        fields=json.dumps(["item_id", "is_ad"]),
+    )
+    assert unknown["code"] == 40002 and "is_ad" in unknown["message"]
+    videos = _business(
+        sandbox,
+        "/business/video/list/",
+        "sandbox-x",
+        business_id=BUSINESS_ID,
+        max_count="5",
+        fields=json.dumps(["item_id", "impression_sources", "video_view_retention"]),
+    )["data"]["videos"]
+    assert len(videos) == 5
+    shares = [s["percentage"] for s in videos[0]["impression_sources"]]
+    assert abs(sum(shares) - 1) < 0.01 and videos[0]["video_view_retention"][0]["second"] == 0
+
+
+def test_a_net_change_adds_up_to_the_follower_levels_day_by_day() -> None:
+    from collectors.sandbox.tiktok import follower_days
+
+    days = follower_days(1, TODAY)
+    day = TODAY - timedelta(days=3)
+    new, lost, level = days[day]
+    assert level - days[day - timedelta(days=1)][2] == new - lost
+
+
+def test_business_and_advertiser_tokens_each_open_only_their_own_api() -> None:
+    sandbox = Sandbox(today=TODAY)
+    biz_token = _business_token(sandbox)
+    report = {"advertiser_id": ADVERTISER_ID, "report_type": "BASIC"}
+    assert _business(sandbox, "/report/integrated/get/", biz_token, **report)["code"] == 40105
+    daily = {"business_id": BUSINESS_ID, "fields": '["video_views"]'}
+    assert _business(sandbox, "/business/get/", "sandbox-ads-x", **daily)["code"] == 40105
+    assert _business(sandbox, "/business/get/", biz_token, **daily)["code"] == 0
+
+
+def _business_token(sandbox: Sandbox) -> str:
+    client = _client(sandbox, "tiktok-business/open_api/v1.3")
+    body = client.post(
+        "/tt_user/oauth2/token/",
+        json={
+            "client_id": "app",
+            "client_secret": "secret",
+            "grant_type": "authorization_code",
+            "auth_code": "sandbox-code",
+            "redirect_uri": "https://example.no/cb",
+        },
+    ).json()
+    assert body["code"] == 0 and body["data"]["expires_in"] == 86400
+    return str(body["data"]["access_token"])
+
+
+def test_business_tokens_expire_after_24_hours_and_refresh_tokens_work_once() -> None:
+    now = [1_800_000_000.0]
+    sandbox = Sandbox(today=TODAY, clock=lambda: now[0])
+    token = _business_token(sandbox)
+    daily = {"business_id": BUSINESS_ID, "fields": '["video_views"]'}
+    assert _business(sandbox, "/business/get/", token, **daily)["code"] == 0
+    now[0] += 86_401
+    assert _business(sandbox, "/business/get/", token, **daily)["code"] == 40105
+    client = _client(sandbox, "tiktok-business/open_api/v1.3")
+    refresh = {
+        "client_id": "app",
+        "client_secret": "secret",
+        "grant_type": "refresh_token",
+        "refresh_token": "sandbox-bizr-original",
+    }
+    first = client.post("/tt_user/oauth2/refresh_token/", json=refresh).json()
+    assert first["code"] == 0 and first["data"]["refresh_token"] != "sandbox-bizr-original"
+    again = client.post("/tt_user/oauth2/refresh_token/", json=refresh).json()
+    assert again["code"] == 40002 and "used" in again["message"]
+
+
+def test_the_marketing_sandbox_lists_ad_groups_with_schedules_and_spark_ads() -> None:
+    sandbox = Sandbox(today=TODAY)
+    listing = {"advertiser_id": ADVERTISER_ID, "page": "1", "page_size": "100"}
+    groups = _business(sandbox, "/adgroup/get/", "sandbox-ads-x", **listing)["data"]["list"]
+    assert all(len(g["schedule_start_time"]) == 19 for g in groups)  # 'YYYY-MM-DD HH:MM:SS'
+    ads = _business(sandbox, "/ad/get/", "sandbox-ads-x", **listing)["data"]["list"]
+    ids = {v.id for v in videos(42, TODAY)}
+    spark = [a for a in ads if a["tiktok_item_id"]]
+    assert spark and all(a["tiktok_item_id"] in ids for a in spark)
+    assert any(not a["tiktok_item_id"] for a in ads)  # a non-Spark ad: no organic post
+
+
+def test_the_tiktok_error_codes_can_be_injected() -> None:
+    sandbox = Sandbox(today=TODAY)
+    sandbox.inject("/report/", "qps_limit", "query_too_large")
+    report = {"advertiser_id": ADVERTISER_ID}
+    assert _business(sandbox, "/report/integrated/get/", "sandbox-ads-x", **report)["code"] == 40133
+    assert _business(sandbox, "/report/integrated/get/", "sandbox-ads-x", **report)["code"] == 40067

@@ -210,7 +210,7 @@ def test_a_sync_killed_half_way_converges_on_the_next_run(respx_mock, config, fr
     with pytest.raises(KeyboardInterrupt):
         _sync(config, fresh_db)
     assert fresh_db["posts"].count == 20
-    assert fresh_db.execute("SELECT outcome FROM sync_runs").fetchone()[0] == "failed"
+    assert fresh_db.execute("SELECT outcome FROM sync_runs").fetchone()[0] == "interrupted"
     listing.side_effect = [video_list(videos[:20], 10, True), video_list(videos[20:], 5, False)]
     assert _sync(config, fresh_db).outcome == "ok"
     # A clean database synced in one go holds exactly the same content.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -39,15 +40,23 @@ FAULTS = (
     "rate_limit_envelope",
     "maintenance",
     "token_invalid",
+    "qps_limit",
+    "query_too_large",
 )
 
 
 class Sandbox:
     """The simulated platforms' state: seed, 'today', request counts and injected faults."""
 
-    def __init__(self, seed: int = 42, today: date | None = None) -> None:
+    def __init__(
+        self,
+        seed: int = 42,
+        today: date | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.seed = seed
         self.today = today or date.today()
+        self.clock = clock  # expiry of the business tokens it issues
         self.requests: Counter[str] = Counter()
         self._faults: list[tuple[str, str]] = []
         self._lock = threading.Lock()
@@ -62,6 +71,8 @@ class Sandbox:
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as the platform would."""
         path = request.url.path
+        if path == "/__sandbox__":  # lets `social sync` tell the sandbox from another program
+            return httpx.Response(200, json={"sandbox": True, "seed": self.seed})
         prefix = path.strip("/").split("/", 1)[0]
         with self._lock:
             self.requests[path] += 1
@@ -107,6 +118,27 @@ def _fault(kind: str, request: httpx.Request) -> httpx.Response:
         code = 40100 if kind == "rate_limit_envelope" else 60001
         return httpx.Response(
             200, json={"code": code, "message": "sandbox fault", "request_id": "sbx", "data": {}}
+        )
+    if kind == "qps_limit":  # the shape of real-samples/api/tiktok_error_40133_airbyte.json
+        return httpx.Response(
+            200,
+            json={
+                "code": 40133,
+                "message": "Advertiser (7000000000000000001)'s QPS (21) reaches QPS limit 20 for "
+                "current path, request is temporarily restricted.",
+                "data": {},
+            },
+        )
+    if kind == "query_too_large":  # real-samples/api/tiktok_error_40067_airbyte.json
+        return httpx.Response(
+            200,
+            json={
+                "code": 40067,
+                "message": "Your query is too large, please reduce the query size (e.g. fewer "
+                "metrics or time range) and retry after a while.",
+                "request_id": "sbx",
+                "data": {},
+            },
         )
     if kind == "token_invalid":
         if business:

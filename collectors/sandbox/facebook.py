@@ -560,6 +560,10 @@ def _route(w: World, call: Call, store: dict[str, Any]) -> httpx.Response:
             )
         if parts[1] == "campaigns":
             return _campaigns(w, call)
+        if parts[1] == "adsets":
+            return _ok(_paged(call, _adsets(w, call.params.get("fields", "id")), 25, 100))
+        if parts[1] == "ads":
+            return _ok(_paged(call, _ads(w, call.params.get("fields", "id")), 25, 100))
         if parts[1] == "insights":
             if call.method == "POST":
                 return _start_run(w, call, store)
@@ -863,6 +867,88 @@ def _campaigns(w: World, call: Call) -> httpx.Response:
     return _ok(_paged(call, rows, 25, 100))
 
 
+def _split_fields(fields: str) -> list[str]:
+    """Top-level names of a Graph `fields` value ('a,b{c,d}' -> ['a', 'b{c,d}'])."""
+    out, depth, current = [], 0, ""
+    for char in fields:
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            out.append(current)
+            current = ""
+        else:
+            current += char
+    return [f for f in [*out, current] if f]
+
+
+def _pick(known: dict[str, Any], fields: str, node: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _split_fields(fields):
+        base, _, sub = name.partition("{")
+        if base not in known:
+            raise GraphError(
+                f"(#100) Tried accessing nonexisting field ({base}) on node type ({node})", 100
+            )
+        value = known[base]
+        if sub and isinstance(value, dict):
+            value = _pick(value, sub.rstrip("}"), base.capitalize())
+        out[base] = value
+    return out
+
+
+def dark_post_id(campaign: CampaignSim) -> str:
+    """The unpublished Page post a campaign's dark ad promotes: never among the Page's posts."""
+    return f"{PAGE_ID}_9{int(campaign.id) % 10**12:012d}"
+
+
+def _adsets(w: World, fields: str) -> list[dict[str, Any]]:
+    rows = []
+    for campaign in w.campaigns:
+        if campaign.start > w.today:
+            continue
+        known = {
+            "id": f"{campaign.id}1",
+            "name": f"{campaign.name} – lærere",
+            "campaign_id": campaign.id,
+            "status": "ACTIVE",
+            "start_time": datetime.combine(campaign.start, time(8), OSLO).strftime(
+                "%Y-%m-%dT%H:%M:%S%z"
+            ),
+            "end_time": datetime.combine(campaign.stop, time(23, 59), OSLO).strftime(
+                "%Y-%m-%dT%H:%M:%S%z"
+            ),
+        }
+        rows.append(_pick(known, fields, "AdSet") | {"id": known["id"]})
+    return rows
+
+
+def _ads(w: World, fields: str) -> list[dict[str, Any]]:
+    """Each campaign's ads: one per boosted Page post of its flight, and one dark post."""
+    rows = []
+    for campaign in w.campaigns:
+        if campaign.start > w.today:
+            continue
+        boosted = [
+            p.id
+            for p in sorted(w.posts, key=lambda p: p.published)
+            if p.paid and campaign.start <= p.published.date() <= campaign.stop
+        ][:3]
+        for i, story in enumerate([*boosted, dark_post_id(campaign)]):
+            known = {
+                "id": f"{campaign.id}2{i}",
+                "name": f"{campaign.name} – annonse {i + 1}",
+                "adset_id": f"{campaign.id}1",
+                "campaign_id": campaign.id,
+                "status": "ACTIVE",
+                "creative": {
+                    "id": f"{campaign.id}3{i}",
+                    "effective_object_story_id": story,
+                    "object_story_id": story,
+                },
+            }
+            rows.append(_pick(known, fields, "Ad") | {"id": known["id"]})
+    return rows
+
+
 def _ads_query(w: World, params: dict[str, str], *, sync: bool) -> dict[str, Any]:
     """Validate an insights query and normalise it (level, fields, window, increment)."""
     level = params.get("level", "account")
@@ -893,6 +979,12 @@ def _ads_query(w: World, params: dict[str, str], *, sync: bool) -> dict[str, Any
         since = until - timedelta(days=29)
     if since > until:
         raise GraphError("(#100) time_range since must not be after until", 100)
+    if since < _months_before(w.today, 37):
+        raise GraphError(
+            "(#3018) The start date of the time range cannot be beyond 37 months from the "
+            "current date",
+            3018,
+        )
     increment = params.get("time_increment", "all_days")
     if increment != "all_days" and not (increment.isdigit() and 1 <= int(increment) <= 90):
         raise GraphError("(#100) time_increment must be 1-90, monthly or all_days", 100)
@@ -925,6 +1017,13 @@ def _windows(query: dict[str, Any]) -> list[tuple[date, date]]:
         out.append((start, min(until, start + timedelta(days=step - 1))))
         start += timedelta(days=step)
     return out
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    following = date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)
+    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _ratio(value: float, digits: int = 6) -> str:

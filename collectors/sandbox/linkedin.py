@@ -50,6 +50,7 @@ RESTLI_PARAMS = {
     "accounts",
     "campaigns",
     "search",
+    "ids",
 }
 SHARE_COUNTERS = ("impressionCount", "clickCount", "likeCount", "commentCount", "shareCount")
 AD_METRICS = (
@@ -512,6 +513,48 @@ def _check_headers(request: httpx.Request, today: date) -> None:
         )
 
 
+ADS_RESOURCES = ("adAccounts", "adAnalytics")
+PRODUCT_NAMES = {"page": "Community Management API", "ads": "Advertising API"}
+PRODUCT_SCOPES = {
+    "page": {"r_organization_social", "rw_organization_admin", "w_organization_social"},
+    "ads": {"r_ads", "rw_ads", "r_ads_reporting"},
+}
+
+
+def token_product(token: str) -> str | None:
+    """The app product a sandbox token belongs to: 'page', 'ads', or None for a test token.
+
+    LinkedIn lets the Community Management API be the only product on its app, so
+    a real token is either a page-app token or an ads-app token. Tokens from the
+    sandbox's sign-in carry their app (`sandbox-li-page-...`, `sandbox-li-ads-...`);
+    any other `sandbox-...` token is a test token accepted everywhere.
+    """
+    for product in ("page", "ads"):
+        if token.startswith(f"sandbox-li-{product}-"):
+            return product
+    return None
+
+
+def app_product(client_id: str) -> str:
+    """The product of a sandbox app: client ids with 'ads' in them have the Advertising API."""
+    return "ads" if "ads" in client_id.lower() else "page"
+
+
+def _check_product(request: httpx.Request, path: str) -> None:
+    product = token_product(request.headers.get("Authorization", "")[7:].strip())
+    parts = [p for p in path.split("/") if p]
+    resource = parts[1] if len(parts) > 1 else ""
+    needed = "ads" if resource in ADS_RESOURCES else "page"
+    if product is not None and product != needed:
+        raise _bad(
+            f"Not enough permissions to access: {resource} (the token's app has the "
+            f"{PRODUCT_NAMES[product]}, not the {PRODUCT_NAMES[needed]})",
+            403,
+            100,
+            code="ACCESS_DENIED",
+        )
+
+
 def handle(request: httpx.Request, state: Any) -> httpx.Response:
     """Answer one request to the simulated LinkedIn API."""
     path = request.url.raw_path.decode("ascii").split("?", 1)[0]
@@ -522,6 +565,7 @@ def handle(request: httpx.Request, state: Any) -> httpx.Response:
             return _oauth(request, path)
         w = _world(state)
         _check_headers(request, w.today)
+        _check_product(request, path)
         if request.method != "GET":
             raise _bad(f"{request.method} is not supported by the sandbox", 405, None)
         params = parse_query(request.url.query.decode("ascii"))
@@ -574,6 +618,8 @@ def _route(w: World, path: str, params: dict[str, Any]) -> httpx.Response:
             )
         if rest[1:] == ["adCampaigns"]:
             return _campaigns(w, params)
+        if rest[1:] == ["creatives"]:
+            return _creatives(w, params)
     if resource == "adAnalytics" and not rest:
         return _ad_analytics(w, params)
     raise _bad(f"Resource {path} does not exist", 404, 0)
@@ -617,6 +663,11 @@ def _days(w: World, params: dict[str, Any]) -> list[date] | None:
         raise _bad("the sandbox serves timeGranularityType DAY only")
     if end <= start:
         raise _bad("timeRange end must be after start")
+    first = datetime.fromtimestamp(start / 1000, UTC).date()
+    # LinkedIn: a time-bound range starts at least 2 days and at most 12 months before the
+    # request's UTC date (Airbyte's source-linkedin-pages manifest); else HTTP 400.
+    if first > w.today - timedelta(days=2) or first <= _months_before(w.today, 12):
+        raise _bad("Invalid timeIntervals parameter")
     latest = w.today - timedelta(days=2)  # LinkedIn's daily series end about two days back
     oldest = w.today - timedelta(days=366)
     out = []
@@ -626,6 +677,13 @@ def _days(w: World, params: dict[str, Any]) -> list[date] | None:
             out.append(day)
         day += timedelta(days=1)
     return out
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    following = date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)
+    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _engagement(stats: dict[str, int]) -> float:
@@ -837,6 +895,55 @@ def _campaigns(w: World, params: dict[str, Any]) -> httpx.Response:
     return _ok({"elements": elements, "metadata": metadata, "paging": {"start": 0, "count": size}})
 
 
+def sponsored_posts(w: World, campaign: CampaignSim) -> list[PostSim]:
+    """The page posts a campaign sponsors: up to two published in the week before it started."""
+    before = [
+        p
+        for p in w.posts
+        if campaign.start - timedelta(days=7) <= p.published.date() <= campaign.start
+    ]
+    return sorted(before, key=lambda p: p.published)[:2]
+
+
+def dark_post_urn(campaign: CampaignSim) -> str:
+    """The Direct Sponsored Content post of a campaign: an ad, never on the page."""
+    return f"urn:li:share:{7_190_000_000_000_000_000 + int(campaign.id)}"
+
+
+def _creatives(w: World, params: dict[str, Any]) -> httpx.Response:
+    if params.get("q") != "criteria":
+        raise _bad("q must be criteria")
+    wanted = {str(c).rsplit(":", 1)[-1] for c in params.get("campaigns") or []}
+    size = _int_param(params, "pageSize", 100)
+    if not 1 <= size <= 100:
+        raise _bad("pageSize must be between 1 and 100")
+    elements = []
+    for c in w.campaigns:
+        if wanted and c.id not in wanted:
+            continue
+        references = [p.urn for p in sponsored_posts(w, c)] + [dark_post_urn(c)]
+        for i, reference in enumerate(references):
+            elements.append(
+                {
+                    "id": f"urn:li:sponsoredCreative:{int(c.id) * 10 + i}",
+                    "campaign": f"urn:li:sponsoredCampaign:{c.id}",
+                    "account": f"urn:li:sponsoredAccount:{AD_ACCOUNT_ID}",
+                    "intendedStatus": "ACTIVE" if c.end >= w.today else "COMPLETED",
+                    "isServing": c.end >= w.today,
+                    "content": {"reference": reference},
+                    "name": f"{c.name} – {'sponsede innlegg' if i < len(references) - 1 else 'DSC'}",
+                }
+            )
+    token = params.get("pageToken") or ""
+    offset = int(token[4:], 16) if token.startswith("CRTV") else 0
+    metadata = {}
+    if offset + size < len(elements):
+        metadata["nextPageToken"] = f"CRTV{offset + size:x}"
+    return _ok(
+        {"elements": elements[offset : offset + size], "metadata": metadata, "paging": {"start": 0}}
+    )
+
+
 def _date(value: Any) -> date:
     return date(int(value["year"]), int(value["month"]), int(value["day"]))
 
@@ -965,6 +1072,16 @@ def _oauth(request: httpx.Request, path: str) -> httpx.Response:
         redirect = params.get("redirect_uri")
         if not redirect or params.get("response_type") != "code" or not params.get("client_id"):
             return error(400, "redirect_uri, client_id and response_type=code are required")
+        product = app_product(params["client_id"])
+        asked = {s for s in params.get("scope", "").replace(",", " ").split() if s}
+        refused = sorted(asked - PRODUCT_SCOPES[product])
+        if refused:
+            # An app holds one product: page scopes and ads scopes never come together.
+            return error(
+                400,
+                f'unauthorized_scope_error: Scope "{refused[0]}" is not authorized for your '
+                f"application (its product is the {PRODUCT_NAMES[product]})",
+            )
         code = "sandbox-code-" + hashlib.sha1(params["client_id"].encode()).hexdigest()[:10]
         location = f"{redirect}?{urlencode({'code': code, 'state': params.get('state', '')})}"
         return httpx.Response(302, headers={"Location": location})
@@ -995,11 +1112,12 @@ def _oauth(request: httpx.Request, path: str) -> httpx.Response:
             return httpx.Response(
                 400, json={"error": "unsupported_grant_type", "error_description": str(grant)}
             )
-        token = "sandbox-li-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
+        product = app_product(form.get("client_id", ""))
+        token = f"sandbox-li-{product}-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
         body: dict[str, Any] = {
             "access_token": token,
             "expires_in": TOKEN_LIFETIME,
-            "scope": "r_organization_social,rw_organization_admin,r_ads,r_ads_reporting",
+            "scope": ",".join(sorted(PRODUCT_SCOPES[product])),
         }
         if grant == "refresh_token":
             body["refresh_token"] = form["refresh_token"]

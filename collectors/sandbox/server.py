@@ -6,10 +6,15 @@ import contextlib
 import http.server
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from collectors.sandbox import Sandbox
+from social.errors import SocialError
+
+if TYPE_CHECKING:
+    from social.config import Config
 
 
 def make_server(
@@ -65,6 +70,74 @@ def running_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> 
     thread.start()
     try:
         yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+HEALTH_PATH = "/__sandbox__"
+
+
+def configured_port(config: Config) -> int:
+    """The local port the config's base_url lines point at (the sandbox's port)."""
+    ports = set()
+    for section, key in (
+        ("tiktok", "base_url"),
+        ("tiktok", "business_base_url"),
+        ("linkedin", "base_url"),
+        ("facebook", "base_url"),
+    ):
+        url = httpx.URL(str(config.get(section, key)))
+        if url.host in ("127.0.0.1", "localhost") and url.port:
+            ports.add(url.port)
+    if len(ports) != 1:
+        raise SocialError(
+            "[sandbox] autostart is on, but the base_url lines in social.toml do not all point "
+            "at one local port (http://127.0.0.1:PORT/...); fix them or set autostart = false"
+        )
+    return ports.pop()
+
+
+def _sandbox_answers(port: int) -> bool | None:
+    """True if a sandbox answers on the port, False if something else does, None if nothing."""
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=2.0)
+    except httpx.HTTPError:
+        return None
+    try:
+        return bool(response.json().get("sandbox"))
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def serve_configured(config: Config) -> Iterator[None]:
+    """Make sure the sandbox the config points at answers while the block runs.
+
+    A sandbox already serving that port (`social sandbox serve`) is used; else one
+    is started in this process for the duration of the block.
+    """
+    port = configured_port(config)
+    found = _sandbox_answers(port)
+    if found:
+        yield
+        return
+    if found is False:
+        raise SocialError(
+            f"another program listens on 127.0.0.1:{port}, where social.toml expects the "
+            "sandbox; stop it, or point the base_url lines at another port"
+        )
+    try:
+        server = make_server(Sandbox(seed=int(config.get("sandbox", "seed"))), port=port)
+    except OSError as exc:
+        raise SocialError(
+            f"cannot start the sandbox on 127.0.0.1:{port} ({exc.strerror}); "
+            f"run 'social sandbox serve --port {port}' yourself or free the port"
+        ) from None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
     finally:
         server.shutdown()
         server.server_close()

@@ -21,9 +21,8 @@ def status(ws: Workspace, fmt: str) -> None:
       social status
       social status --format json
     """
-    from collectors.auth import TokenStore, token_status
+    from collectors.auth import TokenStore, token_statuses
     from db.queries import latest_runs
-    from social.domain import PLATFORMS
 
     db = ws.db
     path = ws.config.database_path
@@ -37,7 +36,7 @@ def status(ws: Workspace, fmt: str) -> None:
         )
     ]
     store = TokenStore(ws.config.token_file)
-    tokens = [vars(token_status(p, store)) for p in PLATFORMS]
+    tokens = [vars(t) for t in token_statuses(ws.config, store)]
     data: dict[str, Any] = {
         "database": str(path),
         "database_bytes": size,
@@ -64,7 +63,7 @@ def status(ws: Workspace, fmt: str) -> None:
     if not data["syncs"]:
         click.echo("  never; run 'social sync'")
     for run in data["syncs"]:
-        line = f"  {run['platform']:<9} {run['outcome']:<7} {run['last_run']}"
+        line = f"  {run['platform']:<9} {run['outcome']:<11} {run['last_run']}"
         if run["outcome"] == "ok":
             line += f"  {run['new_posts']} new posts, {run['requests']} requests"
         elif run["error"]:
@@ -78,7 +77,7 @@ def status(ws: Workspace, fmt: str) -> None:
         if t["refresh_expires_at"]:
             expiry += f", refresh until {t['refresh_expires_at']}"
         warn = f"  ! {t['warning']}" if t["warning"] else ""
-        click.echo(f"  {t['platform']:<9} {t['source']:<5} {expiry}{warn}")
+        click.echo(f"  {t['platform']:<16} {t['source']:<5} {expiry}{warn}")
     reminders = data["reminders"]
     line = ", ".join(f"{reminders[s]} {s}" for s in ("sent", "failed", "sending") if s in reminders)
     click.echo(f"Reminders: {line or 'none sent yet'}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
+from types import FrameType
 from typing import Any
 
 import click
@@ -25,20 +28,31 @@ def sync(ws: Workspace, platforms: tuple[str, ...], since: date | None, full: bo
 
     The first sync backfills (default 365 days); later ones fetch new posts,
     refresh recent ones and re-collect a trailing window of late-settling
-    stats. Every page is stored as it arrives, so a failure keeps what was
-    already collected and the next run finishes the job.
+    stats. Every page is stored as it arrives and every stage keeps its own
+    bookmark, so a failure or a stop (Ctrl+C, SIGTERM) keeps what was already
+    collected and the next run finishes the job. A workspace made by
+    'social demo' starts its sandbox by itself.
 
     \b
     Example:
       social sync                      # every enabled platform
       social sync tiktok --since 2026-01-01
     """
-    from social.sync import enabled_platforms, run_sync
+    from social.sync import Interrupted, enabled_platforms, run_sync
 
     chosen = list(platforms) or enabled_platforms(ws.config)
     if not chosen:
         raise click.ClickException("no platform is enabled; set enabled = true in social.toml")
-    summaries = _run_with_progress(ws, chosen, since, full, run_sync)
+    try:
+        with _sigterm_interrupts(Interrupted):
+            summaries = _run_with_progress(ws, chosen, since, full, run_sync)
+    except Interrupted:
+        click.echo(
+            "Stopped (SIGTERM); everything stored so far is kept and the next sync finishes "
+            "the job.",
+            err=True,
+        )
+        sys.exit(143)
     failed = False
     for summary in summaries:
         for warning in summary.warnings:
@@ -76,3 +90,21 @@ def _run_with_progress(
             full=full,
             on_progress=lambda text: bar.update(task, description=text),
         )
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts(exc: type[BaseException]) -> Iterator[None]:
+    """Turn SIGTERM into `exc` while the sync runs, so its run is logged as interrupted."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise exc()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
