@@ -257,6 +257,15 @@ def is_yearless(table: Table, row: Row, index: int) -> bool:
     return isinstance(value, str) and month_day(value) is not None
 
 
+def local_day(moment: datetime, zone: str) -> date:
+    """The day of a moment in `zone`; the day as written when the zone shift leaves the calendar
+    (year 1 or 9999), so the range check can refuse it instead of the conversion failing."""
+    try:
+        return moment.astimezone(ZoneInfo(zone)).date()
+    except OverflowError:
+        return moment.date()
+
+
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$", re.ASCII)
 
 

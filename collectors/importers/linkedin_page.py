@@ -75,7 +75,7 @@ FOLLOWERS_NOT_STORED = {
 }
 FORMATS = {"video": "video", "image": "image", "text": "text", "article": "link", "link": "link"}
 FORMATS.update({"document": "carousel", "carousel": "carousel", "poll": "text"})
-URN = re.compile(r"urn:li:(share|ugcPost|activity):(\d+)")
+URN = re.compile(r"urn:li:(share|ugcPost|activity):(\d+)", re.ASCII)
 
 EXPECTED = (
     "LinkedIn page export: sheet 'Metrics' (Date, Impressions (organic), ...), "

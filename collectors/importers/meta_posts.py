@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from collectors.importers.base import Context, Parsed, has_all, need
 from collectors.importers.cells import (
     id_text,
+    local_day,
     parse_count,
     parse_datetime,
     parse_number,
@@ -174,7 +175,7 @@ def read_posts(
             part.account_id = account
             part.account_name = part.account_name or text_cell(table, row, name_col)
         published = parse_datetime(table, row, cols["published"], ctx.zone)
-        if part.skip_day(ctx, table, row, cols["published"], published.astimezone(zone).date()):
+        if part.skip_day(ctx, table, row, cols["published"], local_day(published, ctx.zone)):
             continue
         if named and published.astimezone(zone).date() > named.end:
             raise ImportFileError(

@@ -28,6 +28,7 @@ from collectors.importers.base import Context, Parsed, has_all, need, optional
 from collectors.importers.cells import (
     id_text,
     is_yearless,
+    local_day,
     parse_count,
     parse_datetime,
     parse_month_day,
@@ -74,7 +75,7 @@ FOLLOWERS = (
     Column(("Followers",), "follower_count", "total"),
     Column(("Difference in followers from previous day",), "daily_total_followers", ORIGIN, "net"),
 )
-VIDEO_ID = re.compile(r"/video/(\d+)")
+VIDEO_ID = re.compile(r"/video/(\d+)", re.ASCII)
 
 EXPECTED = (
     "TikTok Studio export: Overview (Date, Video Views, Profile Views, Likes, Comments, "
@@ -143,10 +144,9 @@ def _content(table: Table, parsed: Parsed, ctx: Context) -> None:
             )
         rows.append((row, vid, link))
     as_of = _as_of(table, parsed, ctx, [(row, vid) for row, vid, _ in rows], cols["posted"])
-    zone = ZoneInfo(ctx.zone)
     for row, vid, link in rows:
         published = _published(table, row, cols["posted"], vid, as_of.date(), ctx.zone)
-        if parsed.skip_day(ctx, table, row, cols["posted"], published.astimezone(zone).date()):
+        if parsed.skip_day(ctx, table, row, cols["posted"], local_day(published, ctx.zone)):
             continue
         parsed.add_post(
             Post(
