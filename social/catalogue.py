@@ -692,6 +692,16 @@ def concept_label(concept: str, lang: str) -> str:
 _IMPORTED: list[MetricInfo] = [
     _m(
         "tiktok",
+        "followers_count",
+        "followers",
+        False,
+        "Følgere",
+        "Followers",
+        "Followers at the end of the day (a level): business account per day, TikTok Studio "
+        "FollowerHistory.",
+    ),
+    _m(
+        "tiktok",
         "new_viewers",
         "new_viewers",
         False,
@@ -919,5 +929,7 @@ _IMPORTED: list[MetricInfo] = [
         "Ads Meta showed inside a post's video (monetisation); not ads promoting the post.",
     ),
 ]
+# An API collector's own entry for the same metric wins over these.
+_IMPORTED = [e for e in _IMPORTED if (e.platform, e.metric) not in CATALOGUE]
 _ENTRIES.extend(_IMPORTED)
 CATALOGUE.update({(e.platform, e.metric): e for e in _IMPORTED})

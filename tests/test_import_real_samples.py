@@ -198,7 +198,7 @@ def assert_summary_matches(summary: dict[str, Any], stored: Stored) -> None:
 # --- TikTok Studio ----------------------------------------------------------------------------
 
 OVERVIEW: Mapping = {
-    "Video Views": ("video_views", "organic"),
+    "Video Views": ("video_views", "total"),
     "Profile Views": ("profile_views", "organic"),
     "Likes": ("likes", "organic"),
     "Comments": ("comments", "organic"),
@@ -269,18 +269,18 @@ def test_tiktok_studio_follower_history_stores_levels_and_net_change(imported: A
     assert code == 0, output
     rows = utf8_rows(name)
     mapping: Mapping = {
-        "Followers": ("follower_count", "total"),  # the level, as the API collectors store it
+        "Followers": ("followers_count", "total"),  # the level, as the API collectors store it
         "Difference in followers from previous day": ("daily_total_followers", "organic"),
     }
     assert_sums(stored.values, column_totals(rows, mapping))
     assert stored.db is not None
     levels = stored.db.execute(
         """SELECT grain, subject_type, MIN(window_start = window_end) FROM metric_values
-           WHERE metric = 'follower_count' GROUP BY 1, 2"""
+           WHERE metric = 'followers_count' GROUP BY 1, 2"""
     ).fetchall()
     assert levels == [("day", "account", 1)]
     last = stored.db.execute(
-        "SELECT value FROM metric_values WHERE metric = 'follower_count' AND window_end = ?",
+        "SELECT value FROM metric_values WHERE metric = 'followers_count' AND window_end = ?",
         ["2026-02-27"],
     ).fetchone()
     assert last == (5013.0,)
@@ -319,7 +319,7 @@ def test_tiktok_business_overview_with_trailing_space_header_and_nan(imported: A
     assert code == 0, output
     rows = utf8_rows(name)
     mapping: Mapping = {
-        "Video views": ("video_views", "organic"),
+        "Video views": ("video_views", "total"),
         "Reached audience": ("unique_video_views", "organic"),
         "Profile views": ("profile_views", "organic"),
         "Likes": ("likes", "organic"),

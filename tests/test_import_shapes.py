@@ -58,7 +58,14 @@ def test_yearless_overview_crossing_new_year_takes_the_most_recent_year(tmp_path
     assert min(views) == date(2025, 12, 28) and max(views) == date(2026, 1, 3)
     assert len(views) == 7 and parsed.period == (date(2025, 12, 28), date(2026, 1, 3))
     assert "most recent such date not in the future" in " ".join(parsed.notes)
-    assert {v.origin for v in parsed.page.values} == {"organic"}
+    origins = {v.metric: v.origin for v in parsed.page.values}
+    assert origins == {
+        "video_views": "total",  # organic and paid views together, as the API collector says
+        "profile_views": "organic",
+        "likes": "organic",
+        "comments": "organic",
+        "shares": "organic",
+    }
     assert registered(parsed)
 
 
@@ -121,11 +128,11 @@ def test_viewers_undefined_is_no_value_not_zero(tmp_path: Path) -> None:
 def test_follower_history_is_a_daily_level_and_a_net_change(tmp_path: Path) -> None:
     path = studio_followers_csv(tmp_path / "FollowerHistory.csv", end=date(2026, 1, 3))
     parsed = read_export(path, ctx(path))
-    levels = [v for v in parsed.page.values if v.metric == "follower_count"]
+    levels = [v for v in parsed.page.values if v.metric == "followers_count"]
     assert [(v.window_start, v.value) for v in levels][-1] == (date(2026, 1, 3), 160)
     assert {(v.grain, v.origin, v.subject_type) for v in levels} == {("day", "total", "account")}
     assert all(v.window_start == v.window_end for v in levels) and len(levels) == 4
-    assert CATALOGUE[("tiktok", "follower_count")].concept == "followers"
+    assert CATALOGUE[("tiktok", "followers_count")].concept == "followers"
     net = values(parsed, "daily_total_followers")
     assert net[date(2026, 1, 2)] == -1 and len(net) == 6
 

@@ -8,7 +8,8 @@ Dates are `YYYY/MM/DD`; content `Post time` is `YYYY/MM/DD HH:MM:SS` in UTC
   `comments`, `phone_number_clicks` (header with a trailing space),
   `lead_submissions`, and the follower flows `daily_new_followers`,
   `daily_lost_followers` and `daily_total_followers` (= 'Net growth', a net
-  change, not a level)), origin 'organic' as the business collector stores them.
+  change, not a level)), with the business collector's origins ('total' for
+  views, which count paid views too; 'organic' for the rest).
 - Content -> posts keyed by video id with their lifetime totals as
   snapshots (`view_count`, `like_count`, `comment_count`, `share_count`,
   `favorites`) taken when the file was made.
@@ -30,11 +31,14 @@ KIND = "tiktok_business"
 PLATFORM = "tiktok"
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
-ORIGIN = "organic"  # as collectors.tiktok_business stores the account's daily metrics
+# As collectors.tiktok_business stores the account's daily metrics: views count organic and
+# paid together (PLATFORMS.md), the rest is organic; a follower level is a total.
+ORIGIN = "organic"
+VIEWS_ORIGIN = "total"
 
 OVERVIEW_KEYS = {"date": ("Date",), "reached": ("Reached audience",)}
 OVERVIEW = (
-    Column(("Video views",), "video_views", ORIGIN),
+    Column(("Video views",), "video_views", VIEWS_ORIGIN),
     Column(("Reached audience",), "unique_video_views", ORIGIN),
     Column(("Profile views",), "profile_views", ORIGIN),
     Column(("Likes",), "likes", ORIGIN, "flow"),

@@ -4,13 +4,15 @@ Real files (PLATFORMS.md) write dates without a year ("February 28"): the
 year comes from --period-end, the file name, or the most recent such date
 not in the future (`daily.row_days`), and the summary says which.
 - Overview -> daily account values under the business API's names
-  (video_views, profile_views, likes, comments, shares), origin 'organic' as
-  the business-account collector stores them.
+  (video_views, profile_views, likes, comments, shares), with the origins the
+  business-account collector gives them ('total' for views, which count paid
+  views too; 'organic' for the rest). A day's likes, comments and shares are
+  net of removals and can be negative: stored as reported, and noted.
 - Viewers -> daily unique viewers (`unique_video_views`, and new / returning
   viewers): unique counts per day, never additive.
-- FollowerHistory -> the follower LEVEL per day (`follower_count`, origin
-  'total', as the API collectors store levels) and the daily net change
-  (`daily_total_followers`, which the business API also calls a net change).
+- FollowerHistory -> the follower LEVEL per day (`followers_count`, origin
+  'total', as the business-account collector stores its daily levels) and the
+  daily net change (`daily_total_followers`: the business API's net change).
   `undefined` (the days before the account had data) is no value, not zero.
 - Content -> posts keyed by the video id in the link (the API's key), their
   lifetime counters as snapshots taken when the file was made. A yearless
@@ -43,7 +45,10 @@ KIND = "tiktok_studio"
 PLATFORM = "tiktok"
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
-ORIGIN = "organic"  # as collectors.tiktok_business stores the account's daily metrics
+# As collectors.tiktok_business stores the account's daily metrics: views count organic and
+# paid together (PLATFORMS.md), the rest is organic; a follower level is a total.
+ORIGIN = "organic"
+VIEWS_ORIGIN = "total"
 
 LINK = ("Video link", "Video URL", "Link", "URL", "Video ID")
 VIEWS = ("Total views", "Video views", "Views", "Total video views")
@@ -58,7 +63,7 @@ COUNTERS: dict[tuple[str, ...], str] = {
 }
 OVERVIEW_KEYS = {"date": ("Date",), "views": ("Video Views", "Video views", "Views")}
 OVERVIEW = (
-    Column(("Video Views", "Video views", "Views"), "video_views", ORIGIN),
+    Column(("Video Views", "Video views", "Views"), "video_views", VIEWS_ORIGIN),
     Column(("Profile Views", "Profile views"), "profile_views", ORIGIN),
     Column(("Likes",), "likes", ORIGIN, "flow"),
     Column(("Comments",), "comments", ORIGIN, "flow"),
@@ -72,7 +77,7 @@ VIEWERS = (
 )
 FOLLOWERS_KEYS = {"date": ("Date",), "followers": ("Followers",)}
 FOLLOWERS = (
-    Column(("Followers",), "follower_count", "total"),
+    Column(("Followers",), "followers_count", "total"),
     Column(("Difference in followers from previous day",), "daily_total_followers", ORIGIN, "net"),
 )
 VIDEO_ID = re.compile(r"/video/(\d+)", re.ASCII)
