@@ -60,9 +60,9 @@ class ImportResult:
         if self.warnings:
             counts += f"; {len(self.warnings)} warning(s) below"
         if self.dry_run:
+            what = self.label or f"{self.kind} export"
             return (
-                f"Dry run, nothing stored: {self.file} is a {self.kind} export for {who}; "
-                f"would store {counts}."
+                f"Dry run, nothing stored: {self.file} is a {what} for {who}; would store {counts}."
             )
         return f"Imported {self.file} ({self.kind}, {who}, source {self.source}): {counts}."
 
