@@ -297,7 +297,7 @@ def test_snapshot_sums_and_when_totals_were_true_are_in_the_summary(
     assert summary["not_stored"] == [
         {
             "column": "Reactions, Comments and Shares",
-            "why": "the sum of Reactions, Comments and Shares (stored)",
+            "why": "the sum of the stored Reactions, Comments and Shares",
         }
     ]
     assert [f["kind"] for f in summary["findings"]] == ["ragged"]

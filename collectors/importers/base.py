@@ -118,6 +118,11 @@ class Parsed:
                 self.not_stored[table.headers[table.column(column) or 0]] = reason
 
 
+def plural(n: int, word: str) -> str:
+    """'1 post', '2 posts'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def need(table: Table, names: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     """Column indexes by key; raise naming every missing column."""
     found: dict[str, int] = {}

@@ -54,14 +54,14 @@ def row_days(parsed: Parsed, ctx: Context, table: Table, date_col: int) -> list[
     anchor = named.end if named else ctx.today
     days = resolve_yearless(table, table.rows, month_days, anchor, named)
     basis = (
-        named.basis
+        f"from {named.basis}"
         if named
         else "the most recent such date not in the future; pass --period-end YYYY-MM-DD "
         "if the export ended earlier"
     )
     parsed.notes.append(
         f"The dates have no year: the last row, {month_name(*month_days[-1])}, "
-        f"is {days[-1].isoformat()} ({basis})."
+        f"is {days[-1].isoformat()}, {basis}."
     )
     return days
 

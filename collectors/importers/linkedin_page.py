@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time
 from urllib.parse import unquote
 
-from collectors.importers.base import Context, Parsed, has_all, need, optional
+from collectors.importers.base import Context, Parsed, has_all, need, optional, plural
 from collectors.importers.cells import parse_count, parse_date, text_cell
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day
@@ -97,17 +97,17 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
         if has_all(table, METRICS_KEYS):
             days = read_daily(parsed, ctx, table, need(table, METRICS_KEYS)["date"], DAILY)
             metrics_days += days
-            parsed.parts.append(f"{_name(table)}: {len(days)} days")
+            parsed.parts.append(f"{_name(table)}: {plural(len(days), 'day')}")
         elif has_all(table, FOLLOWERS_KEYS):
             days = read_daily(
                 parsed, ctx, table, need(table, FOLLOWERS_KEYS)["date"], FOLLOWER_GAINS
             )
             parsed.ignore_columns(table, FOLLOWERS_NOT_STORED)
-            parsed.parts.append(f"{_name(table)}: {len(days)} days")
+            parsed.parts.append(f"{_name(table)}: {plural(len(days), 'day')}")
     for table in tables:
         if has_all(table, POSTS_KEYS) and not has_all(table, METRICS_KEYS):
             posts = _posts(table, parsed, ctx, max(metrics_days, default=None))
-            parsed.parts.append(f"{_name(table)}: {posts} posts")
+            parsed.parts.append(f"{_name(table)}: {plural(posts, 'post')}")
     return parsed
 
 
@@ -220,7 +220,7 @@ def _as_of(
     named = ctx.named_period()
     if named is not None:
         parsed.as_of = named.moment or end_of_day(named.end, ZONE)
-        parsed.notes.append(f"Post totals are dated {named.end.isoformat()} ({named.basis}).")
+        parsed.notes.append(f"Post totals are dated {named.end.isoformat()}, from {named.basis}.")
         return parsed.as_of
     if last_metrics_day is not None:
         day, basis = last_metrics_day, "the last day of the Metrics sheet"

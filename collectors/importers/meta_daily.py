@@ -20,7 +20,7 @@ way into an Instagram part (`meta_instagram`), which is not stored yet.
 from __future__ import annotations
 
 from collectors.importers import meta_instagram
-from collectors.importers.base import Context, Parsed, has_all, need
+from collectors.importers.base import Context, Parsed, has_all, need, plural
 from collectors.importers.daily import Column, Kind, read_daily
 from collectors.importers.readers import ImportFileError, Table
 
@@ -99,7 +99,7 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
         kind: Kind = "flow" if metric in FLOWS else "count"
         column = Column((table.headers[cols["value"]],), metric, "total", kind)
         days = read_daily(part, ctx, table, cols["date"], [column])
-        part.parts.append(f"'{table.title}': {len(days)} days")
+        part.parts.append(f"'{table.title}': {plural(len(days), 'day')}")
     for part, name in ((facebook, "Facebook"), (instagram, "Instagram")):
         part.label = f"Meta Business Suite daily export of {name}"
     if facebook.parts:
@@ -130,7 +130,7 @@ def _platform(table: Table, title: str, titles: list[str], ctx: Context) -> str:
         return PLATFORM
     days = len(table.rows)
     raise ImportFileError(
-        f"{table.file}: a Meta Business Suite daily '{table.title}' export ({days} days); "
+        f"{table.file}: a Meta Business Suite daily '{table.title}' export ({plural(days, 'day')}); "
         "Meta gives Facebook and Instagram the same title, so the file does not say whose "
         "it is; if these are your Facebook Page's numbers, import it with --platform facebook "
         "(Instagram is not a platform in social yet)."

@@ -18,7 +18,7 @@ API's ids (media id, account id) and metric names.
 
 from __future__ import annotations
 
-from collectors.importers.base import Context, Parsed, has_all
+from collectors.importers.base import Context, Parsed, has_all, plural
 from collectors.importers.meta_posts import POST_KEYS, PostColumns, read_posts
 from collectors.importers.readers import Table
 
@@ -92,7 +92,7 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
     for part in parts:
         part.label = "Meta Business Suite posts export of Instagram"
         name = f"@{part.account_name}" if part.account_name else f"account {part.account_id}"
-        part.parts.append(f"{len(part.page.posts)} posts of {name}")
+        part.parts.append(f"{plural(len(part.page.posts), 'post')} of {name}")
     main = parts[0] if parts else new_part(ctx)
     main.others = parts[1:]
     return main

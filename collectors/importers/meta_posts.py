@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from collectors.importers.base import Context, Parsed, has_all, need
+from collectors.importers.base import Context, Parsed, has_all, need, plural
 from collectors.importers.cells import (
     id_text,
     local_day,
@@ -88,7 +88,7 @@ FACEBOOK = PostColumns(
         ("Unique negative feedback from users",): ("post_negative_feedback_unique", "total"),
     },
     not_stored={
-        "Reactions, Comments and Shares": "the sum of Reactions, Comments and Shares (stored)",
+        "Reactions, Comments and Shares": "the sum of the stored Reactions, Comments and Shares",
     },
     formats={
         "photos": "image",
@@ -125,7 +125,7 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
     for table in tables:
         if has_all(table, POST_KEYS):
             read_posts(table, ctx, FACEBOOK, lambda _id: parsed, one_account=True)
-            parsed.parts.append(f"{len(parsed.page.posts)} posts")
+            parsed.parts.append(plural(len(parsed.page.posts), "post"))
     return parsed
 
 
@@ -208,7 +208,7 @@ def _date_part(
     if named is not None:
         part.as_of = named.moment or end_of_day(named.end, ctx.zone)
         part.period = (named.start or min(days, default=named.end), named.end)
-        part.notes.append(f"Lifetime totals are dated {named.end.isoformat()} ({named.basis}).")
+        part.notes.append(f"Lifetime totals are dated {named.end.isoformat()}, from {named.basis}.")
         return
     newest: date = max(days, default=ctx.today)
     part.as_of = end_of_day(newest, ctx.zone)

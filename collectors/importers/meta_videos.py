@@ -9,7 +9,7 @@ carries the same views and reach per post.
 
 from __future__ import annotations
 
-from collectors.importers.base import Context, Parsed, has_all
+from collectors.importers.base import Context, Parsed, has_all, plural
 from collectors.importers.readers import ImportFileError, Table
 
 KIND = "meta_business_suite"
@@ -25,7 +25,7 @@ def matches(tables: list[Table]) -> bool:
 def parse(tables: list[Table], ctx: Context) -> Parsed:
     videos = sum(len(t.rows) for t in tables if has_all(t, VIDEO_KEYS))
     raise ImportFileError(
-        f"{ctx.file}: a Meta Business Suite video export ({videos} videos, one row per video "
+        f"{ctx.file}: a Meta Business Suite video export ({plural(videos, 'video')}, one row per video "
         "asset); its video ids are not the posts' ids, so it is not imported: download the "
         "posts export (its first column is 'Post ID') for the same period instead."
     )

@@ -36,7 +36,7 @@ class NamedPeriod:
     """A period end the user or the file name gave (not read from the rows)."""
 
     end: date
-    basis: str  # said in the summary: "--period-end", "the file name"
+    basis: str  # said in the summary: "--period-end 2026-02-27", "the file name's period …"
     start: date | None = None
     moment: datetime | None = None  # the exact export time, when the name carries it
 
@@ -49,16 +49,16 @@ def from_file_name(name: str, today: date) -> NamedPeriod | None:
             start = date(int(m[3]), MONTHS[m[1].casefold()], int(m[2]))
             end = date(int(m[6]), MONTHS[m[4].casefold()], int(m[5]))
             if start <= end <= today:
-                return NamedPeriod(end, f"the file name ({m[0]})", start)
+                return NamedPeriod(end, f"the file name's period {m[0]}", start)
         isos = [date(int(a), int(b), int(c)) for a, b, c in ISO_IN_NAME.findall(stem)]
         if isos and isos[-1] <= today:
             first = isos[0] if len(isos) > 1 and isos[0] <= isos[-1] else None
-            return NamedPeriod(isos[-1], f"the file name ({isos[-1].isoformat()})", first)
+            return NamedPeriod(isos[-1], f"the file name's date {isos[-1].isoformat()}", first)
         if m := EPOCH_MS_IN_NAME.search(stem):
             moment = datetime.fromtimestamp(int(m[1]) / 1000, UTC)
             if moment.date() <= today:
                 return NamedPeriod(
-                    moment.date(), f"the export time in the file name ({m[1]} ms)", moment=moment
+                    moment.date(), f"the export time in the file name, {m[1]} ms", moment=moment
                 )
     except ValueError:
         return None  # not a real date (e.g. Feb-30): the name says nothing usable

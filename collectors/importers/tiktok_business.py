@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from collectors.importers.base import Context, Parsed, has_all, need, optional
+from collectors.importers.base import Context, Parsed, has_all, need, optional, plural
 from collectors.importers.cells import id_text, parse_count, parse_datetime, text_cell
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day
@@ -79,11 +79,11 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
     for table in tables:
         if has_all(table, OVERVIEW_KEYS):
             days = read_daily(parsed, ctx, table, need(table, OVERVIEW_KEYS)["date"], OVERVIEW)
-            parsed.parts.append(f"{len(days)} days")
+            parsed.parts.append(plural(len(days), "day"))
             parsed.label = "TikTok business-account overview export"
         elif has_all(table, CONTENT_KEYS):
             _content(table, parsed, ctx)
-            parsed.parts.append(f"{len(parsed.page.posts)} videos")
+            parsed.parts.append(plural(len(parsed.page.posts), "video"))
             parsed.label = "TikTok business-account content export"
     return parsed
 
@@ -108,7 +108,7 @@ def _content(table: Table, parsed: Parsed, ctx: Context) -> None:
     named = ctx.named_period()
     if named is not None:
         parsed.as_of = named.moment or end_of_day(named.end, ctx.zone)
-        parsed.notes.append(f"Video totals are dated {named.end.isoformat()} ({named.basis}).")
+        parsed.notes.append(f"Video totals are dated {named.end.isoformat()}, from {named.basis}.")
     else:
         newest: date = max((p[3].date() for p in posts), default=ctx.today)
         parsed.as_of = end_of_day(newest, ctx.zone)

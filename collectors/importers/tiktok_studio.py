@@ -26,7 +26,7 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from collectors.importers.base import Context, Parsed, has_all, need, optional
+from collectors.importers.base import Context, Parsed, has_all, need, optional, plural
 from collectors.importers.cells import (
     id_text,
     is_yearless,
@@ -112,12 +112,12 @@ def parse(tables: list[Table], ctx: Context) -> Parsed:
         shape = _shape(table)
         if shape == "Content":
             _content(table, parsed, ctx)
-            parsed.parts.append(f"{len(parsed.page.posts)} videos")
+            parsed.parts.append(plural(len(parsed.page.posts), "video"))
         elif shape:
             columns = {"Overview": OVERVIEW, "Viewers": VIEWERS, "FollowerHistory": FOLLOWERS}
             date_col = need(table, {"date": ("Date",)})["date"]
             days = read_daily(parsed, ctx, table, date_col, columns[shape])
-            parsed.parts.append(f"{len(days)} days")
+            parsed.parts.append(plural(len(days), "day"))
         if shape:
             shapes.append(shape)
     parsed.label = f"TikTok Studio {' and '.join(shapes)} export"
@@ -183,7 +183,7 @@ def _as_of(
     named = ctx.named_period()
     if named is not None:
         parsed.as_of = named.moment or end_of_day(named.end, ctx.zone)
-        parsed.notes.append(f"Video totals are dated {named.end.isoformat()} ({named.basis}).")
+        parsed.notes.append(f"Video totals are dated {named.end.isoformat()}, from {named.basis}.")
         return parsed.as_of
     candidates: list[tuple[date, str]] = []
     time_col = table.column("Time")
