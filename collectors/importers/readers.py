@@ -111,11 +111,11 @@ def _read_csv(name: str, text: str) -> list[Table]:
     elif first.count("\t") > first.count(","):
         delimiter = "\t"
     body = text.split("\n", 1)[1] if skip else text
-    rows = _csv_rows(name, body, delimiter, skip)
+    rows = _csv_rows(name, body, delimiter)
     if rows and rows[0][1] and all(len(r) <= 1 for _, r in rows) and delimiter in rows[0][1][0]:
         # Every line was wrapped in quotes as one cell (a re-save, not a platform format):
         # the cells are the lines, so read them again.
-        rows = _csv_rows(name, "\n".join(r[0] if r else "" for _, r in rows), delimiter, skip)
+        rows = _csv_rows(name, "\n".join(r[0] if r else "" for _, r in rows), delimiter)
     tables = [_table(name, "", section) for section in _sections(rows)]
     last = tables[-1] if tables else None
     short_last = last and last.ragged and last.rows and last.ragged[-1][0] == last.rows[-1][0]
@@ -130,24 +130,21 @@ def _read_csv(name: str, text: str) -> list[Table]:
     return tables
 
 
-def _csv_rows(name: str, body: str, delimiter: str, skip: int) -> list[Row]:
-    """Rows with the file line each starts on (a quoted cell may span lines)."""
+def _csv_rows(name: str, body: str, delimiter: str) -> list[Row]:
+    """Rows numbered as a spreadsheet shows them: one per record, a multi-line cell included,
+    the `sep=` line (which spreadsheets hide) not counted."""
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
     rows: list[Row] = []
-    line = 0
     try:
         for row in reader:
-            rows.append((skip + line + 1, row))
-            line = reader.line_num
+            rows.append((len(rows) + 1, row))
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise ImportFileError(
-                f"{name}: row {skip + line + 1} ends inside a quoted cell; "
+                f"{name}: row {len(rows) + 1} ends inside a quoted cell; "
                 "the file looks truncated, download the export again."
             ) from exc
-        raise ImportFileError(
-            f"{name}: row {skip + line + 1} is not readable CSV ({exc})."
-        ) from exc
+        raise ImportFileError(f"{name}: row {len(rows) + 1} is not readable CSV ({exc}).") from exc
     return rows
 
 
