@@ -5,8 +5,8 @@ Usage (from the repository root):
     python bench/import_real_samples.py [SAMPLES_DIR]
 
 Runs the real command (`python -m social`) in a fresh folder with a default
-social.toml, once per file in ../shared/real-samples (or SAMPLES_DIR), with
-`--account 1` because most exports do not name their account. Each line says
+social.toml whose account ids are "1" (most exports do not name their
+account), once per file in ../shared/real-samples (or SAMPLES_DIR). Each line says
 IMPORTED or REFUSED, the seconds it took, and either the summary's rows and
 sum per stored metric or the one-line refusal. A refusal that asks for
 `--platform facebook` is run again with it, on a second line.
@@ -82,6 +82,13 @@ def main() -> None:
             capture_output=True,
             check=True,
         )
+        # Most exports do not name their account: give each platform one (a file that
+        # names its own, like Meta's Page ID, keeps it).
+        config = folder / "social.toml"
+        text = config.read_text(encoding="utf-8")
+        for key in ("business_id", "organization_id", "page_id"):
+            text = text.replace(f'{key} = ""', f'{key} = "1"', 1)
+        config.write_text(text, encoding="utf-8")
         imported = told = refused = 0
         for sample in files:
             line, seconds = run(folder, sample)

@@ -934,3 +934,12 @@ def meta_videos_csv(path: Path, *, requoted: bool = False) -> Path:
     if requoted:  # every line wrapped in quotes as one cell, inner quotes doubled
         text = "".join('"' + line.replace('"', '""') + '"\n' for line in text.splitlines())
     return write_text(path, text, "utf-8-sig")
+
+
+def name_accounts(folder: Path, account: str = "1") -> None:
+    """Give every platform an account id in the folder's social.toml (most exports name none)."""
+    config = folder / "social.toml"
+    text = config.read_text(encoding="utf-8")
+    for key in ("business_id", "organization_id", "page_id"):
+        text = text.replace(f'{key} = ""', f'{key} = "{account}"', 1)
+    config.write_text(text, encoding="utf-8")

@@ -304,3 +304,13 @@ def test_snapshot_sums_and_when_totals_were_true_are_in_the_summary(
     table = run(runner, str(path), "--dry-run")
     assert "sum" in table.output and "Note: 1 row(s) had fewer cells" in table.output
     assert not db_file.exists()
+
+
+def test_account_option_that_contradicts_the_files_own_page_is_refused(
+    runner: CliRunner, workspace_dir: Path, db_file: Path
+) -> None:
+    path = meta_posts_csv(workspace_dir / "posts.csv")
+    result = run(runner, str(path), "--account", "999")
+    assert result.exit_code == 1
+    assert f"belongs to facebook page {FB_PAGE}, but --account says 999" in result.output
+    assert dump(db_file).get("posts", []) == []

@@ -24,6 +24,7 @@ from import_support import (
     meta_daily_file,
     meta_posts_csv,
     meta_rows,
+    name_accounts,
     studio_overview_csv,
     tiktok_content_csv,
     tiktok_content_rows,
@@ -36,8 +37,13 @@ from social.cli import cli
 TABLES = ("accounts", "posts", "post_snapshots", "post_latest", "metric_values")
 
 
+@pytest.fixture(autouse=True)
+def accounts(workspace_dir: Path) -> None:
+    name_accounts(workspace_dir)  # the fixtures name no account, except Meta's Page ID
+
+
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["import", *args, "--account", "1"])
+    return CliRunner().invoke(cli, ["import", *args])
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -20,6 +20,7 @@ from import_support import (
     meta_days,
     meta_posts_2025_csv,
     meta_posts_csv,
+    name_accounts,
     studio_content_csv,
     studio_overview_csv,
     tiktok_content_csv,
@@ -211,14 +212,15 @@ def test_any_cell_value_gives_a_clear_refusal_or_a_plausible_import(
         (work / "social.toml").write_text(render_default_config(), encoding="utf-8")
         monkeypatch.chdir(work)
         monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
+        name_accounts(work)
         db_path = work / "social.db"
         seed = tiktok_content_csv(work / "seed.csv")
-        assert CliRunner().invoke(cli, ["import", str(seed), "--account", "1"]).exit_code == 0
+        assert CliRunner().invoke(cli, ["import", str(seed)]).exit_code == 0
         before = _dump(db_path)
         (work / "shapes").mkdir()
         path, _ = _shapes(work / "shapes")[shape]
         _replace_cell(path, row, column, value)
-        result = CliRunner().invoke(cli, ["import", str(path), "--account", "1"])
+        result = CliRunner().invoke(cli, ["import", str(path)])
         event(f"exit {result.exit_code}")
         assert result.exit_code in (0, 1), result.output
         assert "internal error" not in result.output and "Traceback" not in result.output

@@ -58,6 +58,7 @@ class Parsed:
     config_key: str  # where a user sets the account id, e.g. "[linkedin] organization_id"
     page: Page = field(default_factory=Page)
     account_name: str = ""
+    file_account: str = ""  # the account id the file itself names (Meta 'Page ID')
     parts: list[str] = field(default_factory=list)  # what was read, e.g. "sheet 'Metrics'"
     label: str = ""  # what the file is, e.g. "TikTok Studio Overview export"
     period: tuple[date, date] | None = None  # the days the file covers

@@ -172,7 +172,7 @@ def read_posts(
         if part not in parts:
             parts.append(part)
         if account:
-            part.account_id = account
+            part.account_id = part.file_account = account
             part.account_name = part.account_name or text_cell(table, row, name_col)
         published = parse_datetime(table, row, cols["published"], ctx.zone)
         if part.skip_day(ctx, table, row, cols["published"], local_day(published, ctx.zone)):

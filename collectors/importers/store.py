@@ -157,6 +157,12 @@ def store(
 
 def _account(db: Database, parsed: Parsed, override: str | None, file: str) -> Account:
     """The account the file belongs to: --account, the file or config, else the only stored one."""
+    if override and parsed.file_account and override != parsed.file_account:
+        raise ImportFileError(
+            f"{file}: the file belongs to {parsed.platform} {parsed.account_kind} "
+            f"{parsed.file_account}, but --account says {override}; leave --account out "
+            "or import that account's own export."
+        )
     external = override or parsed.account_id
     if external:
         return Account(parsed.platform, parsed.account_kind, external, parsed.account_name)
