@@ -40,8 +40,6 @@ def run(folder: Path, sample: Path, *extra: str) -> tuple[str, float]:
             "--dry-run",
             "--format",
             "json",
-            "--account",
-            "1",
             *extra,
         ],
         cwd=folder,
