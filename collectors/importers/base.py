@@ -115,8 +115,9 @@ class Parsed:
     def ignore_columns(self, table: Table, reasons: Mapping[str, str]) -> None:
         """Say which columns present in the table are deliberately not stored, and why."""
         for column, reason in reasons.items():
-            if table.column(column) is not None:
-                self.not_stored[table.headers[table.column(column) or 0]] = reason
+            index = table.column(column)
+            if index is not None:
+                self.not_stored[table.headers[index]] = reason
 
 
 def plural(n: int, word: str) -> str:

@@ -124,6 +124,8 @@ def post_urn(link: str) -> str | None:
 def _posts(table: Table, parsed: Parsed, ctx: Context, last_metrics_day: date | None) -> int:
     cols = need(table, POSTS_KEYS)
     kind = table.column("Post type")
+    title = table.column("Post title")
+    content = table.column("Content Type")
     counters = optional(table, POST_COUNTERS)
     parsed.ignore_columns(table, POSTS_NOT_STORED)
     groups: dict[str, list[Row]] = defaultdict(list)
@@ -161,11 +163,9 @@ def _posts(table: Table, parsed: Parsed, ctx: Context, last_metrics_day: date | 
                 urn,
                 # the export gives the (UTC) day only; an API record keeps its exact time
                 datetime.combine(day, time(12, 0), tzinfo=UTC),
-                caption=next((t for r in rows if (t := text_cell(table, r, _title(table)))), ""),
+                caption=next((t for r in rows if (t := text_cell(table, r, title))), ""),
                 link=text_cell(table, first, cols["link"]),
-                format=FORMATS.get(
-                    text_cell(table, first, table.column("Content Type")).casefold(), ""
-                ),
+                format=FORMATS.get(text_cell(table, first, content).casefold(), ""),
                 is_ad="organic" not in origins and "total" not in origins,
             )
         )
@@ -178,10 +178,6 @@ def _posts(table: Table, parsed: Parsed, ctx: Context, last_metrics_day: date | 
             "paid, their Total rows stored as total, never added to the others."
         )
     return len(groups)
-
-
-def _title(table: Table) -> int | None:
-    return table.column("Post title")
 
 
 def _origins(by_type: dict[str, list[dict[str, float]]]) -> dict[str, dict[str, float]]:

@@ -189,12 +189,13 @@ def read_posts(
         if not parts:
             parts.append(part_for(""))
         parts[0].findings.add("error_row", errors[0], len(errors))
+    lookup = _Columns.of(table, spec)
     for part in parts:
         own = [r for r in rows if r[1] is part]
         _date_part(part, ctx, named, [p for *_, p in own])
         part.ignore_columns(table, spec.not_stored)
         for row, _, raw_id, published in own:
-            _post(table, row, part, spec, raw_id, published, ctx)
+            _post(table, row, part, spec, lookup, raw_id, published, ctx)
     return parts
 
 
@@ -224,44 +225,75 @@ def external_id(post_id: str, page_id: str) -> str:
     return post_id if "_" in post_id or not page_id else f"{page_id}_{post_id}"
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where one table keeps what a post row needs (looked up once per table)."""
+
+    caption: list[int]
+    link: int | None
+    kind: int | None
+    duration: int | None
+    counters: list[tuple[list[int], str, str]]  # (indexes, first = stored), metric, origin
+    uniques: list[tuple[list[int], str, str]]
+
+    @classmethod
+    def of(cls, table: Table, spec: PostColumns) -> _Columns:
+        def found(
+            names: dict[tuple[str, ...], tuple[str, str]],
+        ) -> list[tuple[list[int], str, str]]:
+            out = []
+            for variants, (metric, origin) in names.items():
+                first = table.column(*variants)
+                if first is not None:
+                    out.append((table.columns(table.headers[first]), metric, origin))
+            return out
+
+        return cls(
+            caption=[i for names in spec.caption if (i := table.column(*names)) is not None],
+            link=table.column("Permalink"),
+            kind=table.column("Post type"),
+            duration=table.column("Duration (sec)"),
+            counters=found(spec.counters),
+            uniques=found(spec.uniques),
+        )
+
+
 def _post(
     table: Table,
     row: Row,
     part: Parsed,
     spec: PostColumns,
+    cols: _Columns,
     raw_id: str,
     published: datetime,
     ctx: Context,
 ) -> None:
     pid = external_id(raw_id, part.account_id) if part.platform == PLATFORM else raw_id
-    caption = "\n\n".join(
-        t for names in spec.caption if (t := text_cell(table, row, table.column(*names)))
-    )
-    duration = table.column("Duration (sec)")
+    caption = "\n\n".join(t for i in cols.caption if (t := text_cell(table, row, i)))
     part.add_post(
         Post(
             part.platform,
             pid,
             published,
             caption=caption,
-            link=text_cell(table, row, table.column("Permalink")),
-            format=spec.formats.get(
-                text_cell(table, row, table.column("Post type")).casefold(), ""
+            link=text_cell(table, row, cols.link),
+            format=spec.formats.get(text_cell(table, row, cols.kind).casefold(), ""),
+            duration_s=(
+                parse_number(table, row, cols.duration) if cols.duration is not None else None
             ),
-            duration_s=parse_number(table, row, duration) if duration is not None else None,
         )
     )
     assert part.as_of is not None
     by_origin: dict[str, dict[str, float]] = {}
-    for names, (metric, origin) in spec.counters.items():
-        value = _first_of(table, row, names, part)
+    for indexes, metric, origin in cols.counters:
+        value = _first_of(table, row, indexes, part)
         if value is not None:
             by_origin.setdefault(origin, {})[metric] = value
     for origin, values in by_origin.items():
         part.page.snapshots.append(Snapshot(pid, part.as_of, values, origin))
     start = published.astimezone(ZoneInfo(ctx.zone)).date()
-    for names, (metric, origin) in spec.uniques.items():
-        value = _first_of(table, row, names, part)
+    for indexes, metric, origin in cols.uniques:
+        value = _first_of(table, row, indexes, part)
         if value is not None:
             part.page.values.append(
                 MetricValue(
@@ -277,13 +309,11 @@ def _post(
             )
 
 
-def _first_of(table: Table, row: Row, names: tuple[str, ...], part: Parsed) -> float | None:
-    """The value of the first column with one of `names`; a duplicate column must agree."""
-    first = table.column(*names)
-    if first is None:
-        return None
+def _first_of(table: Table, row: Row, indexes: list[int], part: Parsed) -> float | None:
+    """The value of the first of same-named columns; a duplicate column must agree."""
+    first, *others = indexes
     value = parse_count(table, row, first, part.findings)
-    for other in table.columns(table.headers[first])[1:]:
+    for other in others:
         again = parse_number(table, row, other)
         if again != value and not (again is not None and again < 0 and value is None):
             part.findings.add(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +41,22 @@ class Table:
     def where(self) -> str:
         return f"{self.file}, sheet '{self.sheet}'" if self.sheet else self.file
 
+    @cached_property
+    def _normed(self) -> list[str]:
+        return [_norm(h) for h in self.headers]
+
     def column(self, *names: str) -> int | None:
         """The index of the first header matching one of `names` (case and spacing ignored)."""
-        wanted = [_norm(n) for n in names]
-        normed = [_norm(h) for h in self.headers]
-        for name in wanted:
-            if name in normed:
-                return normed.index(name)
+        for name in names:
+            wanted = _norm(name)
+            if wanted in self._normed:
+                return self._normed.index(wanted)
         return None
 
     def columns(self, *names: str) -> list[int]:
         """Every index whose header matches one of `names` (a header may appear twice)."""
         wanted = {_norm(n) for n in names}
-        return [i for i, h in enumerate(self.headers) if _norm(h) in wanted]
+        return [i for i, h in enumerate(self._normed) if h in wanted]
 
 
 def _norm(text: str) -> str:
