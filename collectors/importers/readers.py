@@ -177,7 +177,11 @@ def _is_blank_row(row: list[Any]) -> bool:
 
 
 def _table(name: str, sheet: str, rows: list[Row]) -> Table:
-    """Find the header row (skipping title rows) and keep the non-empty rows below it."""
+    """Find the header row (skipping title rows) and keep the non-empty rows below it.
+
+    Short rows are padded with empty cells; in a CSV (no sheet) they are also noted as
+    ragged, while a short sheet row only means empty cells at its end.
+    """
     filled = [(n, r) for n, r in rows if not _is_blank_row(r)]
     header_at = 0
     for i, (_, row) in enumerate(filled[:MAX_TITLE_ROWS]):
@@ -194,7 +198,8 @@ def _table(name: str, sheet: str, rows: list[Row]) -> Table:
     for number, row in filled[header_at + 1 :]:
         if len(row) < len(headers):
             # Meta leaves the last columns off some rows: the missing cells are empty.
-            table.ragged.append((number, len(row)))
+            if not sheet:
+                table.ragged.append((number, len(row)))
             row = row + [""] * (len(headers) - len(row))
         table.rows.append((number, row))
     return table
