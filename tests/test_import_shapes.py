@@ -398,3 +398,17 @@ def test_every_shape_names_a_metric_the_catalogue_knows(tmp_path: Path) -> None:
 def test_month_day_helper_matches_tiktok_studio() -> None:
     assert month_day(date(2026, 3, 1)) == "March 1"
     assert month_day(date(2026, 1, 1) - timedelta(days=1)) == "December 31"
+
+
+def test_the_write_path_refuses_an_instagram_part_even_when_called_directly(
+    tmp_path: Path,
+) -> None:
+    from collectors.importers.store import store
+    from db import open_db
+
+    path = instagram_posts_csv(tmp_path)
+    parsed = parse_export(path, ctx(path))
+    db = open_db(tmp_path / "social.db")
+    with pytest.raises(ImportFileError, match="Instagram is not a platform in social yet"):
+        store(db, parsed, path.name)
+    assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0

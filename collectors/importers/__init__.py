@@ -28,9 +28,9 @@ from collectors.importers import (
     tiktok_business,
     tiktok_studio,
 )
-from collectors.importers.base import Context, Parsed
+from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
 from collectors.importers.readers import ImportFileError, Table, read_tables
-from social.domain import PLATFORM_NAMES, PLATFORMS
+from social.domain import PLATFORM_NAMES
 
 # Detection order matters where shapes overlap: the business-account overview also has
 # `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.
@@ -43,8 +43,6 @@ KINDS: tuple[ModuleType, ...] = (
     tiktok_business,
     tiktok_studio,
 )
-STORABLE_PLATFORMS: tuple[str, ...] = PLATFORMS
-NOT_A_PLATFORM_YET = "Instagram is not a platform in social yet"
 
 __all__ = [
     "KINDS",

@@ -9,10 +9,14 @@ from datetime import date, datetime, timedelta
 from collectors.importers.findings import Findings
 from collectors.importers.periods import NamedPeriod, from_file_name
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import PLATFORM_NAMES, Page, Post
+from social.domain import PLATFORM_NAMES, PLATFORMS, Page, Post
 
 # No platform export holds a day before this; earlier dates are typing or conversion errors.
 EARLIEST_DAY = date(2000, 1, 1)
+# The platforms whose parts of a file are stored; Instagram is parsed but not one yet. Adding it
+# here (once it is a platform with catalogue entries) is all the importers need.
+STORABLE_PLATFORMS: tuple[str, ...] = PLATFORMS
+NOT_A_PLATFORM_YET = "Instagram is not a platform in social yet"
 
 
 @dataclass

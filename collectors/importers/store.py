@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from collectors.importers.base import Parsed
+from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Parsed
 from collectors.importers.readers import ImportFileError
 from db.writes import save_page, upsert_account
 from social.domain import Account
@@ -118,6 +118,10 @@ def store(
     dry_run: bool = False,
 ) -> ImportResult:
     """Store everything a file holds in one transaction (rolled back when dry_run)."""
+    if parsed.platform not in STORABLE_PLATFORMS:
+        raise ImportFileError(
+            f"{file}: {parsed.describe()}; {NOT_A_PLATFORM_YET}, so nothing was stored."
+        )
     page = parsed.page
     result: ImportResult | None = None
     try:
