@@ -19,7 +19,8 @@ ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": 
 @click.option(
     "--platform",
     type=click.Choice(PLATFORMS),
-    help="Only accept an export of this platform (default: detect from the columns).",
+    help="Only accept an export of this platform (default: detect from the columns); "
+    "also says whose a Meta daily 'Views' file is.",
 )
 @click.option(
     "--account",
