@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -236,4 +236,81 @@ def test_a_csv_cut_off_mid_row_is_refused_as_truncated(
     assert result.exit_code == 1
     assert "cut.csv: row 3" in result.output and "truncated" in result.output
     assert "'Total views'" in result.output
+    assert dump(db_file).get("posts", []) == []
+
+
+def test_json_summary_gives_rows_and_sum_per_stored_metric_with_period_and_findings(
+    runner: CliRunner, workspace_dir: Path, db_file: Path
+) -> None:
+    from import_support import meta_daily_file, meta_days
+
+    fb = meta_days(date(2024, 2, 27), [2768, 2467, 100], us_dst=False)
+    ig = meta_days(date(2024, 2, 27), [30, 31], us_dst=False)
+    path = meta_daily_file(
+        workspace_dir / "Reach.csv", [("Facebook reach", fb), ("Instagram reach", ig)], "tab"
+    )
+    result = run(runner, str(path), "--account", FB_PAGE, "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["breakdown"] == [
+        {
+            "record": "account",
+            "metric": "page_total_media_view_unique",
+            "origin": "total",
+            "grain": "day",
+            "rows": 3,
+            "sum": 2768 + 2467 + 100,
+            "from": "2024-02-27",
+            "to": "2024-02-29",
+        }
+    ]
+    assert summary["period"] == {"from": "2024-02-27", "to": "2024-02-29"}
+    assert summary["what"] == "Meta Business Suite daily export of Facebook"
+    assert len(summary["skipped"]) == 1 and "Instagram reach" in summary["skipped"][0]
+    db = Database(db_file)
+    stored = db.execute("SELECT COUNT(*), SUM(value) FROM metric_values").fetchone()
+    assert stored == (3, 5335.0)
+
+
+def test_snapshot_sums_and_when_totals_were_true_are_in_the_summary(
+    runner: CliRunner, workspace_dir: Path, db_file: Path
+) -> None:
+    from import_support import meta_posts_2025_csv
+
+    path = meta_posts_2025_csv(workspace_dir)
+    result = run(runner, str(path), "--dry-run", "--format", "json")
+    summary = json.loads(result.output)
+    views = [e for e in summary["breakdown"] if e["metric"] == "post_media_view"]
+    assert views == [
+        {
+            "record": "snapshot",
+            "metric": "post_media_view",
+            "origin": "total",
+            "grain": "to date",
+            "rows": 3,
+            "sum": 40 + 900 + 12,
+            "from": "",
+            "to": "",
+        }
+    ]
+    assert summary["totals_as_of"] == "2025-04-14T21:59:59Z"
+    assert summary["not_stored"] == [
+        {
+            "column": "Reactions, Comments and Shares",
+            "why": "the sum of the stored Reactions, Comments and Shares",
+        }
+    ]
+    assert [f["kind"] for f in summary["findings"]] == ["ragged"]
+    table = run(runner, str(path), "--dry-run")
+    assert "sum" in table.output and "Note: 1 row(s) had fewer cells" in table.output
+    assert not db_file.exists()
+
+
+def test_account_option_that_contradicts_the_files_own_page_is_refused(
+    runner: CliRunner, workspace_dir: Path, db_file: Path
+) -> None:
+    path = meta_posts_csv(workspace_dir / "posts.csv")
+    result = run(runner, str(path), "--account", "999")
+    assert result.exit_code == 1
+    assert f"belongs to facebook page {FB_PAGE}, but --account says 999" in result.output
     assert dump(db_file).get("posts", []) == []

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from import_support import linkedin_xlsx, meta_posts_csv, tiktok_content_csv
+from import_support import (
+    business_overview_csv,
+    linkedin_xlsx,
+    meta_daily_file,
+    meta_days,
+    meta_posts_2025_csv,
+    meta_posts_csv,
+    name_accounts,
+    studio_content_csv,
+    studio_overview_csv,
+    tiktok_content_csv,
+)
 
 from collectors.importers import Context, ImportFileError, read_export
 from db import open_db
@@ -107,3 +121,112 @@ def test_damaged_real_files_store_everything_or_nothing(
             assert _dump(db_path) == before
         else:
             assert "Imported export.bin" in result.output
+
+
+# --- issue 14: any cell value, in every real shape --------------------------------------------
+
+ARABIC = "٠١٢٣٤٥٦٧٨٩"
+
+
+def _nasty_dates() -> st.SearchStrategy[str]:
+    years = st.integers(1, 9999)
+    months = st.integers(1, 12)
+    days = st.integers(1, 31)
+    return st.one_of(
+        st.builds(lambda y, m, d: f"{m:02d}/{d:02d}/{y:04d} 10:00", years, months, days),
+        st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}T00:00:00", years, months, days),
+        st.builds(lambda y, m, d: f"{y:04d}/{m:02d}/{d:02d}", years, months, days),
+        st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}T23:30:00+05:00", years, months, days),
+        st.sampled_from(["February 29", "March 1", "December 31", "Smarch 40", "0", ""]),
+    )
+
+
+NASTY = st.one_of(
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["nan", "NAN", "inf", "-inf", "undefined", "1" * 400, "1e300", "-0", "5,210"]),
+    st.text(alphabet=st.sampled_from(list("0123456789" + ARABIC + ".,- %")), max_size=12),
+    _nasty_dates(),
+    st.text(max_size=20),
+)
+
+
+def _shapes(folder: Path) -> list[tuple[Path, int]]:
+    """(file, number of data rows) of each shape, written by import_support."""
+    return [
+        (meta_posts_2025_csv(folder), 3),
+        (studio_overview_csv(folder / "Overview.csv"), 7),
+        (business_overview_csv(folder / "overview.csv"), 3),
+        (
+            meta_daily_file(
+                folder / "Reach.csv", [("Facebook reach", meta_days(date(2025, 1, 1), [1, 2]))]
+            ),
+            2,
+        ),
+        (studio_content_csv(folder / "Content.csv"), 2),
+    ]
+
+
+def _replace_cell(path: Path, row: int, column: int, value: str) -> None:
+    """Put `value` into one data cell, keeping the file's encoding and delimiter."""
+    raw = path.read_bytes()
+    encoding = "utf-16" if raw[:2] == b"\xff\xfe" else "utf-8-sig"
+    text = raw.decode(encoding)
+    sep_line = text.startswith("sep=")
+    lines = text.splitlines()
+    body = lines[1:] if sep_line else lines
+    grid = list(csv.reader(io.StringIO("\n".join(body))))
+    data = [i for i, cells in enumerate(grid) if len(cells) >= 2][1:]  # after the header
+    target = grid[data[row % len(data)]]
+    target[column % len(target)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(grid)
+    path.write_bytes((("sep=,\n" if sep_line else "") + out.getvalue()).encode(encoding))
+
+
+def _stored_values_are_plausible(db_path: Path, today: date) -> None:
+    db = open_db(db_path)
+    latest = (today + timedelta(days=1)).isoformat()
+    for value, start, end in db.execute(
+        "SELECT value, window_start, window_end FROM metric_values"
+    ):
+        assert math.isfinite(value)
+        assert "2000-01-01" <= start <= end <= latest
+    for metric, value in db.execute("SELECT metric, value FROM post_snapshots"):
+        assert math.isfinite(value) and value >= 0, (metric, value)
+    for (published,) in db.execute("SELECT published_at FROM posts"):
+        assert "2000-01-01" <= published[:10] <= latest
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(shape=st.integers(0, 4), row=st.integers(0, 10), column=st.integers(0, 40), value=NASTY)
+def test_any_cell_value_gives_a_clear_refusal_or_a_plausible_import(
+    monkeypatch: pytest.MonkeyPatch, shape: int, row: int, column: int, value: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "social.toml").write_text(render_default_config(), encoding="utf-8")
+        monkeypatch.chdir(work)
+        monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
+        name_accounts(work)
+        db_path = work / "social.db"
+        seed = tiktok_content_csv(work / "seed.csv")
+        assert CliRunner().invoke(cli, ["import", str(seed)]).exit_code == 0
+        before = _dump(db_path)
+        (work / "shapes").mkdir()
+        path, _ = _shapes(work / "shapes")[shape]
+        _replace_cell(path, row, column, value)
+        result = CliRunner().invoke(cli, ["import", str(path)])
+        event(f"exit {result.exit_code}")
+        assert result.exit_code in (0, 1), result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output
+        if result.exit_code == 1:
+            message = result.output.strip()
+            assert message.startswith(f"Error: {path.name}") and "\n" not in message
+            assert _dump(db_path) == before
+        else:
+            _stored_values_are_plausible(db_path, date.today())

@@ -1,47 +1,121 @@
 """Importers for the platforms' own export files.
 
 `read_export(path, ctx, platform)` reads a LinkedIn page export (XLS/XLSX), a
-Meta Business Suite CSV or a TikTok Studio export (CSV/XLSX), detects its kind
-from the columns and returns the records it holds (`Parsed`), without storing
-anything. The whole file is parsed before anything is written, so a bad row
-anywhere stores nothing. Every problem is an `ImportFileError` naming the file,
-the row or column, and the columns expected.
+Meta Business Suite CSV (posts, daily metrics) or a TikTok Studio / TikTok
+business-account export (CSV/XLSX), detects its kind from the columns and
+returns the records it holds (`Parsed`), without storing anything. The whole
+file is parsed before anything is written, so a bad row anywhere stores
+nothing. Every problem is an `ImportFileError` naming the file, the row or
+column, and what was expected.
+
+Instagram content (Meta's Instagram posts export and daily sections) is
+parsed in full by `parse_export` but refused by `read_export` until Instagram
+is a platform of its own (`STORABLE_PLATFORMS`): the one place to change then.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-from collectors.importers import linkedin_page, meta_business_suite, tiktok_studio
-from collectors.importers.base import Context, Parsed
-from collectors.importers.readers import ImportFileError, read_tables
+from collectors.importers import (
+    linkedin_page,
+    meta_daily,
+    meta_instagram,
+    meta_posts,
+    meta_videos,
+    tiktok_business,
+    tiktok_studio,
+)
+from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
+from collectors.importers.readers import ImportFileError, Table, read_tables
+from social.domain import PLATFORM_NAMES
 
-KINDS: tuple[ModuleType, ...] = (linkedin_page, meta_business_suite, tiktok_studio)
+# Detection order matters where shapes overlap: the business-account overview also has
+# `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.
+KINDS: tuple[ModuleType, ...] = (
+    linkedin_page,
+    meta_videos,
+    meta_instagram,
+    meta_posts,
+    meta_daily,
+    tiktok_business,
+    tiktok_studio,
+)
 
-__all__ = ["KINDS", "Context", "ImportFileError", "Parsed", "read_export"]
+__all__ = [
+    "KINDS",
+    "STORABLE_PLATFORMS",
+    "Context",
+    "ImportFileError",
+    "Parsed",
+    "parse_export",
+    "read_export",
+]
 
 
 def kinds_for(platform: str | None) -> list[ModuleType]:
     return [k for k in KINDS if platform is None or platform == k.PLATFORM]
 
 
-def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
-    """Read, detect and parse one export file; raise ImportFileError on any problem."""
+def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
+    """Read, detect and parse one export file, whatever platform it is for."""
+    platform = platform or ctx.platform
     tables = read_tables(path)
-    candidates = kinds_for(platform)
-    for kind in candidates:
-        if kind.matches(tables):
-            parsed: Parsed = kind.parse(tables, ctx)
-            if not parsed.page.posts and not parsed.page.values and not parsed.page.snapshots:
-                raise ImportFileError(
-                    f"{path.name}: a {kind.KIND} export without any data rows; "
-                    "download it again with a date range that has data."
-                )
-            return parsed
-    found = [h for t in tables for h in t.headers if h][:12]
-    expected = "; or ".join(k.EXPECTED for k in candidates)
-    raise ImportFileError(
-        f"{path.name}: not a known export (columns found: "
-        f"{', '.join(repr(h) for h in found) or 'none'}); expected a {expected}."
-    )
+    kind = next((k for k in KINDS if k.matches(tables)), None)
+    expected = "; or ".join(dict.fromkeys(k.EXPECTED for k in kinds_for(platform)))
+    if kind is None:
+        found = [h for t in tables for h in t.headers if h][:12]
+        raise ImportFileError(
+            f"{path.name}: not a known export (columns found: "
+            f"{', '.join(repr(h) for h in found) or 'none'}); expected a {expected}."
+        )
+    if platform is not None and platform != kind.PLATFORM:
+        raise ImportFileError(
+            f"{path.name}: this is a {kind.EXPECTED.split(' (')[0]}, not a "
+            f"{PLATFORM_NAMES.get(platform, platform)} export (--platform {platform}); "
+            f"expected a {expected}."
+        )
+    parsed: Parsed = kind.parse(tables, replace(ctx, platform=platform))
+    _note_ragged(parsed, tables)
+    parts = [parsed, *parsed.others]
+    if all(p.is_empty for p in parts):
+        warnings = [f.message for p in parts for f in p.findings.of_level("warning")]
+        if warnings:
+            raise ImportFileError(f"{path.name}: nothing to store: {'; '.join(warnings)}.")
+        raise ImportFileError(
+            f"{path.name}: {parsed.describe()} without any data rows; "
+            "download it again with a date range that has data."
+        )
+    return parsed
+
+
+def _note_ragged(parsed: Parsed, tables: list[Table]) -> None:
+    for table in tables:
+        if table.ragged:
+            number, cells = table.ragged[0]
+            parsed.findings.add(
+                "ragged", f"row {number} has {cells} of {len(table.headers)}", len(table.ragged)
+            )
+
+
+def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
+    """Parse one export file and keep what social can store; refuse a file with nothing of it.
+
+    Parts for a platform social does not have yet (an Instagram section next to a
+    Facebook one) are listed in `Parsed.skipped`, never stored as another platform.
+    """
+    parsed = parse_export(path, ctx, platform)
+    if parsed.platform not in STORABLE_PLATFORMS:
+        what = "; ".join(p.describe() for p in [parsed, *parsed.others])
+        raise ImportFileError(f"{path.name}: {what}; {NOT_A_PLATFORM_YET}, so nothing was stored.")
+    for other in parsed.others:
+        why = (
+            NOT_A_PLATFORM_YET
+            if other.platform not in STORABLE_PLATFORMS
+            else "import one account per file"
+        )
+        parsed.skipped.append(f"{other.describe()}: not stored, {why}")
+    parsed.others = []
+    return parsed

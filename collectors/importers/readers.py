@@ -1,23 +1,25 @@
-"""Read export files into plain tables and parse their cells.
+"""Read export files into plain tables.
 
 Handles what the platforms' downloads really look like: UTF-8 with or without
-a BOM, UTF-16 with a BOM, a `sep=,` first line, XLSX (openpyxl) and old XLS
-(xlrd), a title row above the headers, US dates (MM/DD/YYYY) next to ISO
-dates, thousands separators and percentages.
+a BOM, UTF-16 with a BOM, a `sep=,` or `sep=<TAB>` first line, `;` from a
+spreadsheet re-save, XLSX (openpyxl) and old XLS (xlrd), title rows above the
+headers, several titled sections in one CSV (Meta's daily files), rows with
+fewer cells than the header (padded) and lines that were re-quoted whole.
+Cells are parsed in `collectors.importers.cells`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from social.errors import SocialError
+
+Row = tuple[int, list[Any]]  # (row number in the file, cells)
 
 
 class ImportFileError(SocialError):
@@ -31,21 +33,30 @@ class Table:
     file: str
     sheet: str
     headers: list[str]
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     title: str = ""  # text of the title rows above the headers (Meta names the metric there)
+    ragged: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of short rows
 
     @property
     def where(self) -> str:
         return f"{self.file}, sheet '{self.sheet}'" if self.sheet else self.file
 
+    @cached_property
+    def _normed(self) -> list[str]:
+        return [_norm(h) for h in self.headers]
+
     def column(self, *names: str) -> int | None:
         """The index of the first header matching one of `names` (case and spacing ignored)."""
-        wanted = [_norm(n) for n in names]
-        normed = [_norm(h) for h in self.headers]
-        for name in wanted:
-            if name in normed:
-                return normed.index(name)
+        for name in names:
+            wanted = _norm(name)
+            if wanted in self._normed:
+                return self._normed.index(wanted)
         return None
+
+    def columns(self, *names: str) -> list[int]:
+        """Every index whose header matches one of `names` (a header may appear twice)."""
+        wanted = {_norm(n) for n in names}
+        return [i for i, h in enumerate(self._normed) if h in wanted]
 
 
 def _norm(text: str) -> str:
@@ -67,7 +78,7 @@ def read_tables(path: Path) -> list[Table]:
         return _read_xlsx(path.name, data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _read_xls(path.name, data)
-    return [_read_csv(path.name, decode(path.name, data))]
+    return _read_csv(path.name, decode(path.name, data))
 
 
 def decode(name: str, data: bytes) -> str:
@@ -93,46 +104,105 @@ def decode(name: str, data: bytes) -> str:
     return text
 
 
-def _read_csv(name: str, text: str) -> Table:
-    lines = text.splitlines(keepends=True)
-    delimiter = ","
-    start = 0
-    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
-        delimiter = lines[0].strip()[4]
-        start = 1
-    elif lines and lines[0].count(";") > lines[0].count(",") and lines[0].count(";") > 0:
-        delimiter = ";"
+def _read_csv(name: str, text: str) -> list[Table]:
+    """One table per titled section (Meta daily files hold one per platform)."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    delimiter, skip = ",", 0
+    if first.lower().startswith("sep=") and len(first) == 5:
+        delimiter, skip = first[4], 1
+    elif first.count(";") > first.count(",") and first.count(";") > first.count("\t"):
+        delimiter = ";"  # a spreadsheet in a ';' locale re-saved the file
+    elif first.count("\t") > first.count(","):
+        delimiter = "\t"
+    body = text.split("\n", 1)[1] if skip else text
+    rows = _csv_rows(name, body, delimiter)
+    if rows and rows[0][1] and all(len(r) <= 1 for _, r in rows) and delimiter in rows[0][1][0]:
+        # Every line was wrapped in quotes as one cell (a re-save, not a platform format):
+        # the cells are the lines, so read them again.
+        rows = _csv_rows(name, "\n".join(r[0] if r else "" for _, r in rows), delimiter)
+    tables = [_table(name, "", section) for section in _sections(rows)]
+    last = tables[-1] if tables else None
+    short_last = last and last.ragged and last.rows and last.ragged[-1][0] == last.rows[-1][0]
+    if last and short_last and not text.endswith(("\n", "\r")):
+        # A short last row without a line end: the download stopped mid-row.
+        number, cells = last.ragged[-1]
+        raise ImportFileError(
+            f"{name}: row {number} has {cells} of the {len(last.headers)} columns "
+            f"({', '.join(repr(h) for h in last.headers)}); the file looks truncated, "
+            "download the export again."
+        )
+    return tables
+
+
+def _csv_rows(name: str, body: str, delimiter: str) -> list[Row]:
+    """Rows numbered as a spreadsheet shows them: one per record, a multi-line cell included,
+    the `sep=` line (which spreadsheets hide) not counted."""
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
     try:
-        reader = csv.reader(io.StringIO("".join(lines[start:])), delimiter=delimiter, strict=True)
-        rows = [(start + reader.line_num, row) for row in reader]
+        for row in reader:
+            rows.append((len(rows) + 1, row))
     except csv.Error as exc:
-        raise ImportFileError(f"{name}: not a readable CSV ({exc}).") from exc
-    # reader.line_num is read after the row, which is its last line; good enough for one-line rows
-    table = _table(name, "", rows)
-    for number, row in table.rows:
-        if len(row) < len(table.headers):
-            # Exports write every column on every row: a short row is a cut-off download.
+        if "unexpected end of data" in str(exc):
             raise ImportFileError(
-                f"{name}: row {number} has {len(row)} of the {len(table.headers)} columns "
-                f"({', '.join(repr(h) for h in table.headers)}); the file looks truncated, "
-                "download the export again."
-            )
-    return table
+                f"{name}: row {len(rows) + 1} ends inside a quoted cell; "
+                "the file looks truncated, download the export again."
+            ) from exc
+        raise ImportFileError(f"{name}: row {len(rows) + 1} is not readable CSV ({exc}).") from exc
+    return rows
 
 
-def _table(name: str, sheet: str, rows: list[tuple[int, list[Any]]]) -> Table:
-    """Find the header row (skipping title rows) and keep the non-empty rows below it."""
-    filled = [(n, r) for n, r in rows if any(_blank(c) is False for c in r)]
+def _sections(rows: list[Row]) -> list[list[Row]]:
+    """Split rows at a blank row followed by a title row and a header row."""
+    sections: list[list[Row]] = [[]]
+    for i, (number, row) in enumerate(rows):
+        if _is_blank_row(row) and len(sections[-1]) >= 2 and _starts_section(rows, i + 1):
+            sections.append([])
+            continue
+        sections[-1].append((number, row))
+    return [s for s in sections if s]
+
+
+def _starts_section(rows: list[Row], start: int) -> bool:
+    filled = [r for _, r in rows[start : start + 4] if not _is_blank_row(r)][:2]
+    return len(filled) == 2 and _filled_cells(filled[0]) == 1 and _filled_cells(filled[1]) >= 2
+
+
+def _filled_cells(row: list[Any]) -> int:
+    return sum(1 for c in row if not _blank(c))
+
+
+def _is_blank_row(row: list[Any]) -> bool:
+    return _filled_cells(row) == 0
+
+
+def _table(name: str, sheet: str, rows: list[Row]) -> Table:
+    """Find the header row (skipping title rows) and keep the non-empty rows below it.
+
+    Short rows are padded with empty cells; in a CSV (no sheet) they are also noted as
+    ragged, while a short sheet row only means empty cells at its end.
+    """
+    filled = [(n, r) for n, r in rows if not _is_blank_row(r)]
     header_at = 0
     for i, (_, row) in enumerate(filled[:MAX_TITLE_ROWS]):
-        if sum(1 for c in row if not _blank(c)) >= 2:
+        if _filled_cells(row) >= 2:
             header_at = i
             break
     if not filled:
         return Table(name, sheet, [])
     headers = [str(c).strip() if c is not None else "" for c in filled[header_at][1]]
+    while headers and not headers[-1]:
+        headers.pop()  # a trailing delimiter is not a column
     title = " ".join(str(c).strip() for _, row in filled[:header_at] for c in row if not _blank(c))
-    return Table(name, sheet, headers, filled[header_at + 1 :], title)
+    table = Table(name, sheet, headers, title=title)
+    for number, row in filled[header_at + 1 :]:
+        if len(row) < len(headers):
+            # Meta leaves the last columns off some rows: the missing cells are empty.
+            if not sheet:
+                table.ragged.append((number, len(row)))
+            row = row + [""] * (len(headers) - len(row))
+        table.rows.append((number, row))
+    return table
 
 
 def _blank(cell: Any) -> bool:
@@ -146,7 +216,9 @@ def _read_xlsx(name: str, data: bytes) -> list[Table]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         tables = []
         for sheet in book.worksheets:
-            rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            rows: list[Row] = [
+                (i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
             tables.append(_table(name, sheet.title, rows))
         book.close()
     except Exception as exc:  # openpyxl/zipfile raise many error types for damaged archives
@@ -164,7 +236,7 @@ def _read_xls(name: str, data: bytes) -> list[Table]:
         book = xlrd.open_workbook(file_contents=data)
         tables = []
         for sheet in book.sheets():
-            rows = []
+            rows: list[Row] = []
             for i in range(sheet.nrows):
                 cells: list[Any] = []
                 for cell in sheet.row(i):
@@ -180,150 +252,3 @@ def _read_xls(name: str, data: bytes) -> list[Table]:
             "download the export again."
         ) from exc
     return tables
-
-
-# --- cell parsing -----------------------------------------------------------------------------
-
-
-def _fail(table: Table, row: int, header: str, value: Any, expected: str) -> ImportFileError:
-    return ImportFileError(
-        f"{table.where}: row {row}, column '{header}': {str(value)!r} is not {expected}."
-    )
-
-
-def cell(table: Table, row: tuple[int, list[Any]], index: int) -> Any:
-    values = row[1]
-    return values[index] if index < len(values) else None
-
-
-US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-# "Nov 24, 2025", "November 24 2025", "24 November 2025" (TikTok Studio writes month names)
-NAMED_DATE = re.compile(
-    r"^(?:(\d{1,2})\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})),?\s+(\d{4})$"
-)
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
-def parse_date(table: Table, row: tuple[int, list[Any]], index: int) -> date:
-    """A date cell: an Excel date, MM/DD/YYYY or YYYY-MM-DD (time part ignored)."""
-    value = cell(table, row, index)
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    head = re.split(r"[ T]", text, maxsplit=1)[0]
-    try:
-        if (m := NAMED_DATE.match(text)) and (month := MONTHS.get((m[2] or m[3]).casefold())):
-            return date(int(m[5]), month, int(m[1] or m[4]))
-        if m := US_DATE.match(head):
-            return date(int(m[3]), int(m[1]), int(m[2]))
-        if m := ISO_DATE.match(head):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        pass
-    raise _fail(
-        table, row[0], table.headers[index], text, "a date (expected MM/DD/YYYY or YYYY-MM-DD)"
-    )
-
-
-TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$")
-
-
-def parse_datetime(table: Table, row: tuple[int, list[Any]], index: int, zone: str) -> datetime:
-    """A local date and time (MM/DD/YYYY HH:MM, ISO, or an Excel datetime) made aware."""
-    value = cell(table, row, index)
-    tz = ZoneInfo(zone)
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    text = str(value or "").strip()
-    if ISO_DATE.match(text[:10]) and len(text) > 10:
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-        except ValueError as exc:
-            raise _fail(
-                table,
-                row[0],
-                table.headers[index],
-                text,
-                "a date and time (expected MM/DD/YYYY HH:MM)",
-            ) from exc
-    day = parse_date(table, row, index)
-    if NAMED_DATE.match(text):
-        return datetime.combine(day, time(12, 0), tzinfo=tz)  # a day without a time: midday
-    rest = re.split(r"[ T]", text, maxsplit=1)[1].strip() if re.search(r"[ T]", text) else ""
-    clock = time(0, 0)
-    if rest:
-        m = TIME.match(rest)
-        hour = int(m[1]) if m else -1
-        if m and m[4]:
-            hour = hour % 12 + (12 if m[4].lower() == "pm" else 0)
-        try:
-            if not m:
-                raise ValueError(rest)
-            clock = time(hour, int(m[2]), int(m[3] or 0))
-        except ValueError as exc:
-            raise _fail(
-                table,
-                row[0],
-                table.headers[index],
-                text,
-                "a date and time (expected MM/DD/YYYY HH:MM)",
-            ) from exc
-    return datetime.combine(day, clock, tzinfo=tz)
-
-
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def parse_number(
-    table: Table, row: tuple[int, list[Any]], index: int, *, percent: bool = False
-) -> float | None:
-    """A count or rate; thousands separators allowed; '' means not reported (None).
-
-    With `percent`, "3.4%" becomes 0.034 and a bare number is taken as the ratio itself.
-    """
-    value = cell(table, row, index)
-    if isinstance(value, bool):
-        raise _fail(table, row[0], table.headers[index], value, "a number")
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value or "").strip()
-    if text in ("", "-", "--"):
-        return None
-    is_pct = text.endswith("%")
-    core = text.rstrip("%").strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
-    if not NUMBER.match(core) or (is_pct and not percent):
-        expected = "a percentage (expected e.g. 3.4%)" if percent else "a number"
-        raise _fail(table, row[0], table.headers[index], text, expected)
-    number = float(core)
-    return number / 100 if is_pct else number
-
-
-def text_cell(table: Table, row: tuple[int, list[Any]], index: int | None) -> str:
-    if index is None:
-        return ""
-    value = cell(table, row, index)
-    return "" if value is None else str(value).strip()

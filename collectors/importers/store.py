@@ -7,16 +7,17 @@ rolls it back, so its counts of new and unchanged records are exact.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from collectors.importers.base import Parsed
+from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Parsed
 from collectors.importers.readers import ImportFileError
 from db.writes import save_page, upsert_account
 from social.domain import Account
+from social.timeutil import to_utc_iso
 
 
 @dataclass
@@ -34,6 +35,14 @@ class ImportResult:
     dry_run: bool
     parts: list[str] = field(default_factory=list)
     breakdown: list[dict[str, Any]] = field(default_factory=list)
+    label: str = ""
+    period: tuple[date, date] | None = None
+    as_of: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    findings: list[dict[str, object]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    not_stored: dict[str, str] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -46,16 +55,29 @@ class ImportResult:
             f"{self.posts} posts ({self.new_posts} new), {self.values} values "
             f"({self.changed} new or changed, {self.unchanged} unchanged)"
         )
+        if self.period:
+            counts += f", {self.period[0].isoformat()}..{self.period[1].isoformat()}"
+        if self.warnings:
+            counts += f"; {len(self.warnings)} warning(s) below"
         if self.dry_run:
+            what = self.label or f"{self.kind} export"
             return (
-                f"Dry run, nothing stored: {self.file} is a {self.kind} export for {who}; "
-                f"would store {counts}."
+                f"Dry run, nothing stored: {self.file} is a {what} for {who}; would store {counts}."
             )
         return f"Imported {self.file} ({self.kind}, {who}, source {self.source}): {counts}."
+
+    def details(self) -> list[str]:
+        """The lines printed under the summary: warnings, parts not stored, then notes."""
+        lines = [f"Warning: {w}" for w in self.warnings]
+        lines += [f"Skipped: {s}" for s in self.skipped]
+        lines += [f"Note: {n}" for n in self.notes]
+        lines += [f"Not stored: '{c}' ({why})" for c, why in self.not_stored.items()]
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
+            "what": self.label,
             "kind": self.kind,
             "source": self.source,
             "platform": self.account.platform,
@@ -68,7 +90,18 @@ class ImportResult:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
             "parts": self.parts,
+            "period": (
+                {"from": self.period[0].isoformat(), "to": self.period[1].isoformat()}
+                if self.period
+                else None
+            ),
+            "totals_as_of": to_utc_iso(self.as_of) if self.as_of else None,
             "breakdown": self.breakdown,
+            "warnings": self.warnings,
+            "findings": self.findings,
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "not_stored": [{"column": c, "why": w} for c, w in self.not_stored.items()],
         }
 
 
@@ -85,6 +118,10 @@ def store(
     dry_run: bool = False,
 ) -> ImportResult:
     """Store everything a file holds in one transaction (rolled back when dry_run)."""
+    if parsed.platform not in STORABLE_PLATFORMS:
+        raise ImportFileError(
+            f"{file}: {parsed.describe()}; {NOT_A_PLATFORM_YET}, so nothing was stored."
+        )
     page = parsed.page
     result: ImportResult | None = None
     try:
@@ -103,7 +140,17 @@ def store(
                 dry_run=dry_run,
                 parts=list(parsed.parts),
                 breakdown=breakdown(parsed),
+                label=parsed.label,
+                period=parsed.period,
+                as_of=parsed.as_of,
+                notes=list(parsed.notes),
+                warnings=[f.message for f in parsed.findings.of_level("warning")],
+                findings=[f.to_json() for f in parsed.findings.items.values()],
+                skipped=list(parsed.skipped),
+                not_stored=dict(parsed.not_stored),
             )
+            notes = [f.message for f in parsed.findings.of_level("note")]
+            result.notes = notes + result.notes
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -114,6 +161,12 @@ def store(
 
 def _account(db: Database, parsed: Parsed, override: str | None, file: str) -> Account:
     """The account the file belongs to: --account, the file or config, else the only stored one."""
+    if override and parsed.file_account and override != parsed.file_account:
+        raise ImportFileError(
+            f"{file}: the file belongs to {parsed.platform} {parsed.account_kind} "
+            f"{parsed.file_account}, but --account says {override}; leave --account out "
+            "or import that account's own export."
+        )
     external = override or parsed.account_id
     if external:
         return Account(parsed.platform, parsed.account_kind, external, parsed.account_name)
@@ -131,31 +184,43 @@ def _account(db: Database, parsed: Parsed, override: str | None, file: str) -> A
 
 
 def breakdown(parsed: Parsed) -> list[dict[str, Any]]:
-    """Rows per (record, metric, origin, grain) with their date range: what would be stored."""
+    """Rows and sum per (record, metric, origin, grain) with their date range: what is stored.
+
+    The sums let a user hold the import against the platform's own screen; a sum of
+    unique counts (reach) is only a check figure, never a reach (see the catalogue).
+    """
     rows: list[dict[str, Any]] = []
     if parsed.page.posts:
         days = sorted(p.published_at.date() for p in parsed.page.posts)
-        rows.append(_row("posts", "", "", "", len(days), days[0], days[-1]))
-    snaps: Counter[tuple[str, str]] = Counter()
+        rows.append(_row("posts", "", "", "", len(days), None, days[0], days[-1]))
+    snaps: dict[tuple[str, str], list[float]] = {}
     for snap in parsed.page.snapshots:
-        for metric in snap.values:
-            snaps[(metric, snap.origin)] += 1
-    for (metric, origin), n in sorted(snaps.items()):
-        rows.append(_row("snapshot", metric, origin, "to date", n, None, None))
+        for metric, value in snap.values.items():
+            snaps.setdefault((metric, snap.origin), []).append(value)
+    for (metric, origin), found in sorted(snaps.items()):
+        rows.append(_row("snapshot", metric, origin, "to date", len(found), sum(found), None, None))
     spans: dict[tuple[str, str, str, str], list[Any]] = {}
     for v in parsed.page.values:
         key = (v.subject_type, v.metric, v.origin, v.grain)
-        span = spans.setdefault(key, [0, v.window_start, v.window_end])
+        span = spans.setdefault(key, [0, 0.0, v.window_start, v.window_end])
         span[0] += 1
-        span[1] = min(span[1], v.window_start)
-        span[2] = max(span[2], v.window_end)
-    for (subject, metric, origin, grain), (n, first, last) in sorted(spans.items()):
-        rows.append(_row(subject, metric, origin, grain, n, first, last))
+        span[1] += v.value
+        span[2] = min(span[2], v.window_start)
+        span[3] = max(span[3], v.window_end)
+    for (subject, metric, origin, grain), (n, total, first, last) in sorted(spans.items()):
+        rows.append(_row(subject, metric, origin, grain, n, total, first, last))
     return rows
 
 
 def _row(
-    record: str, metric: str, origin: str, grain: str, n: int, first: Any, last: Any
+    record: str,
+    metric: str,
+    origin: str,
+    grain: str,
+    n: int,
+    total: float | None,
+    first: Any,
+    last: Any,
 ) -> dict[str, Any]:
     return {
         "record": record,
@@ -163,6 +228,13 @@ def _row(
         "origin": origin,
         "grain": grain,
         "rows": n,
+        "sum": None if total is None else _number(total),
         "from": first.isoformat() if first else "",
         "to": last.isoformat() if last else "",
     }
+
+
+def _number(value: float) -> float | int:
+    """Whole sums as integers, others rounded to what an export shows."""
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
-from social.cli.common import Workspace, emit_rows, format_option, pass_workspace
+from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 from social.domain import PLATFORMS
 
 # where each platform's account id lives in social.toml
@@ -18,12 +19,19 @@ ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": 
 @click.option(
     "--platform",
     type=click.Choice(PLATFORMS),
-    help="Only accept an export of this platform (default: detect from the columns).",
+    help="Only accept an export of this platform (default: detect from the columns); "
+    "also says whose a Meta daily 'Views' file is.",
 )
 @click.option(
     "--account",
     "account_id",
     help="The platform account id the file belongs to (default: the file or social.toml).",
+)
+@click.option(
+    "--period-end",
+    type=DATE,
+    help="The export's last day (YYYY-MM-DD): gives TikTok Studio's yearless dates their "
+    "year and dates lifetime totals (default: the file name, else the file's own dates).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; write nothing.")
 @format_option("table", "json")
@@ -33,38 +41,57 @@ def import_file(
     file: Path,
     platform: str | None,
     account_id: str | None,
+    period_end: date | None,
     dry_run: bool,
     fmt: str,
 ) -> None:
     """Import a platform's own export file (CSV, XLSX or XLS).
 
     Reads LinkedIn page exports (Metrics, All posts, followers), Meta Business
-    Suite CSVs (posts, or a daily page metric; UTF-8 or UTF-16) and TikTok
-    Studio exports (Content, Overview), detecting the kind from the columns.
-    Values are stored with their windows and origin like API data (source
-    'import:<kind>'); posts use the API's ids, so a post that also came
-    through the API is never counted twice. Re-importing a file changes
-    nothing. A bad file stores nothing and names the row or column.
+    Suite CSVs (Facebook posts, daily metrics; UTF-8 or UTF-16), TikTok Studio
+    exports (Overview, Viewers, FollowerHistory, Content) and TikTok
+    business-account exports, detecting the kind from the columns. Values are
+    stored with their windows and origin like API data (source
+    'import:<kind>') and carry the export's own period, not the import day;
+    posts use the API's ids, so a post that also came through the API is
+    never counted twice. Re-importing a file changes nothing. A bad file
+    stores nothing and names the row or column; doubtful values that cannot
+    be right are left out and counted as warnings. Instagram exports are
+    recognised and refused (not a platform here yet). --platform also says
+    whose a Meta daily 'Views' file is (Meta gives Facebook and Instagram
+    the same title).
 
     \b
     Example:
       social import linkedin_content.xlsx
-      social import meta_posts.csv --dry-run
-      social import tiktok_content.csv --platform tiktok --format json
+      social import Jan-14-2025_Apr-14-2025_1396269028466733.csv --dry-run
+      social import Overview.csv --period-end 2026-02-27 --account 7012345
+      social import Views.csv --platform facebook --format json
     """
     from collectors.importers import Context, read_export
+    from collectors.importers.base import EARLIEST_DAY
     from collectors.importers.store import store
     from social.timeutil import local_date, utcnow
 
     config = ws.config
     now = utcnow()
+    today = local_date(now, config.timezone)
+    if period_end is not None and not EARLIEST_DAY <= period_end <= today:
+        raise click.BadParameter(
+            f"{period_end.isoformat()} is {'in the future' if period_end > today else 'too early'}"
+            f"; give the export's last day, between {EARLIEST_DAY.isoformat()} and "
+            f"{today.isoformat()}.",
+            param_hint="'--period-end'",
+        )
     ids = {p: str(config.get(p, key) or "") for p, key in ACCOUNT_KEYS.items()}
     ctx = Context(
         file=file.name,
         zone=config.timezone,
         now=now,
-        today=local_date(now, config.timezone),
+        today=today,
         ids={p: v for p, v in ids.items() if v},
+        period_end=period_end,
+        platform=platform,
     )
     parsed = read_export(file, ctx, platform)  # the whole file, before anything is written
     if dry_run and not config.database_path.exists():
@@ -80,9 +107,11 @@ def import_file(
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     click.echo(result.line())
+    for line in result.details():
+        click.echo(f"  {line}")
     if dry_run:
         emit_rows(
             result.breakdown,
             "table",
-            ["record", "metric", "origin", "grain", "rows", "from", "to"],
+            ["record", "metric", "origin", "grain", "rows", "sum", "from", "to"],
         )
