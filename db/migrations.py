@@ -333,3 +333,9 @@ CREATE TABLE post_breakdowns (
 )
 """,
     )
+
+
+@migrations()
+def m013_ad_tree_index(db: Database) -> None:
+    """Reports walk from an ad campaign down to its ads (and the posts they promote) by parent."""
+    _run(db, "CREATE INDEX IF NOT EXISTS ad_entities_parent ON ad_entities (parent_id)")
