@@ -182,7 +182,7 @@ PLANS = (
     ("studieliv", "En dag på lab", ["studieliv"]),
     ("stem", "Bak kulissene på campus", ["stem"]),
 )
-PAST_WEEKS = 8
+PAST_WEEKS = 16
 PLANNED_AT = time(16, 0)  # slots are planned at 16:00; videos go out between noon and ten
 
 

@@ -51,10 +51,14 @@ class GroupResult:
 
 
 def add_running_baseline(posts: list[PostPerformance], window: int) -> list[PostPerformance]:
-    """Set each post's ratio to the median of the same account's previous `window` posts."""
-    history: dict[tuple[str, int], list[float]] = defaultdict(list)
+    """Set each post's ratio to the median of the same account's previous `window` posts.
+
+    Posts measured at the age and posts first measured later (whose figure is an upper
+    bound) get separate baselines: each is compared with posts measured the same way.
+    """
+    history: dict[tuple[str, int, bool], list[float]] = defaultdict(list)
     for post in sorted(posts, key=lambda p: p.published):
-        earlier = history[(post.platform, post.account_id)]
+        earlier = history[(post.platform, post.account_id, post.exact_age)]
         if len(earlier) >= MIN_BASELINE:
             baseline = statistics.median(earlier[-window:])
             if baseline > 0:
@@ -69,10 +73,9 @@ def group_keys(
 ) -> list[str]:
     """The group(s) a post falls in for a grouping (a post can have several themes)."""
     if by == "theme":
-        untagged = "uten tema" if lang == "nb" else "untagged"
-        return [untagged if t == UNTAGGED else t for t in post.themes]
+        return [theme_label(t, lang) for t in post.themes]
     if by == "owner":
-        return post.owners or ["(ukjent)" if lang == "nb" else "(unknown)"]
+        return list(post.owners)  # a post the calendar has no owner for is in no group
     if by == "format":
         return [post.format or "?"]
     if by == "length":
@@ -88,6 +91,13 @@ def group_keys(
             return ["eksamensperiode" if exam else "resten av året"]
         return ["exam period" if exam else "rest of the year"]
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A theme as the reader sees it ('untagged' is 'uten tema' in Norwegian)."""
+    if theme == UNTAGGED:
+        return "uten tema" if lang == "nb" else "untagged"
+    return theme
 
 
 def _length_bucket(seconds: float | None, lang: str) -> str:

@@ -31,11 +31,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "at the same age.",
     ),
     "what_worked_pattern": (
-        "Over tid gjør «{theme}» det typisk {ratio}x bedre enn vanlig "
-        "(95 % usikkerhetsintervall {low}–{high}x, {posts} innlegg).",
-        "Over time, “{theme}” typically does {ratio}x better than usual "
-        "(95% interval {low}–{high}x, {posts} posts).",
+        "De siste {days} dagene har «{theme}» typisk gjort det {ratio}x så bra som vanlig "
+        "(95 % usikkerhetsintervall {interval}, hele intervallet over 1x, {posts} innlegg).",
+        "Over the last {days} days, “{theme}” has typically done {ratio}x as well as usual "
+        "(95% interval {interval}, all of it above 1x, {posts} posts).",
     ),
+    "measured_late": ("målt sent, øvre grense", "measured late, an upper bound"),
     "what_worked_none": (
         "Ingen innlegg ble {days} dager gamle denne uken.",
         "No posts turned {days} days old this week.",
