@@ -186,6 +186,13 @@ PAST_WEEKS = 16
 PLANNED_AT = time(16, 0)  # slots are planned at 16:00; videos go out between noon and ten
 
 
+def _hours(earlier: str, later: str) -> float:
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return (moment(later) - moment(earlier)).total_seconds() / 3600
+
+
 def _plan_for(caption: str) -> tuple[str, list[str]]:
     tags = {t.lower() for t in caption.replace("#", " #").split() if t.startswith("#")}
     for tag, title, slot_tags in PLANS:
@@ -212,9 +219,20 @@ def _calendar(
            ORDER BY published_at""",
         [since],
     ).fetchall()
+    previous = db.execute(
+        "SELECT MAX(published_at) FROM posts WHERE platform = 'tiktok' AND published_at < ?",
+        [since],
+    ).fetchone()[0]
+    # Start the plan after a quiet spell, so the first slot has no unplanned video next to it.
+    while videos and previous and _hours(previous, videos[0][0]) < 48:
+        previous = videos.pop(0)[0]
+    unplanned = today - timedelta(days=1)
     for i, (published, caption) in enumerate(videos):
         if i % 8 == 7:
-            continue  # now and then a video goes out without a slot
+            # Now and then a video goes out without a slot.
+            unplanned = datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(tz)
+            unplanned = unplanned.date()
+            continue
         title, tags = _plan_for(caption or "")
         day = datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(tz).date()
         if i % 3 == 1 and i and _plan_for(videos[i - 1][1] or "")[0] != title:
@@ -233,12 +251,12 @@ def _calendar(
             now,
         )
         count += 1
-    # A video that was planned yesterday but never posted: only a post on another topic is
-    # near it, so matching leaves it for a person (with that post as a weak suggestion).
+    # A video that was planned but never posted, on the day an unplanned video on another
+    # topic went out: matching leaves it for a person, with that video as a weak suggestion.
     _slot(
         db,
         "demo-unposted@social",
-        to_utc_iso(datetime.combine(today - timedelta(days=1), PLANNED_AT, tz)),
+        to_utc_iso(datetime.combine(unplanned, PLANNED_AT, tz)),
         members[STUDENTS[3]],
         "Intervju med en geolog",
         ["geologi", "jobb"],
