@@ -11,6 +11,7 @@ all posts at once, never a query per post.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -165,7 +166,8 @@ def history_start(
     return earliest
 
 
-Points = dict[str, dict[str, list[tuple[datetime, float]]]]  # metric -> origin -> points
+# metric -> origin -> (UTC ISO moment, value); stored UTC ISO strings sort like the moments.
+Points = dict[str, dict[str, list[tuple[str, float]]]]
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -192,12 +194,12 @@ def _points(db: Database, ids: Sequence[int], metrics: Sequence[str]) -> dict[in
             [*chunk, *metrics, *chunk, *metrics],
         ):
             out.setdefault(int(pid), {}).setdefault(metric, {}).setdefault(origin, []).append(
-                (from_utc_iso(moment), float(value))
+                (moment, float(value))
             )
     return out
 
 
-def _series(points: Points, names: list[str]) -> dict[str, list[tuple[datetime, float]]]:
+def _series(points: Points, names: list[str]) -> dict[str, list[tuple[str, float]]]:
     """The first metric (catalogue order) with measurements: its points per origin, in order.
 
     A counter that holds every view (origin 'total') is used alone; else organic and paid
@@ -212,33 +214,34 @@ def _series(points: Points, names: list[str]) -> dict[str, list[tuple[datetime, 
 
 
 def _value_at(
-    series: dict[str, list[tuple[datetime, float]]], moment: datetime
+    series: dict[str, list[tuple[str, float]]], moment: datetime
 ) -> tuple[float, bool, datetime] | None:
     """Views at a moment (interpolated between measurements), whether exact, first measured."""
     if not series:
         return None
     total = 0.0
     exact = True
+    at = to_utc_iso(moment)
     first = min(points[0][0] for points in series.values() if points)
     for points in series.values():
-        value, point_exact = _interpolate(points, moment)
+        value, point_exact = _interpolate(points, at)
         total += value
         exact = exact and point_exact
-    return total, exact, first
+    return total, exact, from_utc_iso(first)
 
 
-def _interpolate(points: list[tuple[datetime, float]], moment: datetime) -> tuple[float, bool]:
-    before = [p for p in points if p[0] <= moment]
-    after = [p for p in points if p[0] > moment]
-    if before and after:
-        (t0, v0), (t1, v1) = before[-1], after[0]
-        share = (moment - t0).total_seconds() / max((t1 - t0).total_seconds(), 1)
+def _interpolate(points: list[tuple[str, float]], at: str) -> tuple[float, bool]:
+    index = bisect_right(points, (at, float("inf")))
+    if 0 < index < len(points):
+        (t0, v0), (t1, v1) = points[index - 1], points[index]
+        start, end = from_utc_iso(t0), from_utc_iso(t1)
+        share = (from_utc_iso(at) - start).total_seconds() / max((end - start).total_seconds(), 1)
         return v0 + (v1 - v0) * share, True
-    if before:
+    if index:
         # Snapshots are written only on change: no later one means the value stayed put.
-        return before[-1][1], True
+        return points[-1][1], True
     # First measured only after the age: its earliest value is an upper bound of views then.
-    return after[0][1], False
+    return points[0][1], False
 
 
 def _watch(db: Database, ids: Sequence[int]) -> dict[int, dict[str, float]]:
