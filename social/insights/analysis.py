@@ -51,20 +51,22 @@ class GroupResult:
 
 
 def add_running_baseline(posts: list[PostPerformance], window: int) -> list[PostPerformance]:
-    """Set each post's ratio to the median of the same account's previous `window` posts.
+    """Set each post's ratio against the median of the same account's previous `window` posts.
 
     Posts measured at the age and posts first measured later (whose figure is an upper
-    bound) get separate baselines: each is compared with posts measured the same way.
+    bound) are compared only with their own kind: the median is taken over those of the
+    previous `window` posts measured the same way (at least MIN_BASELINE of them).
     """
-    history: dict[tuple[str, int, bool], list[float]] = defaultdict(list)
-    for post in sorted(posts, key=lambda p: p.published):
-        earlier = history[(post.platform, post.account_id, post.exact_age)]
-        if len(earlier) >= MIN_BASELINE:
-            baseline = statistics.median(earlier[-window:])
+    history: dict[tuple[str, int], list[tuple[float, bool]]] = defaultdict(list)
+    for post in sorted(posts, key=lambda p: (p.published, p.post_id)):
+        earlier = history[(post.platform, post.account_id)]
+        same = [views for views, exact in earlier[-window:] if exact == post.exact_age]
+        if len(same) >= MIN_BASELINE:
+            baseline = statistics.median(same)
             if baseline > 0:
                 post.baseline = baseline
                 post.ratio = post.views / baseline if post.views > 0 else None
-        earlier.append(post.views)
+        earlier.append((post.views, post.exact_age))
     return [p for p in posts if p.ratio is not None]
 
 

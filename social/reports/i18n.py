@@ -302,6 +302,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{platform}: annonsestatistikken viser flere sponsede visninger av et fremhevet innlegg enn innleggets egen teller økte med (tallene hentes til ulike tider). Organisk er satt til 0 der, og totalen er de sponsede visningene, så totalen aldri blir lavere enn en del av den.",
         "{platform}: the ad statistics show more sponsored views of a boosted post than the post's own counter grew by (the figures are collected at different times). Organic is set to 0 there, and the total is the sponsored views, so a total is never below one of its parts.",
     ),
+    "warn_counter_decreased": (
+        "{platform}: et innleggs teller gikk ned i perioden (plattformen fjernet ugyldige visninger); perioden regnes med 0, ikke et negativt tall.",
+        "{platform}: a post's counter went down in the period (the platform removed invalid views); the period counts 0, not a negative number.",
+    ),
     "warn_ads_unattributed": (
         "{platform}: en annonsekampanje har både annonser for egne innlegg og mørke annonser, uten tall per annonse; alle dens visninger er regnet som sponsede visninger utenom innleggene (de kan være telt to ganger).",
         "{platform}: an ad campaign mixes ads for our own posts and dark ads, without figures per ad; all its views are counted as sponsored views outside the posts (some may be counted twice).",

@@ -88,7 +88,7 @@ EXACT_METHODS = frozenset(
 # A sum of daily unique counts: every table, chart and sentence says "upper bound".
 UPPER_BOUND = "sum_of_daily"
 # Split issues that reports show as warnings (the rest are explanatory notes).
-ISSUE_CODES = frozenset({"paid_exceeds_counter", "ads_unattributed"})
+ISSUE_CODES = frozenset({"paid_exceeds_counter", "ads_unattributed", "counter_decreased"})
 
 
 def views_concept(platform: str) -> str:
@@ -312,10 +312,13 @@ def measure(
     ads = ad_figures(db, platform, ad_names, window) if ad_names else AdFigures()
     _combine(db, split, counters, ads, scope, platform, names, can_split=bool(ad_names))
     if concept not in UNCOUNTABLE:
+        # Whole units, and a total that is still its parts' sum after rounding.
         for origin in ORIGINS:
             value = split.get(origin)
             if value is not None:
                 setattr(split, origin, float(round(value)))
+        if "total_not_split" not in split.notes and not split.empty:
+            split.total = add(split.organic, split.paid)
     return split
 
 
@@ -379,11 +382,17 @@ def _from_snapshots(
         return
     per_post: dict[int, dict[str, float]] = {}
     first_seen: set[int] = set()
+    lowered = False
     for g in gains:
         if g.metric == metric:
-            per_post.setdefault(g.post_id, {})[g.origin] = g.gain
+            # A platform may lower a counter (it removes invalid views): the window counts 0,
+            # never a negative number of views, and the report says so.
+            per_post.setdefault(g.post_id, {})[g.origin] = max(0.0, g.gain)
+            lowered = lowered or g.gain < -0.5
             if g.first_seen:
                 first_seen.add(g.post_id)
+    if lowered:
+        split.issues.append({"code": "counter_decreased"})
     for pid, by_origin in per_post.items():
         if "total" in by_origin:  # the platform does not split this post: paid views are inside
             counters.whole = (counters.whole or 0.0) + by_origin["total"]
@@ -829,9 +838,10 @@ def post_views(
     """Per post: views gained in the window (LinkedIn: impressions), organic and sponsored.
 
     Candidates are the posts whose counters moved or that were published in the
-    window (or the listed posts). A post's sponsored views are those of the ads
-    linked to it (only ads with their own statistics, or campaigns promoting just
-    that post, can be tied to one post).
+    window (or the listed posts). A post's sponsored views are its own paid counter
+    where the platform splits it (Facebook), else those of the ads linked to it (only
+    ads with their own statistics, or campaigns promoting just that post, can be tied
+    to one post).
     """
     out: dict[int, PostViews] = {}
     for platform in PLATFORMS:
@@ -854,15 +864,20 @@ def post_views(
             first = any(g.first_seen for g in by_origin.values())
             paid = linked.get(pid)
             if "total" in by_origin:
-                whole = float(round(by_origin["total"].gain))
+                whole = float(round(max(0.0, by_origin["total"].gain)))
                 organic = None if paid is None else max(0.0, whole - paid)
                 total = whole if paid is None else max(whole, paid)
                 exceeds = paid is not None and paid > whole + 0.5
                 to_date = by_origin["total"].end_value
             else:
-                organic = float(round(by_origin["organic"].gain)) if "organic" in by_origin else 0.0
-                if paid is None and "paid" in by_origin:
-                    paid = float(round(by_origin["paid"].gain))
+                organic = (
+                    float(round(max(0.0, by_origin["organic"].gain)))
+                    if "organic" in by_origin
+                    else 0.0
+                )
+                if "paid" in by_origin:
+                    # The post's own paid counter: a post's line agrees with its count to date.
+                    paid = float(round(max(0.0, by_origin["paid"].gain)))
                 total = organic + (paid or 0.0)
                 exceeds = False
                 to_date = sum(g.end_value for g in by_origin.values())
