@@ -298,6 +298,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} innlegg ble målt første gang etter at de var publisert; visningene før første måling er anslått jevnt fordelt fra publisering.",
         "{count} posts were first measured after they were published; their views before the first measurement are estimated as spread evenly from publication.",
     ),
+    "warn_monthly_estimated": (
+        "Noen innlegg ble målt første gang en stund etter at de ble publisert; hvordan visningene deres fordeler seg på månedene før første måling, er anslått jevnt fordelt.",
+        "Some posts were first measured a while after they were published; how their views spread over the months before that first measurement is estimated as even.",
+    ),
     "warn_paid_exceeds_counter": (
         "{platform}: annonsestatistikken viser flere sponsede visninger av et fremhevet innlegg enn innleggets egen teller økte med (tallene hentes til ulike tider). Organisk er satt til 0 der, og totalen er de sponsede visningene, så totalen aldri blir lavere enn en del av den.",
         "{platform}: the ad statistics show more sponsored views of a boosted post than the post's own counter grew by (the figures are collected at different times). Organic is set to 0 there, and the total is the sponsored views, so a total is never below one of its parts.",

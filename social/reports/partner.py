@@ -267,6 +267,7 @@ class Segments:
     by_platform: dict[str, dict[str, float | None]] = field(default_factory=dict)
     total: dict[str, float | None] = field(default_factory=dict)
     issues: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    estimated: bool = False  # a month's share of some post's views is a straight-line estimate
 
 
 def _segments(
@@ -313,6 +314,7 @@ def _segments(
                 month_row[origin] = measures.add(month_row[origin], split.get(origin))
             for issue in split.issues:
                 out.issues.append((platform, issue))
+            out.estimated = out.estimated or split.first_seen_posts > 0
     out.monthly = [
         {
             "month": key,
@@ -343,6 +345,14 @@ def _warnings(
                 "code": "no_partner_content",
                 "platform": None,
                 "message": t(lang, "warn_no_partner_content", year=year),
+            }
+        )
+    if segments.estimated:
+        out.append(
+            {
+                "code": "monthly_estimated",
+                "platform": None,
+                "message": t(lang, "warn_monthly_estimated"),
             }
         )
     estimated = sum(1 for c in content if c["estimated"])
