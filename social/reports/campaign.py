@@ -637,7 +637,10 @@ def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 concept = measures.views_concept(platform) if key == "views" else concept_key
                 if not concept:
                     continue
-                metrics = [CATALOGUE[(platform, m)] for m in queries.names(concept, platform)]
+                names = queries.names(concept, platform)
+                if key == "views":  # the sponsored side's own metric (Facebook: impressions)
+                    names += [m for m in measures.paid_metrics(concept, platform) if m not in names]
+                metrics = [CATALOGUE[(platform, m)] for m in names]
                 if metrics:
                     entry["platforms"].append(
                         {

@@ -79,6 +79,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "views_organic": ("Visninger, organisk", "Views, organic"),
     "views_paid": ("Visninger, sponset", "Views, sponsored"),
     "views_total": ("Visninger, totalt", "Views, total"),
+    "of_which_paid": ("Herav sponset", "Of which sponsored"),
+    "estimated": ("delvis anslått", "partly estimated"),
+    "views_other_note": (
+        "Totalen inneholder {views} sponsede visninger av annonser som ikke er egne innlegg (mørke annonser) i partnerens kampanjer.",
+        "The total holds {views} sponsored views of ads that are not posts of their own (dark posts) in the partner's campaigns.",
+    ),
     "reach": ("Rekkevidde", "Reach"),
     "reach_content": ("Rekkevidde (innhold)", "Reach (content)"),
     "reach_paid": ("Rekkevidde (annonser)", "Reach (ads)"),

@@ -347,7 +347,8 @@ def _warnings(
                 "message": t(lang, "warn_no_partner_content", year=year),
             }
         )
-    if segments.estimated:
+    estimated = sum(1 for c in content if c["estimated"])
+    if segments.estimated and not estimated:  # else the warning below says it already
         out.append(
             {
                 "code": "monthly_estimated",
@@ -355,7 +356,6 @@ def _warnings(
                 "message": t(lang, "warn_monthly_estimated"),
             }
         )
-    estimated = sum(1 for c in content if c["estimated"])
     if estimated:
         out.append(
             {
