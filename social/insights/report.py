@@ -219,9 +219,7 @@ def week_highlights(
     window_start = datetime.combine(pattern_from, datetime.min.time(), tz)
     # Baselines look back `baseline_posts` posts; twice that leaves room for posts that were
     # never measured (they are not in anyone's baseline).
-    read_from = history_start(
-        db, window_start, 2 * int(config.get("insights", "baseline_posts"))
-    )
+    read_from = history_start(db, window_start, 2 * int(config.get("insights", "baseline_posts")))
     posts = load_posts(
         db,
         zone=config.timezone,
