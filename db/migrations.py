@@ -400,6 +400,12 @@ UPDATE OR REPLACE metric_values SET origin = 'total'
 
 
 @migrations()
+def m013_ad_tree_index(db: Database) -> None:
+    """Reports walk from an ad campaign down to its ads (and the posts they promote) by parent."""
+    _run(db, "CREATE INDEX IF NOT EXISTS ad_entities_parent ON ad_entities (parent_id)")
+
+
+@migrations()
 def m015_web(db: Database) -> None:
     """The web app: sessions, one-time login links, partners' read-only links, slot checklists.
 

@@ -25,6 +25,16 @@ TITLES = [
 ]
 
 
+DEMO_BUDGET = 6000.0
+DEMO_TARGETS = (
+    ("views", "total", "all", 320000),
+    ("reach", "paid", "tiktok", 140000),
+    ("clicks", "paid", "all", 4500),
+    ("spend", "paid", "all", 5500),
+    ("ctr", "paid", "all", 0.01),
+)
+
+
 def seed_demo(db: Database, *, today: date, zone: str) -> list[str]:
     """Insert the demo's planning data; returns one line per kind for the demo's output."""
     tz = ZoneInfo(zone)
@@ -132,7 +142,7 @@ def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
             "end_date": (today + timedelta(days=14)).isoformat(),
             "platforms": json.dumps(["tiktok", "facebook"]),
             "partner_id": partner_id,
-            "budget": 60000.0,
+            "budget": DEMO_BUDGET,
             "currency": "NOK",
             "description": "Høstkampanje for realfag, organisk og sponset",
             "created_at": now,
@@ -150,17 +160,45 @@ def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
             "INSERT INTO campaign_members (campaign_id, kind, value, platform) VALUES (?, ?, ?, ?)",
             [cid, kind, value, platform],
         )
-    for kpi, origin, platform, target in (
-        ("views", "total", "all", 400000),
-        ("reach", "paid", "tiktok", 150000),
-        ("clicks", "paid", "all", 4000),
-        ("spend", "paid", "all", 60000),
-    ):
+    # Targets sized to what the sandbox's ad campaigns deliver over the 45 days, so the report
+    # reads like a real one: some on track, some behind, spend within its budget.
+    for kpi, origin, platform, target in DEMO_TARGETS:
         db.execute(
             "INSERT INTO kpi_targets (campaign_id, kpi, origin, platform, target) VALUES (?, ?, ?, ?, ?)",
             [cid, kpi, origin, platform, target],
         )
     return cid
+
+
+# What the students planned for each kind of video: a title and tags, as they would write them
+# in the calendar before filming (keyed by a hashtag the published caption carries, most
+# specific first). Calendar matching has to find each published video from this.
+PLANS = (
+    ("eksamen", "Eksamenstips i matte", ["eksamen", "tips"]),
+    ("ærlig", "Ærlig om første året", ["ærlig historie"]),
+    ("tmatte", "T-matte eller R-matte?", ["T-matte"]),
+    ("rollemodell", "Hva gjør en ingeniør?", ["rollemodell", "jobb"]),
+    ("tips", "Fysikktips", ["tips", "realfag"]),
+    ("studieliv", "En dag på lab", ["studieliv"]),
+    ("stem", "Bak kulissene på campus", ["stem"]),
+)
+PAST_WEEKS = 16
+PLANNED_AT = time(16, 0)  # slots are planned at 16:00; videos go out between noon and ten
+
+
+def _hours(earlier: str, later: str) -> float:
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return (moment(later) - moment(earlier)).total_seconds() / 3600
+
+
+def _plan_for(caption: str) -> tuple[str, list[str]]:
+    tags = {t.lower() for t in caption.replace("#", " #").split() if t.startswith("#")}
+    for tag, title, slot_tags in PLANS:
+        if f"#{tag}" in tags:
+            return title, slot_tags
+    return "Ny video", []
 
 
 def _calendar(
@@ -172,26 +210,62 @@ def _calendar(
     partner: int,
     now: str,
 ) -> int:
-    """Past slots for the latest TikTok posts, and four slots a week for two weeks ahead."""
+    """Slots for the TikTok videos of the last weeks, planned as the students would plan them,
+    one that was never posted, and four slots a week for two weeks ahead."""
     count = 0
-    recent = db.execute(
-        "SELECT published_at FROM posts WHERE platform = 'tiktok' ORDER BY published_at DESC LIMIT 6"
+    since = to_utc_iso(datetime.combine(today - timedelta(weeks=PAST_WEEKS), time(0), tz))
+    videos = db.execute(
+        """SELECT published_at, caption FROM posts WHERE platform = 'tiktok' AND published_at >= ?
+           ORDER BY published_at""",
+        [since],
     ).fetchall()
-    for i, (published,) in enumerate(recent):
-        # Planned on the hour the video went out; calendar matching links the post to it.
+    previous = db.execute(
+        "SELECT MAX(published_at) FROM posts WHERE platform = 'tiktok' AND published_at < ?",
+        [since],
+    ).fetchone()[0]
+    # Start the plan after a quiet spell, so the first slot has no unplanned video next to it.
+    while videos and previous and _hours(previous, videos[0][0]) < 48:
+        previous = videos.pop(0)[0]
+    unplanned = today - timedelta(days=1)
+    for i, (published, caption) in enumerate(videos):
+        if i % 8 == 7:
+            # Now and then a video goes out without a slot.
+            unplanned = datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(tz)
+            unplanned = unplanned.date()
+            continue
+        title, tags = _plan_for(caption or "")
+        day = datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(tz).date()
+        if i % 3 == 1 and i and _plan_for(videos[i - 1][1] or "")[0] != title:
+            # Posted a day late: the day before's video, on another topic, is nearer in time.
+            day -= timedelta(days=1)
         _slot(
             db,
             f"demo-past-{i}@social",
-            published[:13] + ":00:00Z",
+            to_utc_iso(datetime.combine(day, PLANNED_AT, tz)),
             members[STUDENTS[i % 6]],
-            TITLES[i % 4],
-            TAGS[i % 4],
+            title,
+            tags,
             "ready",
             None,
             None,
             now,
         )
         count += 1
+    # A video that was planned but never posted, on the day an unplanned video on another
+    # topic went out: matching leaves it for a person, with that video as a weak suggestion.
+    _slot(
+        db,
+        "demo-unposted@social",
+        to_utc_iso(datetime.combine(unplanned, PLANNED_AT, tz)),
+        members[STUDENTS[3]],
+        "Intervju med en geolog",
+        ["geologi", "jobb"],
+        "ready",
+        None,
+        None,
+        now,
+    )
+    count += 1
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
     for week in range(2):
         for j, weekday in enumerate((0, 1, 3, 4)):

@@ -126,6 +126,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             int, 48, "Warn in reports when a platform's last successful sync is older"
         ),
         "top_posts": Key(int, 5, "How many top posts the weekly report lists"),
+        "attach_pdf": Key(bool, False, "Attach a PDF of the report to e-mails (needs Chromium)"),
     },
     "reminders": {
         "before_hours": Key(

@@ -172,6 +172,48 @@ class Builder:
             ad_entities=[AdEntity(platform, "campaign", external_id, name, objective=objective)],
         )
 
+    def ad(
+        self,
+        platform: str,
+        campaign: str,
+        external_id: str,
+        promotes: str | None = None,
+        *,
+        level: str = "ad",
+    ) -> int:
+        """An ad (or ad group) under a campaign, promoting an organic post or none (a dark post).
+
+        Written straight into the m006 columns the collectors fill (the storage contract).
+        """
+        self.ad_campaign(platform, campaign)
+        parent = self.db.execute(
+            "SELECT id FROM ad_entities WHERE platform = ? AND level = 'campaign' AND external_id = ?",
+            [platform, campaign],
+        ).fetchone()[0]
+        cur = self.db.execute(
+            """INSERT INTO ad_entities (account_id, platform, level, external_id, name, parent_id,
+                                        post_external_id, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, '2025-01-01T00:00:00Z')""",
+            [
+                self.account(platform, "ads"),
+                platform,
+                level,
+                external_id,
+                external_id,
+                parent,
+                promotes,
+            ],
+        )
+        return int(cur.lastrowid or 0)
+
+    def flight(self, platform: str, campaign: str, start: str, end: str | None) -> None:
+        """An ad campaign's flight (ad_entities.start_date / end_date, the storage contract)."""
+        self.db.execute(
+            """UPDATE ad_entities SET start_date = ?, end_date = ?
+               WHERE platform = ? AND level = 'campaign' AND external_id = ?""",
+            [start, end, platform, campaign],
+        )
+
     def ad_days(
         self, platform: str, campaign: str, metric: str, first: str, values: Sequence[float]
     ) -> None:
@@ -380,6 +422,7 @@ def weekly_scenario(db: Database) -> Builder:
     )
     # The Spark Ad's own statistics (Marketing API), 25-30 Nov.
     b.ad_campaign("tiktok", "tt-camp-1", "Spark C", "VIDEO_VIEWS")
+    b.ad("tiktok", "tt-camp-1", "tt-ad-1", promotes="C")  # the Spark Ad's link to post C
     b.ad_days("tiktok", "tt-camp-1", "video_play_actions", "2025-11-25", [500] * 6)
     b.ad_days("tiktok", "tt-camp-1", "impressions", "2025-11-25", [1000] * 6)
     b.ad_days("tiktok", "tt-camp-1", "spend", "2025-11-25", [100] * 6)
@@ -508,6 +551,7 @@ def campaign_scenario(db: Database) -> tuple[Builder, int]:
     b.snapshot("tiktok", "P4", "2025-11-06 12:00", view_count=999)
     # The Spark Ad campaign: 15 days of stats, and TikTok's own reach for the flight so far.
     b.ad_campaign("tiktok", "tt-camp-9", "Rollemodell Spark", "VIDEO_VIEWS")
+    b.ad("tiktok", "tt-camp-9", "tt-ad-9", promotes="P1")  # the Spark Ad promotes P1
     b.ad_days("tiktok", "tt-camp-9", "video_play_actions", "2025-11-01", [500] * 15)
     b.ad_days("tiktok", "tt-camp-9", "impressions", "2025-11-01", [5000] * 15)
     b.ad_days("tiktok", "tt-camp-9", "spend", "2025-11-01", [300] * 15)

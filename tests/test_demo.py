@@ -57,14 +57,54 @@ def test_demo_shows_the_calendar_feed_the_brief_and_the_consent_gap(
     assert runner.invoke(cli, ["demo", str(target), "--port", "0"]).exit_code == 0
     feed = Calendar.from_ical((target / "calendar.ics").read_bytes())
     events = feed.walk("VEVENT")
-    assert len(events) == 14
+    db = open_db(target / "social.db")
+    assert len(events) == db.execute("SELECT COUNT(*) FROM calendar_slots").fetchone()[0]
     upcoming = [e for e in events if datetime.now(UTC) < e.DTSTART]
     assert len(upcoming) == 8 and all(len(e.walk("VALARM")) == 2 for e in upcoming)
     assert "Annonse for Equinor" in next((target / "briefs").glob("*.md")).read_text()
     config = ["--config", str(target / "social.toml")]
     listing = runner.invoke(cli, [*config, "calendar", "list", "--format", "json"])
     slots = json.loads(listing.output)
-    assert sum(1 for s in slots if s["status"] == "published" and s["post"]) == 6  # matched
     assert any(s["consent"] for s in slots)  # the slot with an under-18 without consent
     briefs = runner.invoke(cli, [*config, "brief", "list", "--format", "json"])
     assert json.loads(briefs.output)[0]["partner"] == "Equinor"
+
+
+def test_demo_calendar_matching_links_each_video_to_the_slot_on_its_topic(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    from db.seed import _plan_for
+
+    target = tmp_path / "demo"
+    assert runner.invoke(cli, ["demo", str(target), "--port", "0"]).exit_code == 0
+    db = open_db(target / "social.db")
+    linked = db.execute(
+        """SELECT s.title, p.caption, s.planned_at, p.published_at FROM calendar_slots s
+           JOIN posts p ON p.id = s.post_id"""
+    ).fetchall()
+    past = db.execute(
+        "SELECT COUNT(*) FROM calendar_slots WHERE uid LIKE 'demo-past-%'"
+    ).fetchone()[0]
+    assert past >= 20 and len(linked) == past  # every planned video found ...
+    for title, caption, _planned, _published in linked:
+        assert _plan_for(caption)[0] == title  # ... and each is the video on the slot's topic
+    # For several slots the nearest video in time is on another topic: the topic decided.
+    videos = db.execute(
+        "SELECT published_at, caption FROM posts WHERE platform = 'tiktok'"
+    ).fetchall()
+
+    def nearest(planned: str) -> str:
+        moment = datetime.fromisoformat(planned.replace("Z", "+00:00"))
+        return min(
+            videos,
+            key=lambda v: abs(datetime.fromisoformat(v[0].replace("Z", "+00:00")) - moment),
+        )[1]
+
+    decoys = [t for t, _c, planned, _p in linked if _plan_for(nearest(planned))[0] != t]
+    assert len(decoys) >= 3
+    config = ["--config", str(target / "social.toml")]
+    unsure = json.loads(
+        runner.invoke(cli, [*config, "calendar", "match", "--format", "json"]).output
+    )["unsure"]
+    assert [u["title"] for u in unsure] == ["Intervju med en geolog"]
+    assert unsure[0]["suggestions"] and unsure[0]["suggestions"][0]["confidence"] < 0.6

@@ -164,3 +164,223 @@ def test_a_claim_among_many_compared_groups_carries_a_chance_caveat() -> None:
     assert "tilfeldig" not in describe(few, "theme", "nb", 24, 7)
     assert "6 grupper sammenlignet" in describe(many, "theme", "nb", 72, 7)
     assert "6 groups compared" in describe(many, "theme", "en", 72, 7)
+
+
+# --- every platform, data age, owners, wording, sources, bounded reads ------------------------
+
+
+def _platform_posts(
+    db: Database, platform: str, kind: str, metric: str, origin: str, n: int = 40
+) -> None:
+    """n posts on a platform with their headline counter measured 1 and 9 days after posting."""
+    rng = random.Random(3)
+    account = writes.upsert_account(db, Account(platform, kind, f"{platform}-1"))
+    page = Page()
+    start = NOW - timedelta(days=n * 2 + 10)
+    for i in range(n):
+        published = start + timedelta(days=2 * i)
+        views = 1000 * rng.lognormvariate(0, 0.4)
+        page.posts.append(Post(platform, f"{platform}{i}", published, caption=f"Innlegg {i}"))
+        for days, share in ((1, 0.6), (9, 1.0)):
+            page.snapshots.append(
+                Snapshot(
+                    f"{platform}{i}",
+                    published + timedelta(days=days),
+                    {metric: round(views * share)},
+                    origin,
+                )
+            )
+    writes.save_page(db, account, page, source="api")
+
+
+def test_every_platform_with_posts_is_compared_by_its_headline_figure(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _platform_posts(fresh_db, "linkedin", "organization", "impressionCount", "organic")
+    _platform_posts(fresh_db, "facebook", "page", "post_media_view", "organic")
+    config = _config(tmp_path)
+    linkedin = build_insights(fresh_db, config, platform="linkedin", lang="nb", now=NOW)
+    assert linkedin.posts == 40 - 5  # all but the first five (they build the baseline)
+    facebook = build_insights(fresh_db, config, platform="facebook", lang="nb", now=NOW)
+    assert facebook.posts == 35
+    assert build_insights(fresh_db, config, lang="nb", now=NOW).posts == 70
+
+
+def test_late_measuring_is_said_first_and_late_posts_are_compared_with_each_other(
+    fresh_db, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from social.insights.render import render_html, render_table
+
+    rng = random.Random(5)
+    account = writes.upsert_account(fresh_db, Account("tiktok", "organic", "open-1"))
+    page = Page()
+    first_sync = NOW - timedelta(days=30)
+    for i in range(60):
+        published = NOW - timedelta(days=130 - 2 * i)
+        views = 2000 * rng.lognormvariate(0, 0.4)
+        page.posts.append(Post("tiktok", f"v{i}", published, caption=f"Video {i} #tips"))
+        # Before the first sync nothing was measured: the first value is the lifetime so far.
+        moments = [published + timedelta(days=d) for d in (1, 9)]
+        moments = [m if m >= first_sync else first_sync for m in moments]
+        for moment, share in zip(moments, (0.6, 1.0), strict=True):
+            page.snapshots.append(Snapshot(f"v{i}", moment, {"view_count": round(views * share)}))
+    writes.save_page(fresh_db, account, page, source="api")
+    result = build_insights(fresh_db, _config(tmp_path), lang="nb", now=NOW)
+    late = [p for p in result.compared if not p.exact_age]
+    assert late and len(late) < result.posts
+    assert result.summary.startswith("NB: Målingene startet sent (første måling 21. okt. 2026).")
+    assert f"{len(late)} av {result.posts} innlegg ble målt første gang etter at de var 7" in (
+        result.summary
+    )
+    table = render_table(result)
+    assert table.startswith("NB: Målingene startet sent") and table.count("Målingene") == 1
+    assert '<p class="age">NB: Målingene startet sent' in render_html(result)
+    data = result.to_json()
+    assert data["first_measured"].startswith("2026-10-21") and data["data_age"]
+    # Late posts' upper bounds never enter the baseline of posts measured in time.
+    import statistics
+
+    from social.insights.data import load_posts
+
+    everything = sorted(
+        load_posts(fresh_db, zone="Europe/Oslo", age_days=7, hashtag_themes={}, now=NOW),
+        key=lambda p: p.published,
+    )
+    compared = {p.post_id: p for p in result.compared}
+    checked = 0
+    for n, post in enumerate(everything):
+        same = [p.views for p in everything[max(0, n - 30) : n] if p.exact_age == post.exact_age]
+        if post.post_id in compared:
+            assert compared[post.post_id].baseline == statistics.median(same)
+            checked += 1
+    assert checked == result.posts
+
+
+def test_business_lifetime_totals_stand_in_where_snapshots_are_missing(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from social.domain import MetricValue
+
+    account = writes.upsert_account(fresh_db, Account("tiktok", "business", "b-1"))
+    page = Page()
+    for i in range(12):
+        published = NOW - timedelta(days=60 - 3 * i)
+        page.posts.append(Post("tiktok", f"b{i}", published, caption="Video"))
+        page.values.append(
+            MetricValue(
+                "video_views",
+                1000 + 100 * i,
+                published.date(),
+                (published + timedelta(days=8)).date(),
+                "lifetime",
+                "total",
+                subject_type="post",
+                subject_external_id=f"b{i}",
+            )
+        )
+    writes.save_page(fresh_db, account, page, source="api")
+    result = build_insights(fresh_db, _config(tmp_path), lang="en", now=NOW)
+    assert result.posts == 12 - 5
+    assert {p.views for p in result.compared} == {1000 + 100 * i for i in range(5, 12)}
+
+
+def test_by_owner_uses_the_calendar_and_has_no_unknown_group(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _seed(fresh_db, tips_factor=1.0, n=60)
+    kari = fresh_db.execute(
+        "INSERT INTO team_members (name, created_at) VALUES ('Kari', '2026-01-01T00:00:00Z')"
+    ).lastrowid
+    for n, (pid,) in enumerate(fresh_db.execute("SELECT id FROM posts ORDER BY id").fetchall()):
+        if n % 2:
+            continue
+        sid = fresh_db.execute(
+            """INSERT INTO calendar_slots (uid, planned_at, platform, title, status, post_id,
+                                           created_at, updated_at)
+               VALUES (?, '2026-01-01T00:00:00Z', 'tiktok', 'x', 'published', ?,
+                       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')""",
+            [f"s{pid}", pid],
+        ).lastrowid
+        fresh_db.execute("INSERT INTO slot_owners (slot_id, member_id) VALUES (?, ?)", [sid, kari])
+    result = build_insights(fresh_db, _config(tmp_path), by="owner", lang="nb", now=NOW)
+    assert [g.key for g in result.groups] == ["Kari"]
+    assert "(ukjent)" not in json.dumps(result.to_json(), ensure_ascii=False)
+    without = result.to_json()["posts_without_owner"]
+    assert without > 20
+    assert f"{without} innlegg uten ansvarlig i kalenderen er ikke med i gruppene" in result.summary
+
+
+def test_intervals_never_read_as_contradicting_their_verdict() -> None:
+    from social.insights.wording import interval, verdict_phrase
+
+    worse = GroupResult("T-matte", 30, 0.8, 0.6, 0.9, 0.62, 0.98, 0.78, True)
+    unclear = GroupResult("ærlig historie", 30, 1.1, 0.9, 1.3, 0.97, 1.40, 1.17, True)
+    better = GroupResult("tips", 30, 1.5, 1.2, 1.8, 1.04, 1.9, 1.4, True)
+    assert (interval(worse, "nb"), worse.verdict) == ("0,62–0,98x", "worse")
+    assert (interval(unclear, "nb"), unclear.verdict) == ("0,97–1,40x", "unclear")
+    assert interval(better, "en") == "1.04–1.90x"
+    assert interval(GroupResult("x", 30, 1, 1, 1, 0.7, 1.5, 1, True), "nb") == "0,7–1,5x"
+    assert verdict_phrase(unclear, "nb") == "ingen tydelig forskjell (intervallet omfatter 1x)"
+    assert verdict_phrase(worse, "nb") == "svakere enn vanlig (hele intervallet under 1x)"
+    text = describe([better, unclear, worse], "theme", "nb", 90, 7)
+    assert "0,62–0,98x, hele intervallet under 1x" in text
+    assert "For «ærlig historie» (0,97–1,40x) omfatter intervallet 1x" in text
+    assert "gruppene overlapper" in text
+
+
+def test_norwegian_text_never_says_untagged(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from social.insights.render import render_html, render_table
+    from social.insights.report import week_highlights
+
+    _seed(fresh_db, tips_factor=3.0)
+    fresh_db.execute("UPDATE posts SET caption = 'Uten emneknagg' WHERE id % 4 = 0")
+    result = build_insights(fresh_db, _config(tmp_path), lang="nb", now=NOW)
+    outputs = [render_table(result), render_html(result), json.dumps(result.to_json())]
+    week = week_highlights(
+        fresh_db,
+        _config(tmp_path),
+        start=(NOW - timedelta(days=30)).date(),
+        end=(NOW - timedelta(days=24)).date(),
+        lang="nb",
+        now=NOW,
+    )
+    outputs.append(json.dumps(week, ensure_ascii=False))
+    for text in outputs:
+        assert "untagged" not in text
+    assert any("uten tema" in text for text in outputs)
+
+
+def test_where_the_views_came_from_is_said_for_outliers(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from social.insights.render import render_table
+
+    _seed(fresh_db, tips_factor=4.0)
+    for (pid,) in fresh_db.execute("SELECT id FROM posts").fetchall():
+        for key, value in (("For You", 0.51), ("Search", 0.42), ("Follow", 0.07)):
+            fresh_db.execute(
+                """INSERT INTO post_breakdowns (post_id, dimension, key, value, captured_at, source)
+                   VALUES (?, 'impression_source', ?, ?, '2026-11-20T06:00:00Z', 'api')""",
+                [
+                    pid,
+                    key if pid % 2 else {"For You": "Search", "Search": "For You"}.get(key, key),
+                    value,
+                ],
+            )
+    result = build_insights(fresh_db, _config(tmp_path), lang="nb", now=NOW)
+    table = render_table(result)
+    assert "42 % av visningene kom fra søk" in table or "51 % av visningene kom fra søk" in table
+    assert "av visningene kom fra For deg-siden" in table
+    top = result.to_json()["top"][0]
+    assert top["impression_sources"] and top["source_note"].endswith(("søk", "For deg-siden"))
+
+
+def test_loading_posts_costs_the_same_number_of_queries_for_ten_times_the_posts(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    from db import open_db
+    from social.insights.data import load_posts
+
+    counts = []
+    for n in (20, 200):
+        db = open_db(tmp_path / f"q{n}.db")
+        _seed(db, tips_factor=2.0, n=n)
+        statements: list[str] = []
+        db.conn.set_trace_callback(statements.append)
+        posts = load_posts(db, zone="Europe/Oslo", age_days=7, hashtag_themes={}, now=NOW)
+        db.conn.set_trace_callback(None)
+        assert len(posts) == n
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6

@@ -56,7 +56,8 @@ def test_campaign_half_way_pacing(scenario: Database) -> None:
     assert spend["actual"] == 4500
     assert spend["pacing"]["expected_to_date"] == 4000
     assert spend["pacing"]["projection"] == 9000
-    assert spend["pacing"]["on_track"] is True
+    # A spend target is a budget: 9000 projected against 8000 is spending above plan.
+    assert (spend["pacing"]["status"], spend["pacing"]["on_track"]) == ("over_pace", False)
 
 
 def test_campaign_reach_is_the_platforms_own_campaign_number(scenario: Database) -> None:
@@ -167,6 +168,29 @@ def on_track(kpi_name: str, actual: float, target: float, elapsed: int, duration
     pace = kpi.pacing(kpi_name, actual, target, elapsed, duration)
     assert pace is not None
     return bool(pace["on_track"])
+
+
+def test_spend_below_its_pace_is_not_called_behind_nor_shown_red(scenario: Database) -> None:
+    cid = scenario.execute("SELECT id FROM campaigns").fetchone()[0]
+    scenario.execute(
+        "UPDATE kpi_targets SET target = 20000 WHERE campaign_id = ? AND kpi = 'spend'", [cid]
+    )
+    r = report(scenario)
+    spend = kpis(r)[("spend", "paid", "all")]
+    assert spend["pacing"]["status"] == "under_pace"  # 9000 projected of 20000
+    assert "bruker mindre enn planlagt" in r["summary"] and "Kostnad" in r["summary"]
+    html = render(r, "html").text
+    row = next(line for line in html.splitlines() if ">bruker mindre enn planlagt<" in line)
+    assert 'class="bad"' not in row and 'class="neutral"' in row
+    md = render(report(scenario, lang="en"), "md").text
+    assert "spending below plan" in md and "behind" not in md.split("Spend")[1].split("\n")[0]
+
+
+def test_cpm_is_labelled_per_1000_ad_impressions(scenario: Database) -> None:
+    nb = render(report(scenario), "md").text
+    assert "CPM (per 1000 annonsevisninger)" in nb
+    assert "per 1000 visninger)" not in nb
+    assert "CPM (per 1,000 ad impressions)" in render(report(scenario, lang="en"), "html").text
 
 
 def test_pacing_rules() -> None:

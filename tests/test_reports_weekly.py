@@ -33,7 +33,11 @@ def test_tiktok_views_are_growth_of_post_counters_in_the_week(scenario: Database
     # A: 2000 at the end of the week - 1000 before it; B and C were published in the week
     # (start 0): 300 and 8000.  1000 + 300 + 8000 = 9300.
     assert tiktok["views"]["total"] == 9300
-    assert tiktok["views"]["basis"]["total"] == "post_snapshots:view_count"
+    assert tiktok["views"]["basis"] == {
+        "organic": "post_snapshots:view_count",
+        "paid": "ads_day:video_play_actions",
+        "total": "organic+paid",
+    }
     # Likes 50+30+200, comments 5+3+20, shares 2+1+10 -> 280 + 28 + 13 = 321.
     assert tiktok["engagements"]["total"] == 321
     assert tiktok["engagement_rate"]["total"] == pytest.approx(321 / 9300, abs=1e-6)
@@ -55,12 +59,12 @@ def test_tiktok_views_are_growth_of_post_counters_in_the_week(scenario: Database
 def test_boosted_post_counted_once(scenario: Database) -> None:
     report = weekly(scenario)
     tiktok = by_platform(report)["tiktok"]
-    # The Spark Ad's 6 x 500 plays are shown as paid, but NOT added to the total: post C's
-    # counter (origin 'total') already holds them.
+    # The Spark Ad (linked to post C) has 6 x 500 plays: shown as paid, and NOT added to the
+    # total, because C's counter (origin 'total') already holds them; organic is the rest.
     assert tiktok["views"]["paid"] == 3000
     assert tiktok["views"]["total"] == 9300
-    assert tiktok["views"]["organic"] is None
-    assert "total_includes_paid_views_of_boosted_posts" in tiktok["views"]["notes"]
+    assert tiktok["views"]["organic"] == 9300 - 3000
+    assert "paid_views_inside_post_counters" in tiktok["views"]["notes"]
     assert [p["id"] for p in report["top_posts"]].count("C") == 1
     assert report["total"]["views"]["total"] == 9300 + 2800
 
@@ -124,17 +128,28 @@ def test_reach_total_across_platforms_is_only_a_labelled_sum(scenario: Database)
     b.days("facebook", "page_total_media_view_unique", "2025-11-24", [100] * 7, "total")
     report = weekly(scenario, lang="en")
     content = report["total"]["reach_sum"]["content"]
-    # LinkedIn 560 (sum of daily) + Facebook 700 (sum of daily) = 1260, never called reach.
+    # LinkedIn 560 (sum of daily) + Facebook 700 (sum of daily) = 1260, never called reach:
+    # a sum holding daily sums is labelled as the upper bound it is.
     assert content["value"] == 1260
-    assert content["method"] == "sum_across_platforms"
+    assert content["method"] == "sum_of_daily"
     assert content["exact"] is False
     assert content["includes_upper_bounds"] is True
     html = render(report, "html").text
-    assert "sum across platforms, people may be counted more than once" in html
-    assert "sum of daily reach (upper bound)" in html
+    assert "sum of daily reach, upper bound" in html
+    assert "sum of daily reach (upper bound)" not in html
     nb = render(weekly(scenario), "md").text
-    assert "sum over plattformer; samme person kan telles flere ganger" in nb
-    assert "sum av daglig rekkevidde (øvre grense)" in nb
+    assert "sum av daglig rekkevidde, øvre grense" in nb
+    # Exact weekly numbers on two platforms: a sum across platforms, labelled so.
+    b.window_value(
+        "linkedin", "uniqueImpressionsCount", "2025-11-24", "2025-11-30", "week", 400, "organic"
+    )
+    b.window_value(
+        "facebook", "page_total_media_view_unique", "2025-11-24", "2025-11-30", "week", 500, "total"
+    )
+    content = weekly(scenario, lang="en")["total"]["reach_sum"]["content"]
+    assert (content["value"], content["method"]) == (900, "sum_across_platforms")
+    nb = render(weekly(scenario), "md").text
+    assert "900 (sum over plattformer; samme person kan telles flere ganger)" in nb
 
 
 def test_facebook_views_split_by_is_from_ads_use_one_source(fresh_db: Database) -> None:
@@ -144,17 +159,23 @@ def test_facebook_views_split_by_is_from_ads_use_one_source(fresh_db: Database) 
     b.ad_campaign("facebook", "fb-camp", "Boost")
     b.ad_days("facebook", "fb-camp", "impressions", "2025-11-24", [999] * 7)
     facebook = by_platform(weekly(fresh_db))["facebook"]
-    # Organic 700 and paid 350 from the page's own split; the ad impressions are another
-    # source for the same views and are not added.
+    # Organic 700 from the page's own split. Sponsored views come from the ad statistics
+    # (Meta's ads count a view as an impression), the same source the campaign and partner
+    # reports use; the page's own paid split (350) describes the same views and is not added.
     assert facebook["views"]["organic"] == 700
-    assert facebook["views"]["paid"] == 350
-    assert facebook["views"]["total"] == 1050
+    assert facebook["views"]["paid"] == 6993
+    assert facebook["views"]["total"] == 700 + 6993
     assert facebook["views"]["basis"] == {
         "organic": "account_day:page_media_view",
-        "paid": "account_day:page_media_view",
+        "paid": "ads_day:impressions",
         "total": "organic+paid",
     }
     assert facebook["paid"]["impressions"] == 6993
+    # Without ad statistics the page's own split is the sponsored figure.
+    fresh_db.execute("DELETE FROM metric_values WHERE subject_type = 'ad'")
+    facebook = by_platform(weekly(fresh_db))["facebook"]
+    assert (facebook["views"]["paid"], facebook["views"]["total"]) == (350, 1050)
+    assert facebook["views"]["basis"]["paid"] == "account_day:page_media_view"
 
 
 def test_platform_with_no_data_says_so(scenario: Database) -> None:
@@ -325,6 +346,7 @@ def test_json_is_plain_and_stable(scenario: Database) -> None:
         "what_worked",
         "revised",
         "warnings",
+        "notes",
     ]
     assert report["schema_version"] == 1
     assert report["week"]["start"] == "2025-11-24"

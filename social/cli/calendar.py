@@ -456,20 +456,73 @@ def serve(ws: Workspace, host: str, port: int, url_host: str | None) -> None:
 
 @calendar.command("match")
 @click.option("--window-hours", type=float, help="Match window [calendar.match_window_hours].")
+@click.option("--dry-run", is_flag=True, help="Show what would be linked; link nothing.")
+@format_option("table", "json")
 @pass_workspace
-def match(ws: Workspace, window_hours: float | None) -> None:
+def match(ws: Workspace, window_hours: float | None, dry_run: bool, fmt: str) -> None:
     """Link published posts to their slots now (this also runs after every sync).
+
+    A post is linked when its hashtags and caption fit the slot's tags and
+    title, it went out near the planned time (and from the account the slot's
+    owners usually post from), and no other post or slot comes close. Unsure
+    slots are listed with suggestions for a person to link by hand; a manual
+    link always wins.
 
     \b
     Example:
       social calendar match --window-hours 48
+      social calendar match --dry-run
+      social calendar link 7 7311042000000000123    # accept a suggestion
     """
-    from scheduler.matching import match_published_posts
+    from scheduler.matching import match_slots
 
     hours = (
         window_hours
         if window_hours is not None
         else ws.config.get("calendar", "match_window_hours")
     )
-    count = match_published_posts(ws.db, window_hours=float(hours))
-    click.echo(f"Matched {count} slot(s) to published posts")
+    result = match_slots(ws.db, window_hours=float(hours), dry_run=dry_run)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"dry_run": dry_run, **result.to_json()}, ensure_ascii=False, indent=2)
+        )
+        return
+    verb = "Would match" if dry_run else "Matched"
+    click.echo(f"{verb} {len(result.linked)} slot(s) to published posts")
+    for m in result.linked:
+        assert m.linked is not None
+        click.echo(f"  {_slot_line(ws, m)} -> {_candidate_line(ws, m.linked)}")
+    if result.unsure:
+        click.echo(
+            f"{len(result.unsure)} slot(s) unsure; link the right post with "
+            "'social calendar link SLOT POST':"
+        )
+        for m in result.unsure:
+            click.echo(f"  {_slot_line(ws, m)}")
+            for c in m.suggestions:
+                click.echo(f"      {_candidate_line(ws, c)}")
+
+
+def _slot_line(ws: Workspace, m: Any) -> str:
+    from social import formats
+    from social.timeutil import from_utc_iso
+
+    when = formats.moment(from_utc_iso(m.planned_at).astimezone(_zone(ws)), ws.config.language)
+    return f"slot {m.slot_id} “{m.title}” ({when})"
+
+
+def _candidate_line(ws: Workspace, c: Any) -> str:
+    from social import formats
+    from social.timeutil import from_utc_iso
+
+    when = formats.moment(from_utc_iso(c.published_at).astimezone(_zone(ws)), ws.config.language)
+    caption = " ".join(c.caption.split())
+    caption = caption if len(caption) <= 50 else caption[:49] + "…"
+    why = ", ".join(c.reasons) or "nothing in common"
+    return f"post {c.external_id} “{caption}” ({when}; {round(c.confidence * 100)} % sure: {why})"
+
+
+def _zone(ws: Workspace) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(ws.config.timezone)

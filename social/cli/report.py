@@ -11,11 +11,16 @@ import click
 from social.cli.common import Workspace, pass_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("html", "md", "json", "csv")
+FORMATS = ("html", "md", "json", "csv", "pdf")
 
 
 def report_options(func: F) -> F:
-    """--lang, --format, --out and --send, shared by every report."""
+    """--lang, --format, --out, --send and --attach-pdf, shared by every report."""
+    func = click.option(
+        "--attach-pdf/--no-attach-pdf",
+        default=None,
+        help="With --send: attach the report as a PDF (default: [reports] attach_pdf).",
+    )(func)
     func = click.option(
         "--send",
         is_flag=True,
@@ -24,13 +29,13 @@ def report_options(func: F) -> F:
     func = click.option(
         "--out",
         type=click.Path(dir_okay=False, writable=True),
-        help="Write to this file instead of stdout (its suffix picks the format).",
+        help="Write to this file instead of stdout (its suffix picks the format: .pdf is a PDF).",
     )(func)
     func = click.option(
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
-        help="Output format (default: from --out's suffix, else md).",
+        help="Output format (default: from --out's suffix, else md). pdf needs --out.",
     )(func)
     func = click.option(
         "--lang", type=click.Choice(["nb", "en"]), help="Report language (default from config: nb)."
@@ -63,32 +68,65 @@ def _format(fmt: str | None, out: str | None) -> str:
             return "html"
         if suffix in ("md", "markdown", "txt"):
             return "md"
+        if suffix == "pdf":
+            return "pdf"
         if suffix in FORMATS:
             return suffix
     return "md"
 
 
+def _check(
+    ws: Workspace, fmt: str | None, out: str | None, send: bool, attach_pdf: bool | None = None
+) -> str:
+    """Every way the output can fail before anything is computed, printed or written."""
+    fmt = _format(fmt, out)
+    if fmt == "pdf" and not out:
+        raise click.ClickException(
+            "a PDF is a file; give it a name with --out, e.g. --out report.pdf"
+        )
+    pdf_mail = send and (
+        attach_pdf if attach_pdf is not None else bool(ws.config.get("reports", "attach_pdf"))
+    )
+    if fmt == "pdf" or pdf_mail:
+        from social.reports.pdf import find_chromium
+
+        find_chromium()
+    if out and not Path(out).parent.exists():
+        raise click.ClickException(
+            f"folder {Path(out).parent} does not exist; create it or choose another --out"
+        )
+    if send:
+        from social.reports.mail import check_sendable
+
+        check_sendable(ws.config, list(ws.config.get("reports", "recipients")))
+    return fmt
+
+
 def _emit(
-    ws: Workspace, result: dict[str, Any], fmt: str | None, out: str | None, send: bool
+    ws: Workspace,
+    result: dict[str, Any],
+    fmt: str,
+    out: str | None,
+    send: bool,
+    attach_pdf: bool | None = None,
 ) -> None:
     from social.reports import mail
-    from social.reports.render import render
+    from social.reports.render import render, render_pdf
 
-    fmt = _format(fmt, out)
-    text = render(result, fmt).text
-    if out:
-        path = Path(out)
-        if not path.parent.exists():
-            raise click.ClickException(
-                f"folder {path.parent} does not exist; create it or choose another --out"
-            )
-        path.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {path}", err=True)
+    if fmt == "pdf":
+        assert out is not None  # _check refused a PDF without a file
+        Path(out).write_bytes(render_pdf(result))
+        click.echo(f"Wrote {out}", err=True)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        text = render(result, fmt).text
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            click.echo(f"Wrote {out}", err=True)
+        else:
+            click.echo(text, nl=not text.endswith("\n"))
     if send:
         recipients = list(ws.config.get("reports", "recipients"))
-        mail.send_report(ws.config, result, recipients)
+        mail.send_report(ws.config, result, recipients, attach_pdf=attach_pdf)
         click.echo(f"Sent to {len(recipients)} recipient(s)", err=True)
 
 
@@ -99,7 +137,13 @@ def _emit(
 @report_options
 @pass_workspace
 def weekly(
-    ws: Workspace, week: str | None, lang: str | None, fmt: str | None, out: str | None, send: bool
+    ws: Workspace,
+    week: str | None,
+    lang: str | None,
+    fmt: str | None,
+    out: str | None,
+    send: bool,
+    attach_pdf: bool | None,
 ) -> None:
     """The week per platform and in total, against the week before.
 
@@ -114,7 +158,8 @@ def weekly(
       social report weekly
       social report weekly --week 2025-W48 --lang en --out week48.html
       social report weekly --format json > week.json
-      social report weekly --send
+      social report weekly --out uke48.pdf
+      social report weekly --send --attach-pdf
     """
     from datetime import date
 
@@ -123,9 +168,10 @@ def weekly(
     from social.reports.weekly import build_weekly
     from social.timeutil import utcnow
 
+    chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_weekly(ws.db, ws.config, week=week, lang=lang, now=utcnow())
     empty = not result["has_data"]
-    _emit(ws, result, fmt, out, send and not empty)
+    _emit(ws, result, chosen, out, send and not empty, attach_pdf)
     if empty:
         monday = date.fromisoformat(result["week"]["start"])
         raise SocialError(
@@ -139,7 +185,13 @@ def weekly(
 @report_options
 @pass_workspace
 def campaign(
-    ws: Workspace, name: str, lang: str | None, fmt: str | None, out: str | None, send: bool
+    ws: Workspace,
+    name: str,
+    lang: str | None,
+    fmt: str | None,
+    out: str | None,
+    send: bool,
+    attach_pdf: bool | None,
 ) -> None:
     """A campaign against its KPI targets, with pacing while it runs.
 
@@ -152,12 +204,14 @@ def campaign(
     Example:
       social report campaign "Rollemodell 2025"
       social report campaign "Rollemodell 2025" --lang en --out rollemodell.html --send
+      social report campaign "Rollemodell 2025" --out rollemodell.pdf
     """
     from social.reports.campaign import build_campaign
     from social.timeutil import utcnow
 
+    chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_campaign(ws.db, ws.config, name, lang=lang, now=utcnow())
-    _emit(ws, result, fmt, out, send)
+    _emit(ws, result, chosen, out, send, attach_pdf)
 
 
 @report.command()
@@ -177,6 +231,7 @@ def partner(
     fmt: str | None,
     out: str | None,
     send: bool,
+    attach_pdf: bool | None,
 ) -> None:
     """A partner's year: content made with or for it, its views and reach, spend, briefs.
 
@@ -184,11 +239,12 @@ def partner(
 
     \b
     Example:
-      social report partner Equinor --year 2025 --out equinor-2025.html
+      social report partner Equinor --year 2025 --out equinor-2025.pdf
       social report partner Equinor --format csv > equinor.csv
     """
     from social.reports.partner import build_partner
     from social.timeutil import utcnow
 
+    chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_partner(ws.db, ws.config, name, year=year, lang=lang, now=utcnow())
-    _emit(ws, result, fmt, out, send)
+    _emit(ws, result, chosen, out, send, attach_pdf)

@@ -51,16 +51,22 @@ class GroupResult:
 
 
 def add_running_baseline(posts: list[PostPerformance], window: int) -> list[PostPerformance]:
-    """Set each post's ratio to the median of the same account's previous `window` posts."""
-    history: dict[tuple[str, int], list[float]] = defaultdict(list)
-    for post in sorted(posts, key=lambda p: p.published):
+    """Set each post's ratio against the median of the same account's previous `window` posts.
+
+    Posts measured at the age and posts first measured later (whose figure is an upper
+    bound) are compared only with their own kind: the median is taken over those of the
+    previous `window` posts measured the same way (at least MIN_BASELINE of them).
+    """
+    history: dict[tuple[str, int], list[tuple[float, bool]]] = defaultdict(list)
+    for post in sorted(posts, key=lambda p: (p.published, p.post_id)):
         earlier = history[(post.platform, post.account_id)]
-        if len(earlier) >= MIN_BASELINE:
-            baseline = statistics.median(earlier[-window:])
+        same = [views for views, exact in earlier[-window:] if exact == post.exact_age]
+        if len(same) >= MIN_BASELINE:
+            baseline = statistics.median(same)
             if baseline > 0:
                 post.baseline = baseline
                 post.ratio = post.views / baseline if post.views > 0 else None
-        earlier.append(post.views)
+        earlier.append((post.views, post.exact_age))
     return [p for p in posts if p.ratio is not None]
 
 
@@ -69,10 +75,9 @@ def group_keys(
 ) -> list[str]:
     """The group(s) a post falls in for a grouping (a post can have several themes)."""
     if by == "theme":
-        untagged = "uten tema" if lang == "nb" else "untagged"
-        return [untagged if t == UNTAGGED else t for t in post.themes]
+        return [theme_label(t, lang) for t in post.themes]
     if by == "owner":
-        return post.owners or ["(ukjent)" if lang == "nb" else "(unknown)"]
+        return list(post.owners)  # a post the calendar has no owner for is in no group
     if by == "format":
         return [post.format or "?"]
     if by == "length":
@@ -88,6 +93,13 @@ def group_keys(
             return ["eksamensperiode" if exam else "resten av året"]
         return ["exam period" if exam else "rest of the year"]
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A theme as the reader sees it ('untagged' is 'uten tema' in Norwegian)."""
+    if theme == UNTAGGED:
+        return "uten tema" if lang == "nb" else "untagged"
+    return theme
 
 
 def _length_bucket(seconds: float | None, lang: str) -> str:

@@ -1,10 +1,21 @@
-"""Load posts with their views at a fixed age, themes, owners and timing."""
+"""Load posts with their views at a fixed age, themes, owners, timing and where views came from.
+
+Every platform with posts counts: TikTok and Facebook by views, LinkedIn by
+impressions (its headline figure). A post's value at the age is read from its
+counter snapshots and, where those are missing (a video the Display API never
+listed, or days before the first sync), from the lifetime totals the TikTok
+business account reports per video. Everything is read in a few queries for
+all posts at once, never a query per post.
+"""
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -12,6 +23,11 @@ from sqlite_utils import Database
 from social.catalogue import metrics_for
 from social.insights.themes import theme_mapping, themes_of
 from social.timeutil import from_utc_iso, to_utc_iso
+
+# The headline figure of each platform (LinkedIn counts impressions, not views).
+CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
+WATCH_METRICS = ("average_time_watched", "full_video_watched_rate")
+CHUNK = 500
 
 
 @dataclass
@@ -25,7 +41,7 @@ class PostPerformance:
     caption: str
     published: datetime  # local time
     views: float
-    exact_age: bool  # False when the first snapshot was already older than the age
+    exact_age: bool  # False when the first measurement was already older than the age
     themes: list[str]
     owners: list[str] = field(default_factory=list)
     format: str = ""
@@ -34,6 +50,13 @@ class PostPerformance:
     completion_rate: float | None = None
     ratio: float | None = None  # views / the account's running median at the same age
     baseline: float | None = None
+    first_measured: datetime | None = None  # UTC
+    sources: dict[str, float] = field(default_factory=dict)  # impression source -> share
+
+
+def names_for(platform: str) -> list[str]:
+    """The metrics that hold a platform's headline figure per post."""
+    return [m.metric for m in metrics_for(CONCEPT.get(platform, "views"), platform)]
 
 
 def load_posts(
@@ -44,9 +67,14 @@ def load_posts(
     hashtag_themes: dict[str, str],
     platform: str | None = None,
     since: date | None = None,
+    published_from: datetime | None = None,
     now: datetime,
 ) -> list[PostPerformance]:
-    """Posts old enough to have reached the age, oldest first, with views at that age."""
+    """Posts old enough to have reached the age, oldest first, with views at that age.
+
+    `since` is a local date (the CLI's --since); `published_from` a UTC moment that
+    bounds the read (the weekly report loads only the posts it needs).
+    """
     tz = ZoneInfo(zone)
     mapping = theme_mapping(hashtag_themes)
     cutoff = to_utc_iso(now - timedelta(days=age_days))
@@ -55,6 +83,9 @@ def load_posts(
     if platform:
         where.append("p.platform = ?")
         params.append(platform)
+    if published_from is not None:
+        where.append("p.published_at >= ?")
+        params.append(to_utc_iso(published_from))
     rows = db.execute(
         f"""SELECT p.id, p.platform, p.account_id, p.external_id, p.caption, p.published_at,
                    p.format, p.duration_s,
@@ -63,24 +94,30 @@ def load_posts(
                    (SELECT json_group_array(m.name) FROM calendar_slots s
                       JOIN slot_owners o ON o.slot_id = s.id
                       JOIN team_members m ON m.id = o.member_id WHERE s.post_id = p.id)
-            FROM posts p WHERE {" AND ".join(where)} ORDER BY p.published_at""",
+            FROM posts p WHERE {" AND ".join(where)} ORDER BY p.published_at, p.id""",
         params,
     ).fetchall()
+    if since:
+        rows = [r for r in rows if from_utc_iso(r[5]).astimezone(tz).date() >= since]
+    ids = [int(r[0]) for r in rows]
+    platforms = sorted({r[1] for r in rows})
+    metrics = sorted({m for p in platforms for m in names_for(p)})
+    points = _points(db, ids, metrics)
+    watch = _watch(db, ids)
+    sources = _sources(db, ids)
     out = []
     for pid, plat, account, ext, caption, published, fmt, duration, tags, owners in rows:
         published_at = from_utc_iso(published)
-        if since and published_at.astimezone(tz).date() < since:
-            continue
-        at_age = _views_at(db, pid, plat, published_at + timedelta(days=age_days))
+        series = _series(points.get(int(pid), {}), names_for(plat))
+        at_age = _value_at(series, published_at + timedelta(days=age_days))
         if at_age is None:
             continue
-        views, exact = at_age
-        watch, completion = _watch(db, pid)
+        views, exact, first = at_age
         out.append(
             PostPerformance(
-                pid,
+                int(pid),
                 plat,
-                account,
+                int(account),
                 ext,
                 caption or "",
                 published_at.astimezone(tz),
@@ -90,64 +127,167 @@ def load_posts(
                 sorted(set(json.loads(owners or "[]"))),
                 fmt or "",
                 duration,
-                watch,
-                completion,
+                watch.get(int(pid), {}).get("average_time_watched"),
+                watch.get(int(pid), {}).get("full_video_watched_rate"),
+                first_measured=first,
+                sources=sources.get(int(pid), {}),
             )
         )
     return out
 
 
-def _views_at(
-    db: Database, post_id: int, platform: str, moment: datetime
-) -> tuple[float, bool] | None:
-    """Views at a moment, interpolated between snapshots (organic + paid or total, rule 3)."""
-    names = [m.metric for m in metrics_for("views", platform)]
-    marks = ",".join("?" * len(names))
-    snaps = db.execute(
-        f"""SELECT captured_at, origin, value FROM post_snapshots
-            WHERE post_id = ? AND metric IN ({marks}) ORDER BY captured_at""",
-        [post_id, *names],
-    ).fetchall()
-    if not snaps:
+def history_start(
+    db: Database, published_before: datetime, posts: int, platform: str | None = None
+) -> datetime | None:
+    """The publication time `posts` posts before a moment, per account at the most: where a
+    bounded read must start for every post's running baseline to be complete."""
+    params: list[object] = [to_utc_iso(published_before)]
+    clause = ""
+    if platform:
+        clause = " AND platform = ?"
+        params.append(platform)
+    earliest: datetime | None = None
+    accounts = [
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT account_id FROM posts WHERE published_at < ?{clause}", params
+        )
+    ]
+    for account in accounts:
+        row = db.execute(
+            """SELECT published_at FROM posts WHERE account_id = ? AND published_at < ?
+               ORDER BY published_at DESC LIMIT 1 OFFSET ?""",
+            [account, to_utc_iso(published_before), posts - 1],
+        ).fetchone()
+        if row is None:
+            return None  # this account's whole history is needed
+        moment = from_utc_iso(row[0])
+        earliest = moment if earliest is None or moment < earliest else earliest
+    return earliest
+
+
+# metric -> origin -> (UTC ISO moment, value); stored UTC ISO strings sort like the moments.
+Points = dict[str, dict[str, list[tuple[str, float]]]]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield list(ids[i : i + CHUNK])
+
+
+def _points(db: Database, ids: Sequence[int], metrics: Sequence[str]) -> dict[int, Points]:
+    """Every measurement of the posts' counters: snapshots, and lifetime totals the platform
+    reported per post (at the moment they were collected)."""
+    out: dict[int, Points] = {}
+    if not ids or not metrics:
+        return out
+    marks = ",".join("?" * len(metrics))
+    for chunk in _chunks(ids):
+        id_marks = ",".join("?" * len(chunk))
+        for pid, metric, origin, moment, value in db.execute(
+            f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
+                WHERE post_id IN ({id_marks}) AND metric IN ({marks})
+                UNION ALL
+                SELECT subject_id, metric, origin, collected_at, value FROM metric_values
+                WHERE subject_type = 'post' AND subject_id IN ({id_marks})
+                  AND grain = 'lifetime' AND metric IN ({marks})""",
+            [*chunk, *metrics, *chunk, *metrics],
+        ):
+            out.setdefault(int(pid), {}).setdefault(metric, {}).setdefault(origin, []).append(
+                (moment, float(value))
+            )
+    return out
+
+
+def _series(points: Points, names: list[str]) -> dict[str, list[tuple[str, float]]]:
+    """The first metric (catalogue order) with measurements: its points per origin, in order.
+
+    A counter that holds every view (origin 'total') is used alone; else organic and paid
+    are added (rule 3: never both).
+    """
+    metric = next((m for m in names if m in points), None)
+    if metric is None:
+        return {}
+    by_origin = points[metric]
+    use = {"total"} if "total" in by_origin else set(by_origin)
+    return {o: sorted(set(by_origin[o])) for o in use}
+
+
+def _value_at(
+    series: dict[str, list[tuple[str, float]]], moment: datetime
+) -> tuple[float, bool, datetime] | None:
+    """Views at a moment (interpolated between measurements), whether exact, first measured."""
+    if not series:
         return None
-    origins = {o for _, o, _ in snaps}
-    use = {"total"} if "total" in origins else origins
-    series: dict[str, list[tuple[datetime, float]]] = {}
-    for captured, origin, value in snaps:
-        if origin in use:
-            series.setdefault(origin, []).append((from_utc_iso(captured), value))
     total = 0.0
     exact = True
+    at = to_utc_iso(moment)
+    first = min(points[0][0] for points in series.values() if points)
     for points in series.values():
-        value, point_exact = _interpolate(points, moment)
+        value, point_exact = _interpolate(points, at)
         total += value
         exact = exact and point_exact
-    return total, exact
+    return total, exact, from_utc_iso(first)
 
 
-def _interpolate(points: list[tuple[datetime, float]], moment: datetime) -> tuple[float, bool]:
-    before = [p for p in points if p[0] <= moment]
-    after = [p for p in points if p[0] > moment]
-    if before and after:
-        (t0, v0), (t1, v1) = before[-1], after[0]
-        share = (moment - t0).total_seconds() / max((t1 - t0).total_seconds(), 1)
+def _interpolate(points: list[tuple[str, float]], at: str) -> tuple[float, bool]:
+    index = bisect_right(points, (at, float("inf")))
+    if 0 < index < len(points):
+        (t0, v0), (t1, v1) = points[index - 1], points[index]
+        start, end = from_utc_iso(t0), from_utc_iso(t1)
+        share = (from_utc_iso(at) - start).total_seconds() / max((end - start).total_seconds(), 1)
         return v0 + (v1 - v0) * share, True
-    if before:
+    if index:
         # Snapshots are written only on change: no later one means the value stayed put.
-        return before[-1][1], True
-    # First seen only after the age: its earliest value is an upper bound of views at the age.
-    return after[0][1], False
+        return points[-1][1], True
+    # First measured only after the age: its earliest value is an upper bound of views then.
+    return points[0][1], False
 
 
-def _watch(db: Database, post_id: int) -> tuple[float | None, float | None]:
-    """Latest average watch time and completion rate (business-account data), if any."""
-    found: dict[str, float] = {}
-    for metric in ("average_time_watched", "full_video_watched_rate"):
-        row = db.execute(
-            """SELECT value FROM metric_values WHERE subject_type = 'post' AND subject_id = ?
-               AND metric = ? ORDER BY window_end DESC LIMIT 1""",
-            [post_id, metric],
-        ).fetchone()
-        if row:
-            found[metric] = float(row[0])
-    return found.get("average_time_watched"), found.get("full_video_watched_rate")
+def _watch(db: Database, ids: Sequence[int]) -> dict[int, dict[str, float]]:
+    """Latest average watch time and completion rate per post (TikTok business account)."""
+    out: dict[int, dict[str, float]] = {}
+    if not ids:
+        return out
+    marks = ",".join("?" * len(WATCH_METRICS))
+    latest: dict[tuple[int, str], str] = {}
+    for chunk in _chunks(ids):
+        id_marks = ",".join("?" * len(chunk))
+        for pid, metric, moment, value in db.execute(
+            f"""SELECT post_id, metric, captured_at, value FROM post_latest
+                WHERE post_id IN ({id_marks}) AND metric IN ({marks})
+                UNION ALL
+                SELECT subject_id, metric, collected_at, value FROM metric_values
+                WHERE subject_type = 'post' AND subject_id IN ({id_marks})
+                  AND grain = 'lifetime' AND metric IN ({marks})""",
+            [*chunk, *WATCH_METRICS, *chunk, *WATCH_METRICS],
+        ):
+            key = (int(pid), metric)
+            if key not in latest or moment > latest[key]:
+                latest[key] = moment
+                out.setdefault(int(pid), {})[metric] = float(value)
+    return out
+
+
+def _sources(db: Database, ids: Sequence[int]) -> dict[int, dict[str, float]]:
+    """Where each post's views came from (For You, Search, Follow...), as shares 0..1."""
+    out: dict[int, dict[str, float]] = {}
+    for chunk in _chunks(ids):
+        id_marks = ",".join("?" * len(chunk))
+        for pid, key, value in db.execute(
+            f"""SELECT post_id, key, value FROM post_breakdowns
+                WHERE dimension = 'impression_source' AND post_id IN ({id_marks})""",
+            chunk,
+        ):
+            out.setdefault(int(pid), {})[str(key)] = float(value)
+    return out
+
+
+def describe_points(posts: Sequence[PostPerformance]) -> dict[str, Any]:
+    """How old the data is: when measuring started and how many posts were measured late."""
+    late = [p for p in posts if not p.exact_age]
+    firsts = [p.first_measured for p in posts if p.first_measured is not None]
+    return {
+        "first_measured": min(firsts) if firsts else None,
+        "posts_measured_late": len(late),
+    }

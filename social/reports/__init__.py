@@ -9,5 +9,5 @@ documented in README.md ("### Reports") and carries `schema_version`.
 from __future__ import annotations
 
 SCHEMA_VERSION = 1
-FORMATS = ("html", "md", "json", "csv")
+FORMATS = ("html", "md", "json", "csv", "pdf")
 LANGUAGES = ("nb", "en")

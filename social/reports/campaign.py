@@ -128,12 +128,15 @@ def load_targets(db: Database, campaign_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def context_for(db: Database, campaign: Campaign, window: Window) -> kpi.KpiContext:
+def context_for(
+    db: Database, campaign: Campaign, window: Window, today: date | None = None
+) -> kpi.KpiContext:
+    """The campaign's posts and ad campaigns per platform, measured over a window."""
     scopes = {
         p: Scope(frozenset(campaign.post_ids.get(p, ())), frozenset(campaign.ad_ids.get(p, ())))
         for p in campaign.platforms
     }
-    return kpi.KpiContext(db, window, campaign.platforms, scopes, campaign.platforms)
+    return kpi.KpiContext(db, window, campaign.platforms, scopes, campaign.platforms, today)
 
 
 def _platform_table(ctx: kpi.KpiContext, campaign: Campaign) -> list[dict[str, Any]]:
@@ -180,7 +183,11 @@ def _platform_table(ctx: kpi.KpiContext, campaign: Campaign) -> list[dict[str, A
                     "follower_gain": ctx.split(platform, "follower_gain").total,
                 },
                 "views_basis": views.basis,
-                "notes": views.notes,
+                "notes": list(dict.fromkeys([*views.notes, *engagements.notes])),
+                "issues": [
+                    *views.issues,
+                    *(i for i in engagements.issues if i not in views.issues),
+                ],
             }
         )
     return rows
@@ -210,15 +217,18 @@ def _progress(
         }
         for k in chosen
     ]
-    running = [0.0] * len(series)
+    # Each point is the figure from the start to that day, measured as one window, so the line
+    # ends exactly at the KPI's actual; the day's value is the step from the day before.
+    previous: list[float | None] = [None] * len(series)
     for day in window.each_day():
-        ctx = context_for(db, campaign, day)
+        ctx = context_for(db, campaign, Window(window.start, day.end, window.zone))
         for i, s in enumerate(series):
             value = ctx.value(s["kpi"], s["origin"], s["platform"]).value
-            running[i] += value or 0.0
             s["dates"].append(day.start.isoformat())
-            s["daily"].append(value)
-            s["cumulative"].append(running[i])
+            s["cumulative"].append(value)
+            s["daily"].append(None if value is None else value - (previous[i] or 0.0))
+            if value is not None:
+                previous[i] = value
     return series
 
 
@@ -255,7 +265,7 @@ def build_campaign(
     as_of = min(yesterday, campaign.end)
     window = flight.clipped(as_of)
     targets = load_targets(db, campaign.id)
-    ctx = context_for(db, campaign, window)
+    ctx = context_for(db, campaign, window, today)
     if status == "planned":
         kpis = [
             {
@@ -301,23 +311,19 @@ def build_campaign(
             "elapsed_days": elapsed,
             "duration_days": duration,
             "posts": sum(len(v) for v in campaign.post_ids.values()),
-            "ad_campaigns": [
-                {
-                    "platform": a["platform"],
-                    "id": a["external_id"],
-                    "name": a["name"],
-                    "objective": a["objective"],
-                }
-                for a in campaign.ad_campaigns
-            ],
+            "ad_campaigns": _ad_campaigns(db, campaign, as_of if status != "planned" else None),
         },
         "kpis": kpis,
         "platforms": platforms,
         "totals": totals,
         "progress": progress,
         "top_content": [_content(p) for p in top],
-        "warnings": _warnings(campaign, targets, platforms, lang),
+        "warnings": [],
+        "notes": _notes(platforms, lang),
     }
+    report["warnings"] = _warnings(
+        campaign, targets, platforms, lang, report["campaign"]["ad_campaigns"]
+    )
     report["summary"] = summary(report, lang)
     report["definitions"] = definitions(report, lang)
     report = clean(report)
@@ -385,13 +391,52 @@ def _totals(platforms: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _ad_campaigns(db: Database, campaign: Campaign, as_of: date | None) -> list[dict[str, Any]]:
+    """The member ad campaigns with their flights and their own whole-flight reach."""
+    out = []
+    for a in campaign.ad_campaigns:
+        row: dict[str, Any] = {
+            "platform": a["platform"],
+            "id": a["external_id"],
+            "name": a["name"],
+            "objective": a["objective"],
+            "start": a.get("start"),
+            "end": a.get("end"),
+            "reach": None,
+            "reach_clipped": False,
+        }
+        if as_of is not None:
+            (found,) = measures.flight_reach(db, a["platform"], [int(a["id"])], as_of)
+            row["reach"] = found.reach.to_json() if found.reach else None
+            row["reach_clipped"] = found.clipped
+        out.append(row)
+    return out
+
+
+def _notes(platforms: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """How the views were put together, where it needs saying (not warnings)."""
+    out = []
+    for p in platforms:
+        for code in p.get("notes") or []:
+            out.append(
+                {
+                    "code": code,
+                    "platform": p["platform"],
+                    "message": t(lang, f"note_{code}", platform=platform_name(p["platform"])),
+                }
+            )
+    return out
+
+
 def _warnings(
     campaign: Campaign,
     targets: list[dict[str, Any]],
     platforms: list[dict[str, Any]],
     lang: str,
+    ad_campaigns: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     out = []
+    ad_campaigns = ad_campaigns or []
     if campaign.members == 0:
         out.append(
             {
@@ -416,15 +461,34 @@ def _warnings(
             }
         )
     for p in platforms:
-        if "total_includes_paid_views_of_boosted_posts" in p["notes"]:
+        seen: set[str] = set()
+        for issue in p.get("issues") or []:
+            if issue["code"] in seen:
+                continue
+            seen.add(issue["code"])
             out.append(
                 {
-                    "code": "total_includes_paid_views_of_boosted_posts",
+                    "code": issue["code"],
                     "platform": p["platform"],
                     "message": t(
+                        lang, f"warn_{issue['code']}", platform=platform_name(p["platform"])
+                    ),
+                }
+            )
+    for a in ad_campaigns:
+        reach = a.get("reach") or {}
+        if a.get("reach_clipped"):
+            out.append(
+                {
+                    "code": "reach_window_clipped",
+                    "platform": a["platform"],
+                    "message": t(
                         lang,
-                        "note_total_includes_paid_views_of_boosted_posts",
-                        platform=platform_name(p["platform"]),
+                        "warn_reach_window_clipped",
+                        platform=platform_name(a["platform"]),
+                        name=a["name"] or a["id"],
+                        start=formats.day(date.fromisoformat(reach["start"]), lang),
+                        flight=formats.day(date.fromisoformat(a["start"]), lang),
                     ),
                 }
             )
@@ -497,6 +561,10 @@ def summary(report: dict[str, Any], lang: str) -> str:
                 else f"{label}: no data yet (target {target})."
             )
             continue
+        if k.get("method") and not k.get("exact", True):
+            # A summed reach says what it is in the sentence too (rule 1), and so does its share.
+            actual += f" ({t(lang, 'method_' + k['method'])})"
+            share = ("opptil " if nb else "up to ") + share
         text = (
             f"{label}: {actual} mot målet {target} ({share} oppnådd)"
             if nb
@@ -505,6 +573,8 @@ def summary(report: dict[str, Any], lang: str) -> str:
         pace = k.get("pacing")
         if pace and k["kpi"] in kpi.ADDITIVE | {"reach"}:
             projected = _fmt(pace["projection"], k["unit"], lang, currency)
+            if pace["approximate"]:
+                projected = ("omkring " if nb else "about ") + projected
             verdict = t(lang, pace["status"])
             text += (
                 f"; i dagens tempo ender den på {projected}, {verdict}"
@@ -522,16 +592,6 @@ def summary(report: dict[str, Any], lang: str) -> str:
             if nb
             else f"Spent {formats.money(spend, currency, lang)} of the "
             f"{formats.money(c['budget'], currency, lang)} budget."
-        )
-    if any(
-        not k["exact"] for k in report["kpis"] if k["kpi"] in ("reach", "cost_per_1000_reached")
-    ):
-        sentences.append(
-            "Rekkevidde for flere kampanjer, innlegg eller plattformer er lagt sammen; samme "
-            "person kan være telt mer enn én gang."
-            if nb
-            else "Reach across several campaigns, posts or platforms is added up; the same "
-            "person may be counted more than once."
         )
     return " ".join(sentences)
 
@@ -577,7 +637,10 @@ def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 concept = measures.views_concept(platform) if key == "views" else concept_key
                 if not concept:
                     continue
-                metrics = [CATALOGUE[(platform, m)] for m in queries.names(concept, platform)]
+                names = queries.names(concept, platform)
+                if key == "views":  # the sponsored side's own metric (Facebook: impressions)
+                    names += [m for m in measures.paid_metrics(concept, platform) if m not in names]
+                metrics = [CATALOGUE[(platform, m)] for m in names]
                 if metrics:
                     entry["platforms"].append(
                         {

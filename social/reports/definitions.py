@@ -5,15 +5,22 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "views": (
         "Antall ganger innholdet ble vist. TikTok og Facebook teller visninger; LinkedIn teller "
-        "visninger i feeden (impressions), som står i samme rad. Organiske tall er økningen i "
-        "innleggenes tellere i perioden; sponsede tall kommer fra annonsestatistikken. Der "
-        "plattformen ikke skiller organisk og betalt for et fremhevet innlegg (TikTok Spark Ads), "
-        "er totalen innleggets eget tall, og sponsede visninger legges ikke til en gang til.",
+        "visninger i feeden (impressions), som står i samme rad. Totalt = organisk + sponset. "
+        "Organisk er kontoens dagstall der plattformen gir dem, ellers økningen i innleggenes "
+        "tellere i perioden. Sponset kommer fra annonsestatistikken (Facebook teller en visning "
+        "av en annonse som en annonsevisning). En Spark Ad eller et fremhevet innlegg er koblet "
+        "til innlegget sitt: der innleggets teller alt inneholder annonsens visninger (TikTok), "
+        "vises de som sponset og trekkes fra organisk, så hver visning telles én gang. Visninger "
+        "av annonser som ikke er egne innlegg (mørke annonser) telles med i totalen. Tall i hele "
+        "visninger.",
         "Times the content was shown. TikTok and Facebook count views; LinkedIn counts feed "
-        "impressions, shown in the same row. Organic figures are the growth of the posts' "
-        "counters in the period; sponsored figures come from the ad statistics. Where a platform "
-        "does not split a boosted post's organic and paid views (TikTok Spark Ads), the total is "
-        "the post's own counter and sponsored views are not added to it again.",
+        "impressions, shown in the same row. Total = organic + sponsored. Organic is the "
+        "account's daily figure where the platform gives one, else the growth of the posts' "
+        "counters in the period. Sponsored comes from the ad statistics (Facebook counts a view "
+        "of an ad as an ad impression). A Spark Ad or boosted post is linked to its post: where "
+        "the post's counter already holds the ad's views (TikTok), they are shown as sponsored "
+        "and taken out of organic, so each view counts once. Views of ads that are not posts of "
+        "their own (dark posts) count in the total. In whole views.",
     ),
     "reach": (
         "Antall unike personer (kontoer) som så innholdet. Vi bruker plattformens eget tall for "

@@ -31,11 +31,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "at the same age.",
     ),
     "what_worked_pattern": (
-        "Over tid gjør «{theme}» det typisk {ratio}x bedre enn vanlig "
-        "(95 % usikkerhetsintervall {low}–{high}x, {posts} innlegg).",
-        "Over time, “{theme}” typically does {ratio}x better than usual "
-        "(95% interval {low}–{high}x, {posts} posts).",
+        "De siste {days} dagene har «{theme}» typisk gjort det {ratio}x så bra som vanlig "
+        "(95 % usikkerhetsintervall {interval}, hele intervallet over 1x, {posts} innlegg).",
+        "Over the last {days} days, “{theme}” has typically done {ratio}x as well as usual "
+        "(95% interval {interval}, all of it above 1x, {posts} posts).",
     ),
+    "measured_late": ("målt sent, øvre grense", "measured late, an upper bound"),
     "what_worked_none": (
         "Ingen innlegg ble {days} dager gamle denne uken.",
         "No posts turned {days} days old this week.",
@@ -57,6 +58,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Content made with or for the partner",
     ),
     "section_campaigns": ("Kampanjer", "Campaigns"),
+    "section_ad_campaigns": ("Annonsekampanjer", "Ad campaigns"),
+    "flight": ("Periode (annonsekampanjen)", "Flight"),
+    "open_ended": ("uten sluttdato", "open-ended"),
     "section_briefs": ("Briefer", "Briefs"),
     "section_monthly": ("Visninger per måned", "Views by month"),
     "section_method": ("Om tallene", "About the numbers"),
@@ -75,6 +79,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "views_organic": ("Visninger, organisk", "Views, organic"),
     "views_paid": ("Visninger, sponset", "Views, sponsored"),
     "views_total": ("Visninger, totalt", "Views, total"),
+    "of_which_paid": ("Herav sponset", "Of which sponsored"),
+    "estimated": ("delvis anslått", "partly estimated"),
+    "views_other_note": (
+        "Totalen inneholder {views} sponsede visninger av annonser som ikke er egne innlegg (mørke annonser) i partnerens kampanjer.",
+        "The total holds {views} sponsored views of ads that are not posts of their own (dark posts) in the partner's campaigns.",
+    ),
     "reach": ("Rekkevidde", "Reach"),
     "reach_content": ("Rekkevidde (innhold)", "Reach (content)"),
     "reach_paid": ("Rekkevidde (annonser)", "Reach (ads)"),
@@ -87,7 +97,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clicks": ("Klikk", "Clicks"),
     "link_clicks": ("Lenkeklikk", "Link clicks"),
     "ctr": ("Klikkrate", "CTR"),
-    "cpm": ("CPM (per 1000 visninger)", "CPM (per 1,000 impressions)"),
+    "cpm": ("CPM (per 1000 annonsevisninger)", "CPM (per 1,000 ad impressions)"),
     "cpc": ("CPC (per klikk)", "CPC (per click)"),
     "cost_per_1000_reached": ("Kostnad per 1000 nådd", "Cost per 1,000 reached"),
     "follower_gain": ("Nye følgere", "Followers gained"),
@@ -121,6 +131,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "expected_to_date": ("Forventet hittil", "Expected to date"),
     "on_track": ("i rute", "on track"),
     "behind": ("bak skjema", "behind"),
+    "under_pace": ("bruker mindre enn planlagt", "spending below plan"),
+    "over_pace": ("bruker mer enn planlagt", "spending above plan"),
+    "on_pace": ("bruker som planlagt", "spending to plan"),
     "ended": ("avsluttet", "ended"),
     "not_started": ("ikke startet", "not started"),
     "running": ("pågår", "running"),
@@ -176,16 +189,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the platform's figure for the whole week",
     ),
     "method_platform_campaign": (
-        "plattformens tall for hele kampanjen",
-        "the platform's figure for the whole campaign",
+        "plattformens tall for hele annonsekampanjen",
+        "the platform's figure for the whole ad campaign",
     ),
     "method_platform_lifetime": (
-        "plattformens tall for innlegget",
-        "the platform's figure for the post",
+        "plattformens tall for innleggets levetid",
+        "the platform's figure for the post's lifetime",
     ),
     "method_sum_of_daily": (
-        "sum av daglig rekkevidde (øvre grense)",
-        "sum of daily reach (upper bound)",
+        "sum av daglig rekkevidde, øvre grense",
+        "sum of daily reach, upper bound",
     ),
     "method_sum_across_campaigns": (
         "sum over kampanjer; samme person kan telles flere ganger",
@@ -217,9 +230,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "basis_ads_day": ("annonsestatistikken", "the ad statistics"),
     "basis_organic+paid": ("organisk + sponset", "organic + sponsored"),
     "basis_paid": ("bare sponset", "sponsored only"),
-    "note_total_includes_paid_views_of_boosted_posts": (
-        "{platform}: plattformen skiller ikke organiske og betalte visninger av et fremhevet innlegg; totalen inneholder begge, og sponsede visninger fra annonsene er ikke lagt til en gang til.",
-        "{platform}: the platform does not split a boosted post's organic and paid views; the total holds both, and sponsored views from the ads are not added again.",
+    "note_paid_views_inside_post_counters": (
+        "{platform}: innleggenes egne tellere inneholder også visningene fra annonsene som fremhever dem (Spark Ads/fremhevede innlegg). De er vist som sponset og trukket fra organisk, så hver visning telles én gang.",
+        "{platform}: the posts' own counters also hold the views from the ads that promote them (Spark Ads/boosted posts). Those are shown as sponsored and taken out of organic, so each view counts once.",
+    ),
+    "note_dark_ad_views_in_total": (
+        "{platform}: visninger av annonser som ikke er egne innlegg (mørke annonser) er sponsede visninger og telles med i totalen.",
+        "{platform}: views of ads that are not posts of their own (dark posts) are sponsored views and count in the total.",
+    ),
+    "note_total_not_split": (
+        "{platform}: plattformen skiller ikke organisk og sponset for dette tallet; bare totalen vises.",
+        "{platform}: the platform does not split this figure into organic and sponsored; only the total is shown.",
     ),
     # warnings
     "warn_no_data_week": (
@@ -262,8 +283,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{platform}: følgertallet er fra {date}.",
         "{platform}: the follower count is from {date}.",
     ),
+    "warn_reach_window_clipped": (
+        "{platform}: rekkevidden for «{name}» er plattformens tall fra {start}; annonsekampanjen startet {flight}, og plattformen gir ikke lenger tall for dagene før.",
+        "{platform}: the reach of “{name}” is the platform's figure from {start}; the ad campaign started on {flight}, and the platform no longer gives figures for the days before.",
+    ),
     "warn_reach_upper_bound": (
-        "Rekkevidde merket «øvre grense» er summen av daglige unike tall; samme person telles en gang per dag.",
+        "Rekkevidde merket «sum av daglig rekkevidde, øvre grense» er summen av daglige unike tall; samme person telles en gang per dag hun ser innholdet.",
         "Reach marked 'upper bound' is the sum of daily unique counts; a person is counted once per day.",
     ),
     "warn_no_campaign_members": (
@@ -274,6 +299,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warn_missing_ad_campaign": (
         "Annonsekampanje {id} ({platform}) finnes ikke i databasen ennå; kjør 'social sync'.",
         "Ad campaign {id} ({platform}) is not in the database yet; run 'social sync'.",
+    ),
+    "warn_partner_first_seen": (
+        "{count} innlegg ble målt første gang etter at de var publisert; visningene før første måling er anslått jevnt fordelt fra publisering.",
+        "{count} posts were first measured after they were published; their views before the first measurement are estimated as spread evenly from publication.",
+    ),
+    "warn_monthly_estimated": (
+        "Noen innlegg ble målt første gang en stund etter at de ble publisert; hvordan visningene deres fordeler seg på månedene før første måling, er anslått jevnt fordelt.",
+        "Some posts were first measured a while after they were published; how their views spread over the months before that first measurement is estimated as even.",
+    ),
+    "warn_paid_exceeds_counter": (
+        "{platform}: annonsestatistikken viser flere sponsede visninger av et fremhevet innlegg enn innleggets egen teller økte med (tallene hentes til ulike tider). Organisk er satt til 0 der, og totalen er de sponsede visningene, så totalen aldri blir lavere enn en del av den.",
+        "{platform}: the ad statistics show more sponsored views of a boosted post than the post's own counter grew by (the figures are collected at different times). Organic is set to 0 there, and the total is the sponsored views, so a total is never below one of its parts.",
+    ),
+    "warn_counter_decreased": (
+        "{platform}: et innleggs teller gikk ned i perioden (plattformen fjernet ugyldige visninger); perioden regnes med 0, ikke et negativt tall.",
+        "{platform}: a post's counter went down in the period (the platform removed invalid views); the period counts 0, not a negative number.",
+    ),
+    "warn_ads_unattributed": (
+        "{platform}: en annonsekampanje har både annonser for egne innlegg og mørke annonser, uten tall per annonse; alle dens visninger er regnet som sponsede visninger utenom innleggene (de kan være telt to ganger).",
+        "{platform}: an ad campaign mixes ads for our own posts and dark ads, without figures per ad; all its views are counted as sponsored views outside the posts (some may be counted twice).",
     ),
     "warn_no_partner_content": (
         "Ingen innhold er knyttet til partneren i {year}.",

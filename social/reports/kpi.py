@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,6 +35,8 @@ KPIS = (
     "spend",
 )
 ADDITIVE = frozenset({"views", "impressions", "clicks", "link_clicks", "follower_gain", "spend"})
+# Spend projected below this share of its budget is "spending below plan".
+SPEND_SLACK = 0.9
 LOWER_IS_BETTER = frozenset({"cost_per_click", "cost_per_1000_reached", "cost_per_result"})
 UNITS = {
     "ctr": "ratio",
@@ -70,6 +73,7 @@ class KpiContext:
     platforms: list[str]
     scopes: dict[str, Scope]
     account_platforms: list[str]  # platforms whose whole-account follower gain counts
+    lifetime_until: date | None = None  # last collection day of posts' lifetime figures
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def _cached(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
@@ -116,7 +120,9 @@ class KpiContext:
 
         def compute() -> dict[str, Reach | None]:
             organic = (
-                measures.posts_reach(self.db, scope.post_ids, self.window)
+                measures.posts_reach(
+                    self.db, scope.post_ids, self.lifetime_until or self.window.end
+                )
                 if scope.post_ids
                 else None
             )
@@ -248,6 +254,23 @@ def pacing(
     """
     if actual is None or elapsed <= 0 or duration <= 0:
         return None
+    if kpi == "spend":
+        # A spend target is a budget: spending below its pace is not "behind" (not red), and
+        # spending above it is the thing to catch.
+        projection = actual / elapsed * duration
+        if projection > target:
+            status = "over_pace"
+        elif projection < target * SPEND_SLACK:
+            status = "under_pace"
+        else:
+            status = "on_pace"
+        return {
+            "expected_to_date": target * elapsed / duration,
+            "projection": projection,
+            "on_track": status == "on_pace",
+            "status": status,
+            "approximate": False,
+        }
     if kpi in ADDITIVE or kpi == "reach":
         projection = actual / elapsed * duration
         on_track = projection >= target

@@ -32,9 +32,12 @@ def subject(report: dict[str, Any]) -> str:
     return t(lang, "partner_title", name=report["partner"]["name"], year=report["year"])
 
 
-def build_message(report: dict[str, Any], *, sender: str, recipients: list[str]) -> EmailMessage:
-    """multipart/alternative: text/plain (the Markdown report), then multipart/related HTML+PNGs."""
-    from social.reports.render import render
+def build_message(
+    report: dict[str, Any], *, sender: str, recipients: list[str], pdf: bytes | None = None
+) -> EmailMessage:
+    """multipart/alternative: text/plain (the Markdown report), then multipart/related HTML+PNGs;
+    with a PDF, the whole is multipart/mixed with the PDF attached."""
+    from social.reports.render import default_filename, render
 
     html = render(report, "html", email=True)
     text = render(report, "md").text
@@ -52,11 +55,15 @@ def build_message(report: dict[str, Any], *, sender: str, recipients: list[str])
         html_part.add_related(
             png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png"
         )
+    if pdf is not None:
+        message.add_attachment(
+            pdf, maintype="application", subtype="pdf", filename=default_filename(report, "pdf")
+        )
     return message
 
 
-def send_report(config: Config, report: dict[str, Any], recipients: list[str]) -> None:
-    """E-mail a report to the recipients."""
+def check_sendable(config: Config, recipients: list[str]) -> str:
+    """The sender address, or the one-line error that says what to set before anything is made."""
     if not recipients:
         raise ConfigError("no recipients; set [reports] recipients in social.toml")
     sender = str(config.get("email", "sender")) or str(config.get("email", "username"))
@@ -64,7 +71,26 @@ def send_report(config: Config, report: dict[str, Any], recipients: list[str]) -
         raise ConfigError("e-mail is off; set [email] host (and sender) in social.toml")
     if not sender:
         raise ConfigError("no sender address; set [email] sender in social.toml")
-    deliver(config, build_message(report, sender=sender, recipients=recipients))
+    return sender
+
+
+def send_report(
+    config: Config,
+    report: dict[str, Any],
+    recipients: list[str],
+    *,
+    attach_pdf: bool | None = None,
+) -> None:
+    """E-mail a report to the recipients, with the PDF attached if asked ([reports] attach_pdf)."""
+    sender = check_sendable(config, recipients)
+    if attach_pdf is None:
+        attach_pdf = bool(config.get("reports", "attach_pdf"))
+    pdf = None
+    if attach_pdf:
+        from social.reports.render import render_pdf
+
+        pdf = render_pdf(report)
+    deliver(config, build_message(report, sender=sender, recipients=recipients, pdf=pdf))
 
 
 def deliver(config: Config, message: EmailMessage) -> None:

@@ -1,21 +1,32 @@
 """Figures for one platform and window: counts split organic/paid/total, and honest reach.
 
+This module is THE definition of every figure; the weekly, campaign and partner
+reports, the demo summary and the web app all read their numbers through it.
 Rules applied here (DESIGN.md, "Rules the numbers obey"):
 
-- ONE source per platform per measure: the account's daily series where the
-  platform gives one, else growth of the posts' lifetime counters (rule 2);
-  paid figures from the platform's own account split (Facebook's is_from_ads)
-  or else from the ad stats. The chosen source is recorded in `basis`.
-- A post counter with origin 'total' already holds the paid views of a boosted
-  post or Spark Ad, so it is never added to paid views (rule 3).
+- Organic figures come from ONE source per platform: the account's daily series
+  where the platform gives one, else the growth of the posts' lifetime counters
+  (rule 2). Sponsored figures come from the ad statistics (Facebook's ads count
+  views as impressions); where no ad statistics exist, from the platform's own
+  paid split.
+- views = organic + paid. A boosted post or Spark Ad is linked to its organic
+  post (`ad_entities.post_external_id`): where the post's counter holds every
+  view (origin 'total', e.g. TikTok's view_count), the linked ad's views are
+  inside it, so they are shown as paid and taken out of organic, never counted
+  twice. Views of ads that promote no post we count (dark posts) are paid views
+  and count in the total (rule 3).
+- A total is never below one of its parts. Where the stored data would make it
+  so (an ad reports more views than its post's counter grew), organic is set to
+  0, and the Split carries an issue that every report shows as a warning.
 - Reach is the platform's own number for the window; failing that a sum,
   always with a `method` saying what kind of sum it is (rule 1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -29,19 +40,67 @@ ORIGINS = ("organic", "paid", "total")
 
 # What "views" means per platform in the headline: LinkedIn counts impressions, not views.
 VIEWS_CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
-# Where ad stats have no views, Meta's ad impressions are the same event ("views" replaced
-# "impressions" in 2025).
-PAID_VIEWS_FALLBACK = {"facebook": ("impressions",)}
+# The metrics each platform's ad statistics carry (what the Marketing APIs report).
+AD_METRICS: dict[str, frozenset[str]] = {
+    "tiktok": frozenset(
+        {
+            "spend",
+            "impressions",
+            "reach",
+            "clicks",
+            "video_play_actions",
+            "video_watched_2s",
+            "video_watched_6s",
+            "profile_visits",
+            "likes",
+            "comments",
+            "shares",
+            "follows",
+        }
+    ),
+    "linkedin": frozenset(
+        {
+            "impressions",
+            "clicks",
+            "costInLocalCurrency",
+            "videoViews",
+            "likes",
+            "comments",
+            "shares",
+            "follows",
+            "landingPageClicks",
+            "approximateMemberReach",
+            "totalEngagements",
+        }
+    ),
+    "facebook": frozenset({"impressions", "reach", "clicks", "link_click", "spend"}),
+}
+# Meta's ads have no "views"; an ad impression is the same event Meta now calls a view.
+PAID_FALLBACK: dict[tuple[str, str], tuple[str, ...]] = {("facebook", "views"): ("impressions",)}
 ENGAGEMENT_PARTS = ("likes", "comments", "shares")
+# Concepts counted in whole units (interpolated counters are rounded to them).
+UNCOUNTABLE = frozenset({"spend"})
 
 # Reach methods: the platform's own unique number, or a labelled sum.
 EXACT_METHODS = frozenset(
     {"platform_day", "platform_week", "platform_campaign", "platform_lifetime"}
 )
+# A sum of daily unique counts: every table, chart and sentence says "upper bound".
+UPPER_BOUND = "sum_of_daily"
+# Split issues that reports show as warnings (the rest are explanatory notes).
+ISSUE_CODES = frozenset({"paid_exceeds_counter", "ads_unattributed", "counter_decreased"})
 
 
 def views_concept(platform: str) -> str:
     return VIEWS_CONCEPT.get(platform, "views")
+
+
+def paid_metrics(concept: str, platform: str) -> list[str]:
+    """The ad statistics' metric names for a concept on a platform (catalogue order)."""
+    found = [m for m in queries.names(concept, platform) if m in AD_METRICS.get(platform, ())]
+    for fallback in PAID_FALLBACK.get((platform, concept), ()):
+        found += [m for m in queries.names(fallback, platform) if m in AD_METRICS[platform]]
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -71,6 +130,7 @@ class Split:
     days_covered: int | None = None
     first_seen_posts: int = 0
     notes: list[str] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
 
     def get(self, origin: str) -> float | None:
         value: float | None = getattr(self, origin)
@@ -79,6 +139,10 @@ class Split:
     @property
     def empty(self) -> bool:
         return self.organic is None and self.paid is None and self.total is None
+
+    def note(self, code: str) -> None:
+        if code not in self.notes:
+            self.notes.append(code)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +153,7 @@ class Split:
             "basis": dict(self.basis),
             "days_covered": self.days_covered,
             "notes": list(self.notes),
+            "issues": [dict(i) for i in self.issues],
         }
 
 
@@ -104,6 +169,125 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+# --- sponsored views and the posts they are inside ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Portion:
+    """Part of an ad campaign's statistic, and the posts whose counters already hold it.
+
+    `posts` empty: the ads promote no post we have (a dark post, a non-Spark ad);
+    None: the campaign mixes linked and unlinked ads without per-ad statistics, so
+    which part promoted which post cannot be told.
+    """
+
+    campaign: int
+    value: float
+    posts: frozenset[int] | None
+
+
+@dataclass
+class AdFigures:
+    """One statistic of a platform's ad campaigns in a window, split by promoted post."""
+
+    metric: str | None = None
+    portions: list[Portion] = field(default_factory=list)
+
+    def total(self, campaigns: frozenset[int] | None = None) -> float | None:
+        values = [p.value for p in self.portions if campaigns is None or p.campaign in campaigns]
+        return sum(values) if values else None
+
+    @property
+    def promoted(self) -> set[int]:
+        return {pid for p in self.portions for pid in (p.posts or ())}
+
+
+def ad_figures(
+    db: Database,
+    platform: str,
+    metrics: list[str],
+    window: Window,
+    campaigns: Iterable[int] | None = None,
+) -> AdFigures:
+    """A statistic of ad campaigns (all of the platform's, or some) split by promoted post.
+
+    Per campaign the highest level with rows is taken (campaign, else its ad
+    groups, else its ads), so a campaign's and its ads' rows are never added. Per-ad
+    rows, where stored, say exactly which views promoted which post.
+    """
+    if not metrics:
+        return AdFigures()
+    if campaigns is None:
+        sums = queries.ad_entity_sums(db, platform, metrics, window)
+        roots = queries.ad_roots(db, sums)
+        trees = queries.ad_trees(db, platform, set(roots.values()))
+    else:
+        trees = queries.ad_trees(db, platform, campaigns)
+        entity_ids = {n.id for nodes in trees.values() for n in nodes}
+        sums = queries.ad_entity_sums(db, platform, metrics, window, entity_ids)
+    metric = next((m for m in metrics if any(m in row for row in sums.values())), None)
+    out = AdFigures(metric)
+    if metric is None:
+        return out
+    for root in sorted(trees):
+        nodes = trees[root]
+        value_of = {n.id: sums[n.id][metric] for n in nodes if metric in sums.get(n.id, {})}
+        if not value_of:
+            continue
+        ads = [n for n in nodes if n.level == "ad"]
+        groups = [value_of[n.id] for n in nodes if n.level == "adgroup" and n.id in value_of]
+        ad_values = {n.id: value_of[n.id] for n in ads if n.id in value_of}
+        if root in value_of:
+            whole = value_of[root]
+        elif groups:
+            whole = sum(groups)
+        else:
+            whole = sum(ad_values.values())
+        out.portions += _portions(root, whole, ads, ad_values)
+    return out
+
+
+def _portions(
+    root: int, whole: float, ads: list[queries.AdNode], ad_values: dict[int, float]
+) -> list[Portion]:
+    """A campaign's figure shared out to the posts its ads promote."""
+    out = [
+        Portion(root, ad_values[n.id], frozenset({n.post_id}) if n.post_id else frozenset())
+        for n in ads
+        if n.id in ad_values
+    ]
+    rest = whole - sum(ad_values.values())
+    if out and abs(rest) < 0.5:
+        return out
+    silent = [n for n in ads if n.id not in ad_values]
+    linked = frozenset(n.post_id for n in silent if n.post_id)
+    if not silent or not linked:
+        posts: frozenset[int] | None = frozenset()  # no ads, or only dark ones
+    elif all(n.post_id for n in silent):
+        posts = linked
+    else:
+        posts = None
+    out.append(Portion(root, rest, posts))
+    return out
+
+
+# --- one additive figure --------------------------------------------------------------------
+
+
+@dataclass
+class _Counters:
+    """The organic side of a figure before the sponsored side is set against it."""
+
+    organic: float | None = None  # counted apart from paid views
+    whole: float | None = None  # counters holding every view, paid ones included
+    own_paid: float | None = None  # the platform's own paid split (account or posts)
+    basis: str = ""
+    paid_basis: str = ""
+    all_posts_whole: bool = False  # an account series: every post's paid views are inside it
+    whole_posts: set[int] = field(default_factory=set)
+    paid_posts: dict[int, float] = field(default_factory=dict)  # split posts' paid growth
+
+
 def measure(
     db: Database,
     platform: str,
@@ -114,45 +298,65 @@ def measure(
     paid_fallback: tuple[str, ...] = (),
     with_paid: bool = True,
 ) -> Split:
-    """An additive concept for a platform and window, organic/paid/total, one source each."""
+    """An additive concept for a platform and window, organic/paid/total (module docstring)."""
     split = Split(concept)
     names = queries.names(concept, platform)
+    counters = _Counters()
     if scope.everything:
-        rows = queries.account_day(db, platform, names, window)
-        metric = next((m for m in names if m in rows), None)
-        if metric:
-            full = max(d.days for d in rows[metric].values())
-            for origin, day_sum in rows[metric].items():
-                # An origin with fewer days (say, an export file for a few of them next to the
-                # API's organic series) would make total < organic: leave it out.
-                if day_sum.days < full:
-                    continue
-                setattr(split, origin, day_sum.value)
-                split.basis[origin] = f"account_day:{metric}"
-            split.days_covered = full
-    if split.organic is None and split.total is None:
-        _from_snapshots(db, split, platform, names, window, scope)
-    if with_paid and split.paid is None:
-        for paid_concept in (concept, *paid_fallback):
-            rows_paid = queries.ad_day(
-                db, platform, queries.names(paid_concept, platform), window, scope.ad_ids
-            )
-            metric = next(
-                (m for m in queries.names(paid_concept, platform) if m in rows_paid), None
-            )
-            if metric:
-                split.paid = rows_paid[metric].value
-                split.basis["paid"] = f"ads_day:{metric}"
-                break
-    if split.total is None and (split.organic is not None or split.paid is not None):
-        split.total = add(split.organic, split.paid)
-        split.basis["total"] = "organic+paid" if split.organic is not None else "paid"
+        _from_account(db, split, counters, platform, names, window)
+    if counters.organic is None and counters.whole is None:
+        _from_snapshots(db, split, counters, platform, names, window, scope)
+    ad_names = paid_metrics(concept, platform) if with_paid else []
+    for extra in paid_fallback:
+        ad_names += [m for m in queries.names(extra, platform) if m not in ad_names]
+    ads = ad_figures(db, platform, ad_names, window) if ad_names else AdFigures()
+    _combine(db, split, counters, ads, scope, platform, names, can_split=bool(ad_names))
+    if concept not in UNCOUNTABLE:
+        # Whole units, and a total that is still its parts' sum after rounding.
+        for origin in ORIGINS:
+            value = split.get(origin)
+            if value is not None:
+                setattr(split, origin, float(round(value)))
+        if "total_not_split" not in split.notes and not split.empty:
+            split.total = add(split.organic, split.paid)
     return split
+
+
+def _from_account(
+    db: Database,
+    split: Split,
+    counters: _Counters,
+    platform: str,
+    names: list[str],
+    window: Window,
+) -> None:
+    rows = queries.account_day(db, platform, names, window)
+    metric = next((m for m in names if m in rows), None)
+    if metric is None:
+        return
+    full = max(d.days for d in rows[metric].values())
+    basis = f"account_day:{metric}"
+    for origin, day_sum in rows[metric].items():
+        # An origin with fewer days (say, an export file for a few of them next to the API's
+        # organic series) would make total < organic: leave it out.
+        if day_sum.days < full:
+            continue
+        if origin == "organic":
+            counters.organic = day_sum.value
+        elif origin == "total":
+            counters.whole = day_sum.value
+            counters.all_posts_whole = True
+        else:
+            counters.own_paid = day_sum.value
+            counters.paid_basis = basis
+    counters.basis = basis
+    split.days_covered = full
 
 
 def _from_snapshots(
     db: Database,
     split: Split,
+    counters: _Counters,
     platform: str,
     names: list[str],
     window: Window,
@@ -161,43 +365,122 @@ def _from_snapshots(
     gains = queries.snapshot_gains(db, names, window, platform=platform, post_ids=scope.post_ids)
     metric = next((m for m in names if any(g.metric == m for g in gains)), None)
     if metric is None:
-        if scope.post_ids is not None:
+        if scope.post_ids:
             # The posts exist but did not grow in the window: zero, not "no data".
             origins = _snapshot_origins(db, names, scope.post_ids)
             if origins:
-                origin = "total" if "total" in origins else "organic"
-                setattr(split, origin, 0.0)
-                split.basis[origin] = "post_snapshots"
+                if "total" in origins:
+                    counters.whole = 0.0
+                    counters.whole_posts = {
+                        pid
+                        for pid, o in queries.latest_origins(db, scope.post_ids, names).items()
+                        if "total" in o
+                    }
+                if origins - {"total"}:
+                    counters.organic = 0.0
+                counters.basis = "post_snapshots"
         return
     per_post: dict[int, dict[str, float]] = {}
     first_seen: set[int] = set()
+    lowered = False
     for g in gains:
         if g.metric == metric:
-            per_post.setdefault(g.post_id, {})[g.origin] = g.gain
+            # A platform may lower a counter (it removes invalid views): the window counts 0,
+            # never a negative number of views, and the report says so.
+            per_post.setdefault(g.post_id, {})[g.origin] = max(0.0, g.gain)
+            lowered = lowered or g.gain < -0.5
             if g.first_seen:
                 first_seen.add(g.post_id)
-    organic = paid = unsplit = 0.0
-    has_unsplit = False
-    for by_origin in per_post.values():
-        if "total" in by_origin:  # the platform did not split this post: paid views are inside
-            unsplit += by_origin["total"]
-            has_unsplit = True
+    if lowered:
+        split.issues.append({"code": "counter_decreased"})
+    for pid, by_origin in per_post.items():
+        if "total" in by_origin:  # the platform does not split this post: paid views are inside
+            counters.whole = (counters.whole or 0.0) + by_origin["total"]
+            counters.whole_posts.add(pid)
         else:
-            organic += by_origin.get("organic", 0.0)
-            paid += by_origin.get("paid", 0.0)
-    basis = f"post_snapshots:{metric}"
-    any_paid = any("paid" in b and "total" not in b for b in per_post.values())
-    if has_unsplit:
-        split.total = unsplit + organic + paid
-        split.basis["total"] = basis
-        split.notes.append("total_includes_paid_views_of_boosted_posts")
-    else:
-        split.organic = organic
-        split.basis["organic"] = basis
-    if any_paid and not has_unsplit:
-        split.paid = paid
-        split.basis["paid"] = basis
+            counters.organic = (counters.organic or 0.0) + by_origin.get("organic", 0.0)
+            if "paid" in by_origin:
+                counters.paid_posts[pid] = by_origin["paid"]
+    counters.basis = f"post_snapshots:{metric}"
+    counters.paid_basis = counters.basis
     split.first_seen_posts = len(first_seen)
+
+
+def _combine(
+    db: Database,
+    split: Split,
+    counters: _Counters,
+    ads: AdFigures,
+    scope: Scope,
+    platform: str,
+    names: list[str],
+    *,
+    can_split: bool,
+) -> None:
+    """Set the sponsored side against the counters: organic + paid = total, each view once."""
+    # Which promoted posts' counters already hold their ads' views.
+    holders: set[int] = set()
+    promoted = ads.promoted
+    if counters.all_posts_whole:
+        holders = promoted
+    elif promoted and counters.whole is not None:
+        wanted = promoted if scope.post_ids is None else promoted & scope.post_ids
+        holders = {
+            pid
+            for pid, origins in queries.latest_origins(db, wanted, names).items()
+            if "total" in origins
+        } | (promoted & counters.whole_posts)
+    inside = [p for p in ads.portions if p.posts and p.posts <= holders]
+    in_scope = [p for p in ads.portions if scope.ad_ids is None or p.campaign in scope.ad_ids]
+    paid_parts = {id(p): p for p in [*in_scope, *inside]}
+    paid_ads = sum(p.value for p in paid_parts.values()) if paid_parts else None
+    if any(p.posts is None for p in in_scope):
+        split.issues.append({"code": "ads_unattributed"})
+    # Split posts' own paid counters count where no ad of ours promotes them (one source).
+    own_posts = sum(v for pid, v in counters.paid_posts.items() if pid not in promoted)
+    if paid_ads is not None:
+        paid = paid_ads + (own_posts if counters.paid_posts else 0.0)
+        split.basis["paid"] = f"ads_day:{ads.metric}" + (
+            f"+{counters.paid_basis}" if own_posts else ""
+        )
+    elif counters.own_paid is not None:
+        paid = counters.own_paid
+        split.basis["paid"] = counters.paid_basis
+    elif counters.paid_posts:
+        paid = own_posts
+        split.basis["paid"] = counters.paid_basis
+    else:
+        paid = None
+    split.paid = paid
+
+    organic = counters.organic
+    if counters.whole is not None:
+        if can_split:
+            held = sum(p.value for p in inside)
+            part = counters.whole - held
+            if part < -0.5:
+                split.issues.append(
+                    {"code": "paid_exceeds_counter", "counter": counters.whole, "ads": held}
+                )
+            organic = add(organic, max(0.0, part))
+            if held:
+                split.note("paid_views_inside_post_counters")
+        else:
+            split.total = add(counters.whole, organic, paid)
+            split.organic = organic
+            split.basis["total"] = counters.basis
+            split.note("total_not_split")
+            if organic is not None:
+                split.basis["organic"] = counters.basis
+            return
+    split.organic = organic
+    if organic is not None:
+        split.basis["organic"] = counters.basis
+    if any(not p.posts for p in in_scope if p.posts is not None) and paid_ads:
+        split.note("dark_ad_views_in_total")
+    if organic is not None or paid is not None:
+        split.total = add(organic, paid)
+        split.basis["total"] = "organic+paid" if organic is not None else "paid"
 
 
 def _snapshot_origins(db: Database, names: list[str], post_ids: frozenset[int]) -> set[str]:
@@ -218,24 +501,26 @@ def _snapshot_origins(db: Database, names: list[str], post_ids: frozenset[int]) 
 
 def measure_views(db: Database, platform: str, window: Window, scope: Scope = ALL) -> Split:
     """The headline views (LinkedIn: impressions) of a platform."""
-    return measure(
-        db,
-        platform,
-        views_concept(platform),
-        window,
-        scope,
-        paid_fallback=PAID_VIEWS_FALLBACK.get(platform, ()),
-    )
+    return measure(db, platform, views_concept(platform), window, scope)
 
 
 def measure_engagements(db: Database, platform: str, window: Window, scope: Scope = ALL) -> Split:
-    """Likes/reactions + comments + shares, per origin; a platform-combined figure if only that."""
+    """Likes/reactions + comments + shares, per origin; a platform-combined figure if only that.
+
+    Organic is given only when every part with data has it, so it never leaves a part out.
+    """
     parts = [measure(db, platform, c, window, scope) for c in ENGAGEMENT_PARTS]
+    present = [p for p in parts if not p.empty]
     split = Split("engagements")
     for origin in ORIGINS:
-        setattr(split, origin, add(*(p.get(origin) for p in parts)))
+        values = [p.get(origin) for p in present]
+        if origin == "organic" and any(
+            v is None and p.total is not None for p, v in zip(present, values, strict=True)
+        ):
+            continue
+        setattr(split, origin, add(*values))
         bases = sorted({p.basis[origin] for p in parts if origin in p.basis})
-        if bases:
+        if bases and split.get(origin) is not None:
             split.basis[origin] = "+".join(bases)
     if split.organic is None and split.total is None:
         combined = measure(db, platform, "engagements", window, scope, with_paid=False)
@@ -243,13 +528,15 @@ def measure_engagements(db: Database, platform: str, window: Window, scope: Scop
             if combined.get(origin) is not None:
                 setattr(split, origin, combined.get(origin))
                 split.basis[origin] = combined.basis[origin]
+        for note in combined.notes:
+            split.note(note)
         if split.total is None and split.organic is not None:
             split.total = add(split.organic, split.paid)
             split.basis["total"] = "organic+paid"
     for p in parts:
         for note in p.notes:
-            if note not in split.notes:
-                split.notes.append(note)
+            split.note(note)
+        split.issues += [i for i in p.issues if i not in split.issues]
     return split
 
 
@@ -263,25 +550,35 @@ def rates(engagements: Split, views: Split) -> dict[str, float | None]:
 
 @dataclass
 class Reach:
-    """A unique count and how it was obtained; only EXACT_METHODS are the platform's own number."""
+    """A unique count and how it was obtained; only EXACT_METHODS are the platform's own number.
+
+    `start`/`end` are the window the platform's number covers (for a whole-flight
+    or lifetime figure), and `as_of` the last day a lifetime figure counts.
+    """
 
     value: float
     method: str
     metric: str
     parts: int = 1
+    start: date | None = None
+    end: date | None = None
 
     @property
     def exact(self) -> bool:
         return self.method in EXACT_METHODS
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "value": self.value,
             "method": self.method,
             "exact": self.exact,
             "metric": self.metric,
             "parts": self.parts,
         }
+        if self.start is not None and self.end is not None:
+            out["start"] = self.start.isoformat()
+            out["end"] = self.end.isoformat()
+        return out
 
 
 def account_reach(db: Database, platform: str, window: Window) -> dict[str, Reach | None]:
@@ -332,45 +629,100 @@ def content_reach(reach: dict[str, Reach | None]) -> Reach | None:
     return reach.get("total") or reach.get("organic")
 
 
-def posts_reach(db: Database, post_ids: frozenset[int], window: Window) -> Reach | None:
-    """Organic reach of a set of posts: each post's own lifetime reach, summed with a label."""
+def posts_reach(db: Database, post_ids: frozenset[int], last_day: date) -> Reach | None:
+    """Organic reach of a set of posts: each post's own lifetime reach, summed with a label.
+
+    `last_day` is the last lifetime figure's collection day to use (a report as of
+    yesterday uses the figure collected this morning: a post's lifetime to date).
+    """
     lifetimes: dict[int, queries.WindowValue] = {}
     by_platform: dict[str, list[int]] = {}
     for pid, row in queries.posts_by_id(db, post_ids).items():
         by_platform.setdefault(row["platform"], []).append(pid)
     for platform, ids in by_platform.items():
-        lifetimes.update(
-            queries.post_lifetime(db, ids, queries.names("reach", platform), window.end)
-        )
+        lifetimes.update(queries.post_lifetime(db, ids, queries.names("reach", platform), last_day))
     if not lifetimes:
         return None
     values = list(lifetimes.values())
-    method = "platform_lifetime" if len(values) == 1 else "sum_across_posts"
-    return Reach(sum(v.value for v in values), method, values[0].metric, len(values))
+    if len(values) == 1:
+        v = values[0]
+        return Reach(v.value, "platform_lifetime", v.metric, 1, v.start, v.end)
+    return Reach(sum(v.value for v in values), "sum_across_posts", values[0].metric, len(values))
+
+
+@dataclass
+class FlightReach:
+    """An ad campaign's reach for its flight, and how the platform's window fits the flight."""
+
+    entity: int
+    reach: Reach | None
+    flight_start: date | None = None
+    clipped: bool = False  # the platform's window starts after the flight did
+
+
+def flight_reach(
+    db: Database, platform: str, entity_ids: Iterable[int], last_day: date
+) -> list[FlightReach]:
+    """Each ad campaign's own reach for its flight (to `last_day`), as the platform counts it.
+
+    The number is the latest whole-flight ('campaign') row ending on or before the
+    day. Its window is kept: a row starting after the ad campaign's flight started
+    (the platform no longer serves the earliest days) is flagged as clipped.
+    """
+    names = queries.names("reach", platform)
+    ids = sorted(set(entity_ids))
+    flights = queries.flights(db, ids)
+    out = []
+    for entity in ids:
+        rows = queries.entity_reach(db, entity, names, last_day)
+        start_text = flights.get(entity, (None, None))[0]
+        flight_start = date.fromisoformat(start_text) if start_text else None
+        if not rows:
+            out.append(FlightReach(entity, None, flight_start))
+            continue
+        first = min(r.start for r in rows)
+        if len(rows) == 1:
+            r = rows[0]
+            reach = Reach(r.value, "platform_campaign", r.metric, 1, r.start, r.end)
+        else:
+            reach = Reach(
+                sum(r.value for r in rows),
+                "sum_of_windows",
+                rows[0].metric,
+                len(rows),
+                first,
+                max(r.end for r in rows),
+            )
+        clipped = flight_start is not None and first > flight_start
+        out.append(FlightReach(entity, reach, flight_start, clipped))
+    return out
 
 
 def campaigns_reach(
     db: Database, platform: str, entity_ids: frozenset[int], window: Window
 ) -> Reach | None:
-    """Paid reach of ad campaigns: each one's own flight number; several are a labelled sum."""
+    """Paid reach of ad campaigns: each one's own flight number; several are a labelled sum.
+
+    An ad campaign without a whole-flight figure falls back to the sum of its daily
+    reach inside the window, labelled as an upper bound.
+    """
     names = queries.names("reach", platform)
-    found: list[queries.WindowValue] = []
-    windows_split = False
-    for entity in sorted(entity_ids):
-        rows = queries.entity_reach(db, entity, names, window.end)
-        found.extend(rows)
-        windows_split = windows_split or len(rows) > 1
-    if found:
-        if len(found) == 1:
-            method = "platform_campaign"
-        else:
-            method = "sum_of_windows" if len(entity_ids) == 1 else "sum_across_campaigns"
-        return Reach(sum(v.value for v in found), method, found[0].metric, len(found))
-    daily = queries.ad_day(db, platform, names, window, entity_ids)
-    metric = next((m for m in names if m in daily), None)
-    if metric:
-        return Reach(daily[metric].value, "sum_of_daily", metric, daily[metric].days)
-    return None
+    found = flight_reach(db, platform, entity_ids, window.end)
+    parts: list[Reach] = [f.reach for f in found if f.reach is not None]
+    missing = frozenset(f.entity for f in found if f.reach is None)
+    if missing:
+        daily = queries.ad_day(db, platform, names, window, missing)
+        metric = next((m for m in names if m in daily), None)
+        if metric:
+            parts.append(Reach(daily[metric].value, "sum_of_daily", metric, daily[metric].days))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    method = (
+        "sum_of_daily" if any(p.method == "sum_of_daily" for p in parts) else "sum_across_campaigns"
+    )
+    return Reach(sum(p.value for p in parts), method, parts[0].metric, len(parts))
 
 
 def sum_reach(values: list[Reach | None], method: str) -> Reach | None:
@@ -380,6 +732,8 @@ def sum_reach(values: list[Reach | None], method: str) -> Reach | None:
         return None
     if len(known) == 1:
         return known[0]
+    if any(v.method == UPPER_BOUND for v in known):
+        method = UPPER_BOUND  # the strongest caveat wins: the sum is at most an upper bound
     return Reach(
         sum(v.value for v in known), method, "+".join(sorted({v.metric for v in known})), len(known)
     )
@@ -391,13 +745,14 @@ def sum_reach(values: list[Reach | None], method: str) -> Reach | None:
 def paid_block(
     db: Database, platform: str, window: Window, entity_ids: frozenset[int] | None = None
 ) -> dict[str, float | None]:
-    """Spend, impressions, clicks and link clicks from the ad stats, with CTR, CPM and CPC."""
+    """Spend, impressions, clicks and link clicks from the ad stats, with CTR, CPM and CPC.
+
+    CPM is per 1,000 ad impressions (not per 1,000 views).
+    """
     out: dict[str, float | None] = {}
     for concept in ("spend", "impressions", "clicks", "link_clicks"):
-        names = queries.names(concept, platform)
-        rows = queries.ad_day(db, platform, names, window, entity_ids)
-        metric = next((m for m in names if m in rows), None)
-        out[concept] = rows[metric].value if metric else None
+        names = [m for m in queries.names(concept, platform) if m in AD_METRICS.get(platform, ())]
+        out[concept] = ad_figures(db, platform, names, window, entity_ids).total()
     out["ctr"] = ratio(out["clicks"], out["impressions"])
     cpm = ratio(out["spend"], out["impressions"])
     out["cpm"] = cpm * 1000 if cpm is not None else None
@@ -462,39 +817,97 @@ def _level_from_later(
     return queries.Level(later.metric, later.value - sum(d.value for d in sums), window.end)
 
 
-def top_posts(
-    db: Database, window: Window, limit: int, post_ids: frozenset[int] | None = None
-) -> list[dict[str, Any]]:
-    """Posts by views gained in the window (LinkedIn: impressions), across platforms."""
-    gained: dict[int, dict[str, float]] = {}
-    reached: dict[int, dict[str, float]] = {}
-    first_seen: set[int] = set()
-    metric_of: dict[int, str] = {}
+@dataclass
+class PostViews:
+    """One post's views in a window by the module's definition: each view once."""
+
+    post_id: int
+    platform: str
+    metric: str
+    total: float
+    organic: float | None
+    paid: float | None  # from the ads that promote it, else its own paid counter
+    to_date: float  # its counter at the window's end
+    first_seen: bool  # its value before the first snapshot is an estimate
+    exceeds: bool = False  # its ads reported more views than its counter grew
+
+
+def post_views(
+    db: Database, window: Window, post_ids: frozenset[int] | None = None
+) -> dict[int, PostViews]:
+    """Per post: views gained in the window (LinkedIn: impressions), organic and sponsored.
+
+    Candidates are the posts whose counters moved or that were published in the
+    window (or the listed posts). A post's sponsored views are its own paid counter
+    where the platform splits it (Facebook), else those of the ads linked to it (only
+    ads with their own statistics, or campaigns promoting just that post, can be tied
+    to one post).
+    """
+    out: dict[int, PostViews] = {}
     for platform in PLATFORMS:
         names = queries.names(views_concept(platform), platform)
         gains = queries.snapshot_gains(db, names, window, platform=platform, post_ids=post_ids)
         chosen = next((m for m in names if any(g.metric == m for g in gains)), None)
+        if chosen is None:
+            continue
+        grown: dict[int, dict[str, queries.Gain]] = {}
         for g in gains:
-            if g.metric != chosen:
-                continue
-            gained.setdefault(g.post_id, {})[g.origin] = g.gain
-            reached.setdefault(g.post_id, {})[g.origin] = g.end_value
-            metric_of[g.post_id] = g.metric
-            if g.first_seen:
-                first_seen.add(g.post_id)
+            if g.metric == chosen:
+                grown.setdefault(g.post_id, {})[g.origin] = g
+        ads = ad_figures(db, platform, paid_metrics(views_concept(platform), platform), window)
+        linked: dict[int, float] = {}
+        for portion in ads.portions:
+            if portion.posts and len(portion.posts) == 1:
+                (pid,) = portion.posts
+                linked[pid] = linked.get(pid, 0.0) + portion.value
+        for pid, by_origin in grown.items():
+            first = any(g.first_seen for g in by_origin.values())
+            paid = linked.get(pid)
+            if "total" in by_origin:
+                whole = float(round(max(0.0, by_origin["total"].gain)))
+                organic = None if paid is None else max(0.0, whole - paid)
+                total = whole if paid is None else max(whole, paid)
+                exceeds = paid is not None and paid > whole + 0.5
+                to_date = by_origin["total"].end_value
+            else:
+                organic = (
+                    float(round(max(0.0, by_origin["organic"].gain)))
+                    if "organic" in by_origin
+                    else 0.0
+                )
+                if "paid" in by_origin:
+                    # The post's own paid counter: a post's line agrees with its count to date.
+                    paid = float(round(max(0.0, by_origin["paid"].gain)))
+                total = organic + (paid or 0.0)
+                exceeds = False
+                to_date = sum(g.end_value for g in by_origin.values())
+            out[pid] = PostViews(
+                pid,
+                platform,
+                chosen,
+                total,
+                organic,
+                None if paid is None else float(round(paid)),
+                float(round(to_date)),
+                first,
+                exceeds,
+            )
+    return out
 
-    def combined(by_origin: dict[str, float]) -> float:
-        # The platform's total, or organic + paid where it splits (never both: rule 3).
-        return by_origin["total"] if "total" in by_origin else sum(by_origin.values())
 
+def top_posts(
+    db: Database, window: Window, limit: int, post_ids: frozenset[int] | None = None
+) -> list[dict[str, Any]]:
+    """Posts by views gained in the window (LinkedIn: impressions), across platforms."""
+    views = post_views(db, window, post_ids)
     ranked = sorted(
-        ((combined(v), pid) for pid, v in gained.items() if combined(v) > 0),
+        ((v.total, pid) for pid, v in views.items() if v.total > 0),
         key=lambda item: (-item[0], item[1]),
     )[:limit]
     info = queries.posts_by_id(db, (pid for _, pid in ranked))
     out = []
     for rank, (value, pid) in enumerate(ranked, start=1):
-        post = info[pid]
+        post, v = info[pid], views[pid]
         out.append(
             {
                 "rank": rank,
@@ -507,10 +920,11 @@ def top_posts(
                 "caption": post["caption"],
                 "link": post["link"],
                 "is_ad": bool(post["is_ad"]),
-                "metric": metric_of[pid],
+                "metric": v.metric,
                 "views_gained": value,
-                "views_to_date": combined(reached[pid]),
-                "first_seen": pid in first_seen,
+                "views_paid": v.paid,
+                "views_to_date": v.to_date,
+                "first_seen": v.first_seen,
             }
         )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from social import formats
 from social.config import Config
 from social.errors import SocialError
 from social.reports import SCHEMA_VERSION, measures, queries, store
-from social.reports.campaign import Campaign, find_campaign, resolve_members
+from social.reports.campaign import Campaign, context_for, find_campaign, resolve_members
 from social.reports.i18n import platform_name, t
 from social.reports.measures import Scope
 from social.reports.window import Window
@@ -58,27 +59,6 @@ def _slot_posts(db: Database, partner_id: int) -> set[int]:
     }
 
 
-def _views_to_date(
-    db: Database, posts: dict[int, dict[str, Any]], moment: str
-) -> dict[int, dict[str, Any]]:
-    """Each post's views from publication to a moment (the platform's total, else organic+paid)."""
-    out: dict[int, dict[str, Any]] = {}
-    by_platform: dict[str, list[int]] = {}
-    for pid, row in posts.items():
-        by_platform.setdefault(row["platform"], []).append(pid)
-    for platform, ids in by_platform.items():
-        names = queries.names(measures.views_concept(platform), platform)
-        values: dict[int, dict[str, dict[str, float]]] = {}
-        for pid, metric, origin, value in queries.values_at(db, ids, names, moment):
-            values.setdefault(pid, {}).setdefault(metric, {})[origin] = value
-        for pid, by_metric in values.items():
-            metric = next(m for m in names if m in by_metric)
-            origins = by_metric[metric]
-            total = origins["total"] if "total" in origins else sum(origins.values())
-            out[pid] = {"views": total, "metric": metric, "organic": origins.get("organic")}
-    return out
-
-
 def build_partner(
     db: Database,
     config: Config,
@@ -116,16 +96,18 @@ def build_partner(
         for pid, row in queries.posts_by_id(db, via).items()
         if year_window.start_iso <= row["published_at"] < year_window.end_iso
     }
-    views = _views_to_date(db, posts, window.end_iso)
-    reach = {
-        pid: queries.post_lifetime(
-            db, [pid], queries.names("reach", row["platform"]), window.end
-        ).get(pid)
-        for pid, row in posts.items()
-    }
+    views = measures.post_views(db, window, frozenset(posts))
+    reach = {}
+    for platform in {row["platform"] for row in posts.values()}:
+        on_platform = [pid for pid, row in posts.items() if row["platform"] == platform]
+        # A post's own lifetime reach, as collected up to today (labelled with its date).
+        reach.update(
+            queries.post_lifetime(db, on_platform, queries.names("reach", platform), today)
+        )
     content = []
     for pid, row in sorted(posts.items(), key=lambda item: item[1]["published_at"]):
         r = reach.get(pid)
+        v = views.get(pid)
         content.append(
             {
                 "platform": row["platform"],
@@ -135,39 +117,47 @@ def build_partner(
                 "caption": row["caption"],
                 "link": row["link"],
                 "via": sorted(set(via[pid])),
-                "views": (views.get(pid) or {}).get("views"),
-                "metric": (views.get(pid) or {}).get("metric"),
-                "reach": {
-                    "value": r.value,
-                    "method": "platform_lifetime",
-                    "exact": True,
-                    "metric": r.metric,
-                    "parts": 1,
-                }
+                "views": v.total if v else None,
+                "views_organic": v.organic if v else None,
+                "views_paid": v.paid if v else None,
+                "estimated": bool(v and v.first_seen),
+                "metric": v.metric if v else None,
+                "reach": measures.Reach(
+                    r.value, "platform_lifetime", r.metric, 1, r.start, r.end
+                ).to_json()
                 if r
                 else None,
             }
         )
-    paid = _paid(db, campaigns, window)
+    segments = _segments(db, posts, campaigns, window)
+    paid = _paid(db, campaigns, window, today)
     by_platform = []
-    for platform in sorted({c["platform"] for c in content}):
+    for platform in sorted({c["platform"] for c in content} | set(segments.by_platform)):
         mine = [c for c in content if c["platform"] == platform]
+        split = segments.by_platform.get(platform) or {}
         by_platform.append(
             {
                 "platform": platform,
                 "posts": len(mine),
-                "views": measures.add(*(c["views"] for c in mine)),
+                "views": split.get("total"),
+                "views_organic": split.get("organic"),
+                "views_paid": split.get("paid"),
                 "reach": _reach_sum([c["reach"] for c in mine], "sum_across_posts"),
             }
         )
+    posts_views = measures.add(*(c["views"] for c in content))
     totals = {
         "posts": len(content),
-        "views": measures.add(*(c["views"] for c in content)),
+        "views": segments.total["total"],
+        "views_organic": segments.total["organic"],
+        "views_paid": segments.total["paid"],
+        # Sponsored views of the partner's campaigns that no listed post holds (dark posts).
+        "views_other": _other(segments.total["total"], posts_views),
         "reach": _reach_sum([c["reach"] for c in content], "sum_across_posts"),
         "spend": paid["spend"],
-        "views_paid": paid["views"],
         "impressions_paid": paid["impressions"],
         "reach_paid": paid["reach"],
+        "estimated_posts": sum(1 for c in content if c["estimated"]),
         "briefs": 0,
     }
     briefs = [
@@ -196,16 +186,8 @@ def build_partner(
         "totals": totals,
         "campaigns": paid["campaigns"],
         "briefs": briefs,
-        "monthly": _monthly(db, posts, campaigns, window),
-        "warnings": []
-        if content or paid["campaigns"]
-        else [
-            {
-                "code": "no_partner_content",
-                "platform": None,
-                "message": t(lang, "warn_no_partner_content", year=year),
-            }
-        ],
+        "monthly": segments.monthly,
+        "warnings": _warnings(content, paid, segments, lang, year),
     }
     report["summary"] = summary(report, lang)
     report = clean(report)
@@ -229,27 +211,32 @@ def _reach_sum(values: list[dict[str, Any] | None], method: str) -> dict[str, An
     }
 
 
-def _paid(db: Database, campaigns: list[Campaign], window: Window) -> dict[str, Any]:
-    """Sponsored spend, views and reach of the partner's campaigns inside the year."""
+def _other(total: float | None, posts: float | None) -> float | None:
+    if total is None:
+        return None
+    return max(0.0, total - (posts or 0.0))
+
+
+def _campaign_span(c: Campaign, window: Window) -> Window | None:
+    """The part of a campaign's period inside the report's window (None if it has none)."""
+    span = Window(max(c.start, window.start), min(c.end, window.end), window.zone)
+    return span if span.start <= span.end else None
+
+
+def _paid(db: Database, campaigns: list[Campaign], window: Window, today: date) -> dict[str, Any]:
+    """Each campaign's sponsored spend, views and reach inside the year, as its own report has
+    them (the same scope and the same definitions, so the two reports agree)."""
     rows: list[dict[str, Any]] = []
     reach_parts: list[measures.Reach | None] = []
     for c in campaigns:
-        span = Window(max(c.start, window.start), min(c.end, window.end), window.zone)
-        if span.end < span.start:
+        span = _campaign_span(c, window)
+        if span is None:
             continue
-        spend = views = impressions = None
-        campaign_reach: list[measures.Reach | None] = []
-        for platform, ids in c.ad_ids.items():
-            entity_ids = frozenset(ids)
-            block = measures.paid_block(db, platform, span, entity_ids)
-            spend = measures.add(spend, block["spend"])
-            impressions = measures.add(impressions, block["impressions"])
-            paid_views = measures.measure_views(
-                db, platform, span, Scope(frozenset(), entity_ids)
-            ).paid
-            views = measures.add(views, paid_views)
-            campaign_reach.append(measures.campaigns_reach(db, platform, entity_ids, span))
-        reach = measures.sum_reach(campaign_reach, "sum_across_platforms")
+        ctx = context_for(db, c, span, today)
+        spend = ctx.additive("spend", "paid", "all")
+        impressions = ctx.additive("impressions", "paid", "all")
+        views = ctx.additive("views", "paid", "all")
+        reach = ctx.reach_value("paid", "all")
         reach_parts.append(reach)
         rows.append(
             {
@@ -272,30 +259,123 @@ def _paid(db: Database, campaigns: list[Campaign], window: Window) -> dict[str, 
     }
 
 
-def _monthly(
+@dataclass
+class Segments:
+    """The partner's views measured over pieces of the year, added up per month and platform."""
+
+    monthly: list[dict[str, Any]] = field(default_factory=list)
+    by_platform: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    total: dict[str, float | None] = field(default_factory=dict)
+    issues: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    estimated: bool = False  # a month's share of some post's views is a straight-line estimate
+
+
+def _segments(
     db: Database, posts: dict[int, dict[str, Any]], campaigns: list[Campaign], window: Window
-) -> list[dict[str, Any]]:
-    """Views gained per month by the partner's posts, plus sponsored views of its campaigns."""
+) -> Segments:
+    """Views of the partner's posts and campaigns, month by month, in the month they happened.
+
+    The year is cut at every month and campaign boundary; each piece is measured with
+    the posts and the ad campaigns running in it, so a campaign's sponsored views count
+    only inside its own period and every view lands in its own month.
+    """
     by_platform: dict[str, set[int]] = {}
     for pid, row in posts.items():
         by_platform.setdefault(row["platform"], set()).add(pid)
-    ads: dict[str, set[int]] = {}
-    for c in campaigns:
-        for platform, ids in c.ad_ids.items():
-            ads.setdefault(platform, set()).update(ids)
-    out = []
-    month = window.start
+    cuts = {window.start, window.end + timedelta(days=1)}
+    month = date(window.start.year, window.start.month, 1)
     while month <= window.end:
-        nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        span = Window(month, min(window.end, nxt - timedelta(days=1)), window.zone)
-        total = None
-        for platform in sorted(set(by_platform) | set(ads)):
-            scope = Scope(
-                frozenset(by_platform.get(platform, ())), frozenset(ads.get(platform, ()))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        cuts.add(month)
+    for c in campaigns:
+        cuts.update({c.start, c.end + timedelta(days=1)})
+    edges = sorted(d for d in cuts if window.start <= d <= window.end + timedelta(days=1))
+    out = Segments()
+    months: dict[str, dict[str, float | None]] = {}
+    platforms = sorted(set(by_platform) | {p for c in campaigns for p in c.ad_ids})
+    for first, after in zip(edges, edges[1:], strict=False):
+        piece = Window(first, after - timedelta(days=1), window.zone)
+        key = first.strftime("%Y-%m")
+        month_row = months.setdefault(key, {"total": None, "organic": None, "paid": None})
+        for platform in platforms:
+            ads = frozenset(
+                a
+                for c in campaigns
+                if c.start <= piece.start and piece.end <= c.end
+                for a in c.ad_ids.get(platform, ())
             )
-            total = measures.add(total, measures.measure_views(db, platform, span, scope).total)
-        out.append({"month": month.strftime("%Y-%m"), "views": total})
-        month = nxt
+            scope = Scope(frozenset(by_platform.get(platform, ())), ads)
+            split = measures.measure_views(db, platform, piece, scope)
+            row = out.by_platform.setdefault(
+                platform, {"total": None, "organic": None, "paid": None}
+            )
+            for origin in ("total", "organic", "paid"):
+                row[origin] = measures.add(row[origin], split.get(origin))
+                month_row[origin] = measures.add(month_row[origin], split.get(origin))
+            for issue in split.issues:
+                out.issues.append((platform, issue))
+            out.estimated = out.estimated or split.first_seen_posts > 0
+    out.monthly = [
+        {
+            "month": key,
+            "views": row["total"],
+            "views_organic": row["organic"],
+            "views_paid": row["paid"],
+        }
+        for key, row in sorted(months.items())
+    ]
+    out.total = {
+        origin: measures.add(*(r[origin] for r in out.by_platform.values()))
+        for origin in ("total", "organic", "paid")
+    }
+    return out
+
+
+def _warnings(
+    content: list[dict[str, Any]],
+    paid: dict[str, Any],
+    segments: Segments,
+    lang: str,
+    year: int,
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if not content and not paid["campaigns"]:
+        out.append(
+            {
+                "code": "no_partner_content",
+                "platform": None,
+                "message": t(lang, "warn_no_partner_content", year=year),
+            }
+        )
+    estimated = sum(1 for c in content if c["estimated"])
+    if segments.estimated and not estimated:  # else the warning below says it already
+        out.append(
+            {
+                "code": "monthly_estimated",
+                "platform": None,
+                "message": t(lang, "warn_monthly_estimated"),
+            }
+        )
+    if estimated:
+        out.append(
+            {
+                "code": "first_seen",
+                "platform": None,
+                "message": t(lang, "warn_partner_first_seen", count=estimated),
+            }
+        )
+    seen: set[tuple[str, str]] = set()
+    for platform, issue in segments.issues:
+        if (platform, issue["code"]) in seen:
+            continue
+        seen.add((platform, issue["code"]))
+        out.append(
+            {
+                "code": issue["code"],
+                "platform": platform,
+                "message": t(lang, f"warn_{issue['code']}", platform=platform_name(platform)),
+            }
+        )
     return out
 
 
@@ -319,10 +399,15 @@ def summary(report: dict[str, Any], lang: str) -> str:
         + (f" ({per_platform})." if per_platform else ".")
     ]
     if totals["views"] is not None:
+        views = formats.number(totals["views"], lang)
+        paid_part = ""
+        if totals["views_paid"]:
+            share = formats.number(totals["views_paid"], lang)
+            paid_part = f", {share} av dem sponset" if nb else f", {share} of them sponsored"
         sentences.append(
-            f"De er vist {formats.number(totals['views'], lang)} ganger (per {as_of})."
+            f"Innholdet er vist {views} ganger{paid_part} (per {as_of})."
             if nb
-            else f"They were viewed {formats.number(totals['views'], lang)} times (as of {as_of})."
+            else f"The content was viewed {views} times{paid_part} (as of {as_of})."
         )
     reach = totals["reach"]
     if reach:
@@ -336,11 +421,10 @@ def summary(report: dict[str, Any], lang: str) -> str:
         )
     if totals["spend"] is not None:
         money = formats.money(totals["spend"], report["currency"], lang)
-        paid_views = formats.number(totals["views_paid"], lang)
         sentences.append(
-            f"Sponset innhold: {money} brukt, {paid_views} sponsede visninger."
+            f"Til annonsering ble det brukt {money}."
             if nb
-            else f"Sponsored content: {money} spent, {paid_views} sponsored views."
+            else f"{money} was spent on advertising."
         )
     if totals["briefs"]:
         sentences.append(

@@ -249,6 +249,136 @@ def ad_window_rows(
     return out
 
 
+@dataclass(frozen=True)
+class AdNode:
+    """An ad entity under a campaign, with the post its ad promotes (ads only)."""
+
+    id: int
+    level: str
+    promotes: str | None  # the promoted post's platform id (ad_entities.post_external_id)
+    post_id: int | None  # our id of that post, when we have it
+
+
+def ad_entity_sums(
+    db: Database,
+    platform: str,
+    metrics: Sequence[str],
+    window: Window,
+    entity_ids: Iterable[int] | None = None,
+) -> dict[int, dict[str, float]]:
+    """entity id -> metric -> sum of its daily paid rows in the window (every level)."""
+    if not metrics:
+        return {}
+    params: list[Any] = [platform, window.start.isoformat(), window.end.isoformat(), *metrics]
+    only = ""
+    if entity_ids is not None:
+        ids = sorted(set(entity_ids))
+        if not ids:
+            return {}
+        only = f" AND v.subject_id IN ({_marks(ids)})"
+        params += ids
+    out: dict[int, dict[str, float]] = {}
+    for entity, metric, total in db.execute(
+        f"""SELECT v.subject_id, v.metric, SUM(v.value) FROM metric_values v
+            WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+              AND v.subject_type = 'ad' AND v.origin = 'paid'
+              AND v.metric IN ({_marks(metrics)}){only}
+            GROUP BY v.subject_id, v.metric""",
+        params,
+    ):
+        out.setdefault(int(entity), {})[metric] = float(total)
+    return out
+
+
+def ad_roots(db: Database, entity_ids: Iterable[int]) -> dict[int, int]:
+    """entity id -> the id of the top of its tree (its campaign), walking up by parent."""
+    ids = sorted(set(entity_ids))
+    if not ids:
+        return {}
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for start, root in db.execute(
+            f"""WITH RECURSIVE up(start, id, parent) AS (
+                    SELECT id, id, parent_id FROM ad_entities WHERE id IN ({_marks(chunk)})
+                    UNION ALL
+                    SELECT up.start, e.id, e.parent_id FROM ad_entities e JOIN up ON e.id = up.parent
+                )
+                SELECT start, id FROM up WHERE parent IS NULL""",
+            chunk,
+        ):
+            out[int(start)] = int(root)
+    return out
+
+
+def ad_trees(db: Database, platform: str, roots: Iterable[int]) -> dict[int, list[AdNode]]:
+    """root id -> every entity under it (itself included), with promoted posts resolved."""
+    ids = sorted(set(roots))
+    if not ids:
+        return {}
+    out: dict[int, list[AdNode]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for root, entity, level, promotes, post_id in db.execute(
+            f"""WITH RECURSIVE tree(root, id, level, promotes) AS (
+                    SELECT id, id, level, post_external_id FROM ad_entities
+                    WHERE id IN ({_marks(chunk)})
+                    UNION ALL
+                    SELECT tree.root, e.id, e.level, e.post_external_id
+                    FROM ad_entities e JOIN tree ON e.parent_id = tree.id
+                )
+                SELECT tree.root, tree.id, tree.level, tree.promotes, p.id
+                FROM tree LEFT JOIN posts p ON p.platform = ? AND p.external_id = tree.promotes""",
+            [*chunk, platform],
+        ):
+            out.setdefault(int(root), []).append(
+                AdNode(int(entity), level, promotes, int(post_id) if post_id is not None else None)
+            )
+    return out
+
+
+def campaign_entities(db: Database, platform: str) -> list[int]:
+    """Ids of the platform's campaign-level ad entities."""
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT id FROM ad_entities WHERE platform = ? AND level = 'campaign'", [platform]
+        )
+    ]
+
+
+def flights(db: Database, entity_ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
+    """entity id -> (flight start, flight end) as stored (ISO dates or None)."""
+    ids = sorted(set(entity_ids))
+    if not ids:
+        return {}
+    return {
+        int(r[0]): (r[1], r[2])
+        for r in db.execute(
+            f"SELECT id, start_date, end_date FROM ad_entities WHERE id IN ({_marks(ids)})", ids
+        )
+    }
+
+
+def latest_origins(
+    db: Database, post_ids: Iterable[int], metrics: Sequence[str]
+) -> dict[int, set[str]]:
+    """post id -> the origins its counters of these metrics are kept under."""
+    ids = sorted(set(post_ids))
+    if not ids or not metrics:
+        return {}
+    out: dict[int, set[str]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for pid, origin in db.execute(
+            f"""SELECT DISTINCT post_id, origin FROM post_latest
+                WHERE post_id IN ({_marks(chunk)}) AND metric IN ({_marks(metrics)})""",
+            [*chunk, *metrics],
+        ):
+            out.setdefault(int(pid), set()).add(origin)
+    return out
+
+
 @dataclass
 class WindowValue:
     """A unique count the platform computed for one window."""
@@ -263,14 +393,15 @@ class WindowValue:
 def entity_reach(
     db: Database, entity_id: int, metrics: Sequence[str], last_day: date
 ) -> list[WindowValue]:
-    """An ad campaign's own reach for its flight: the latest 'campaign' row, else 'window' rows.
+    """An ad campaign's own reach for its flight: the latest 'campaign' row, else 'lifetime' or
+    'window' rows.
 
     A flight longer than the platform can count at once is stored as consecutive
     windows; each window's latest row is returned (the caller labels their sum).
     """
     if not metrics:
         return []
-    for grain in ("campaign", "window"):
+    for grain in ("campaign", "lifetime", "window"):
         rows = db.execute(
             f"""SELECT metric, value, window_start, window_end FROM metric_values
                 WHERE subject_type = 'ad' AND subject_id = ? AND origin = 'paid' AND grain = ?
@@ -281,6 +412,13 @@ def entity_reach(
         if not rows:
             continue
         metric = next(m for m in metrics if any(r[0] == m for r in rows))
+        if grain != "window":
+            m, value, start, end = next(r for r in rows if r[0] == metric)
+            return [
+                WindowValue(
+                    m, float(value), date.fromisoformat(start), date.fromisoformat(end), grain
+                )
+            ]
         latest: dict[str, WindowValue] = {}
         for m, value, start, end in rows:
             if m == metric and start not in latest:
@@ -296,13 +434,13 @@ def ad_entities(db: Database, platform: str, external_ids: Iterable[str]) -> lis
     ids = sorted(set(external_ids))
     if not ids:
         return []
-    sql = f"""SELECT id, platform, external_id, name, objective, status FROM ad_entities
-              WHERE level = 'campaign' AND external_id IN ({_marks(ids)})"""
+    sql = f"""SELECT id, platform, external_id, name, objective, status, start_date, end_date
+              FROM ad_entities WHERE level = 'campaign' AND external_id IN ({_marks(ids)})"""
     params: list[Any] = list(ids)
     if platform:
         sql += " AND platform = ?"
         params.append(platform)
-    cols = ("id", "platform", "external_id", "name", "objective", "status")
+    cols = ("id", "platform", "external_id", "name", "objective", "status", "start", "end")
     return [dict(zip(cols, row, strict=True)) for row in db.execute(sql, params)]
 
 
@@ -465,29 +603,29 @@ def values_at(
 def post_lifetime(
     db: Database, post_ids: Iterable[int], metrics: Sequence[str], last_day: date
 ) -> dict[int, WindowValue]:
-    """Per post: the latest 'lifetime' row of the first metric that has one (e.g. its reach)."""
+    """Per post: the latest 'lifetime' row (ending on or before a day) of the first metric that
+    has one, e.g. the post's own reach as the platform counts it."""
+    ids = sorted(set(post_ids))
     out: dict[int, WindowValue] = {}
-    if not metrics:
+    if not metrics or not ids:
         return out
-    for pid in sorted(set(post_ids)):
-        rows = db.execute(
-            f"""SELECT metric, value, window_start, window_end FROM metric_values
-                WHERE subject_type = 'post' AND subject_id = ? AND grain = 'lifetime'
-                  AND metric IN ({_marks(metrics)}) AND window_end <= ?
+    rows: dict[int, dict[str, tuple[float, str, str]]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for pid, metric, value, start, end in db.execute(
+            f"""SELECT subject_id, metric, value, window_start, window_end FROM metric_values
+                WHERE subject_type = 'post' AND subject_id IN ({_marks(chunk)})
+                  AND grain = 'lifetime' AND metric IN ({_marks(metrics)}) AND window_end <= ?
                 ORDER BY window_end DESC""",
-            [pid, *metrics, last_day.isoformat()],
-        ).fetchall()
-        for metric in metrics:
-            row = next((r for r in rows if r[0] == metric), None)
-            if row:
-                out[pid] = WindowValue(
-                    metric,
-                    float(row[1]),
-                    date.fromisoformat(row[2]),
-                    date.fromisoformat(row[3]),
-                    "lifetime",
-                )
-                break
+            [*chunk, *metrics, last_day.isoformat()],
+        ):
+            rows.setdefault(int(pid), {}).setdefault(metric, (float(value), start, end))
+    for pid, by_metric in rows.items():
+        metric = next(m for m in metrics if m in by_metric)
+        value, start, end = by_metric[metric]
+        out[pid] = WindowValue(
+            metric, value, date.fromisoformat(start), date.fromisoformat(end), "lifetime"
+        )
     return out
 
 

@@ -316,7 +316,14 @@ def to_csv(report: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-SUFFIXES = {"html": ".html", "md": ".md", "json": ".json", "csv": ".csv"}
+def render_pdf(report: dict[str, Any]) -> bytes:
+    """The report's HTML printed to PDF by headless Chromium (A4, charts as vector graphics)."""
+    from social.reports.pdf import html_to_pdf
+
+    return html_to_pdf(render(report, "html").text)
+
+
+SUFFIXES = {"html": ".html", "md": ".md", "json": ".json", "csv": ".csv", "pdf": ".pdf"}
 
 
 # Norwegian letters spelt out so "Realfag høst" becomes "realfag-host", not "realfag-h-st".
@@ -335,5 +342,8 @@ def write_default(config: Any, report: dict[str, Any], fmt: str) -> Path:
     folder = Path(config.base_dir) / str(config.get("reports", "output_dir"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / default_filename(report, fmt)
-    path.write_text(render(report, fmt).text, encoding="utf-8")
+    if fmt == "pdf":
+        path.write_bytes(render_pdf(report))
+    else:
+        path.write_text(render(report, fmt).text, encoding="utf-8")
     return path

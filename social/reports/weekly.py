@@ -165,11 +165,14 @@ def total_figures(platforms: list[dict[str, Any]], currency: str) -> dict[str, A
                 parts.append(r)
         if not parts:
             return None
+        upper = any(r["method"] == measures.UPPER_BOUND for r in parts)
+        method = parts[0]["method"] if len(parts) == 1 else "sum_across_platforms"
         return {
             "value": sum(r["value"] for r in parts),
-            "method": "sum_across_platforms" if len(parts) > 1 else parts[0]["method"],
+            # A sum holding a sum of daily reach is itself at most an upper bound: say so.
+            "method": measures.UPPER_BOUND if upper else method,
             "exact": len(parts) == 1 and parts[0]["exact"],
-            "includes_upper_bounds": any(r["method"] == "sum_of_daily" for r in parts),
+            "includes_upper_bounds": upper,
             "platforms": len(parts),
         }
 
@@ -292,6 +295,9 @@ def _warnings(
         as_of = p["followers"]["as_of"]
         if as_of and as_of < window.start.isoformat():
             warn("followers_stale", platform, date=formats.day(date.fromisoformat(as_of), lang))
+        codes = {i["code"] for split in ("views", "engagements") for i in p[split]["issues"]}
+        for code in sorted(codes):
+            warn(code, platform)
     upper = any(
         (r or {}).get("method") == "sum_of_daily"
         for p in report["platforms"]
@@ -299,6 +305,16 @@ def _warnings(
     )
     if upper:
         warn("reach_upper_bound")
+    return out
+
+
+def _notes(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """How each platform's views were put together, where it needs saying (not warnings)."""
+    out = []
+    for p in report["platforms"]:
+        for code in p["views"]["notes"]:
+            message = t(lang, f"note_{code}", platform=platform_name(p["platform"]))
+            out.append({"code": code, "platform": p["platform"], "message": message})
     return out
 
 
@@ -359,6 +375,7 @@ def build_weekly(
     report["what_worked"] = _what_worked(db, config, window, lang, now)
     report["revised"] = _revised(db, previous_window, before, total_before, now)
     report["warnings"] = _warnings(report, window, now, lang)
+    report["notes"] = _notes(report, lang)
     report = clean(report)
     if save and report["has_data"]:
         store.save(db, report)
