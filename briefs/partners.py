@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefs.tiers import TIERS, fee_text, yearly_fee
-from db.lookup import did_you_mean, find_id, normalise
+from db.lookup import did_you_mean, find_id, normalise, row_number
 from social.errors import SocialError
 from social.timeutil import to_utc_iso, utcnow
 
@@ -112,7 +112,7 @@ def find_partner(db: Database, ref: str, *, required: bool = True) -> Partner | 
     """A partner by name (case-insensitive) or id; a clear error (with a suggestion) if none."""
     ref = normalise(ref)
     found = find_id(db, "partners", ref)
-    row_id = found[0] if found else (int(ref) if ref.isdigit() else None)
+    row_id = found[0] if found else row_number(ref)
     row = db.execute(f"SELECT {_COLUMNS} FROM partners WHERE id = ?", [row_id]).fetchone()
     if row is not None:
         return _row(row)

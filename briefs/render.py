@@ -11,13 +11,26 @@ never compiled as template code.
 HTML is the same Markdown template rendered with autoescaping on (and every
 value's Markdown punctuation escaped), turned into HTML by markdown-it with raw
 HTML disabled, inside a small autoescaped page template.
+
+Limits, so a template from `[briefs] template_dir` cannot hang or exhaust the
+machine: rendering stops after RENDER_SECONDS (checked on every line the
+template runs, so nested loops are caught), output stops at MAX_OUTPUT
+characters, and repeats, powers, concatenations and size arguments (`center`,
+`ljust`, `indent`...) are bounded. A template may include or import another
+template from the template folders by its name (`_footer` or `_footer.md.j2`);
+a path (`../x`, `/etc/passwd`) is refused as forbidden, and a missing one is
+named as the included template, not as the brief.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+import time
 import tomllib
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +58,11 @@ _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 # Limits on what a template may compute, so a brief cannot exhaust memory or CPU.
 MAX_REPEAT = 10_000
 MAX_POWER = 100
+MAX_SIZE = 200_000  # longest text or list a template may build (a brief is a few kB)
+MAX_ARG = 100_000  # largest number passed to a call (str.center(width), indent, lipsum...)
+MAX_OUTPUT = 1_000_000  # characters of rendered brief
+RENDER_SECONDS = 5.0
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -176,19 +194,61 @@ def _html_value(value: Any) -> Any:
     return value
 
 
+class IncludeForbidden(Exception):
+    """A template tried to include, import or extend something that is not a brief template."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class TooSlow(Exception):
+    """Rendering ran past RENDER_SECONDS."""
+
+
+def _loader(override: Path | None) -> Any:
+    """Templates by file name (or template name) from the folders; anything path-like refused."""
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
+
+    folders = ChoiceLoader([FileSystemLoader(str(p)) for p in _folders(override)])
+
+    class BriefLoader(BaseLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            if not _NAME.match(template) or ".." in template:
+                raise IncludeForbidden(template)
+            try:
+                return folders.get_source(environment, template)
+            except TemplateNotFound:
+                if template.endswith(".j2"):
+                    raise
+                return folders.get_source(environment, template + SUFFIX)
+
+    return BriefLoader()
+
+
 def environment(override: Path | None, fmt: str, *, markdown: bool = True) -> Environment:
     """The sandboxed environment: override folder first, then the built-ins.
 
     `fmt` 'html' turns autoescaping on; `markdown` says the template produces Markdown, whose
     values are then made inert for Markdown too.
     """
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-    class BriefEnvironment(ImmutableSandboxedEnvironment):
-        """The sandbox, also refusing huge repeats and powers (memory and CPU exhaustion)."""
+    class BriefCodeGenerator(CodeGenerator):
+        """Routes `a ~ b` through the environment, so its length can be bounded."""
 
-        intercepted_binops = frozenset({"*", "**"})
+        def visit_Concat(self, node: Any, frame: Any) -> None:  # noqa: N802 - Jinja's naming
+            self.write("environment.checked_size(")
+            super().visit_Concat(node, frame)
+            self.write(")")
+
+    class BriefEnvironment(ImmutableSandboxedEnvironment):
+        """The sandbox, also refusing huge repeats, powers, texts and size arguments."""
+
+        intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = BriefCodeGenerator
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
@@ -201,10 +261,24 @@ def environment(override: Path | None, fmt: str, *, markdown: bool = True) -> En
                         and len(seq) * count > MAX_REPEAT
                     ):
                         raise SecurityError("a repeated text or list that long is too large")
+            growing = operator == "+" and isinstance(left, str | list | tuple)
+            if growing and hasattr(right, "__len__") and len(left) + len(right) > MAX_SIZE:
+                raise SecurityError("a text or list that long is too large")
             return super().call_binop(context, operator, left, right)
 
+        def checked_size(self, value: Any) -> Any:
+            if len(value) > MAX_SIZE:
+                raise SecurityError("a text that long is too large")
+            return value
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, int | float) and abs(value) > MAX_ARG:
+                    raise SecurityError(f"a call with the number {value} is too large")
+            return super().call(__context, __obj, *args, **kwargs)
+
     env = BriefEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in _folders(override)]),
+        loader=_loader(override),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
         finalize=(_html_value if fmt == "html" else _md_value) if markdown else None,
@@ -212,7 +286,29 @@ def environment(override: Path | None, fmt: str, *, markdown: bool = True) -> En
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals.pop("lipsum", None)  # filler text generator: nothing a brief needs
+    for name in ("center", "indent", "wordwrap", "truncate", "format"):
+        env.filters[name] = _bounded(env.filters[name])
     return env
+
+
+def _bounded(func: Any) -> Any:
+    """A filter that refuses numbers above MAX_ARG (a width of 10**9 is a gigabyte)."""
+    from jinja2.sandbox import SecurityError
+
+    skip = 2 if hasattr(func, "jinja_pass_arg") else 1  # the environment and the value
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[skip:], *kwargs.values()):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and abs(value) > MAX_ARG:
+                raise SecurityError(f"a call with the number {value} is too large")
+        return func(*args, **kwargs)
+
+    for attribute in ("jinja_pass_arg",):
+        if hasattr(func, attribute):
+            setattr(checked, attribute, getattr(func, attribute))
+    return checked
 
 
 def render_brief(
@@ -250,11 +346,38 @@ def _render(
     name = filename.removesuffix(SUFFIX)
     try:
         template = environment(override, fmt, markdown=markdown).get_template(filename)
-        return template.render(**context)
+        with _time_limit(template.environment, RENDER_SECONDS):
+            return _collect(template.generate(**context), name)
+    except IncludeForbidden as exc:
+        raise SocialError(
+            f"template {name}{_at(_line(exc, filename))} includes {exc.name!r}, which is "
+            "forbidden: a brief template may only include or import other templates from the "
+            "template folders by name (e.g. '_footer.md.j2'), never a path"
+        ) from None
     except TemplateNotFound as exc:
+        if exc.name not in (filename, name):
+            raise SocialError(
+                f"template {name}{_at(_line(exc, filename))} includes {exc.name!r}, which is "
+                "not in the template folders; add that file or fix the name "
+                "(see 'social brief templates')"
+            ) from None
         raise SocialError(
             f"brief template {name!r} not found; see 'social brief templates'"
         ) from exc
+    except TooSlow:
+        raise SocialError(
+            f"template {name} took longer than {RENDER_SECONDS:g} s to render and was stopped; "
+            "look for loops inside loops and simplify the template"
+        ) from None
+    except RecursionError:
+        raise SocialError(
+            f"template {name} calls itself without end (a macro or include that recurses); "
+            "fix the template"
+        ) from None
+    except MemoryError:
+        raise SocialError(
+            f"template {name} needs more memory than a brief may use; fix the template"
+        ) from None
     except TemplateSyntaxError as exc:
         raise SocialError(
             f"template {name} line {exc.lineno}: {exc.message}; fix the template"
@@ -267,6 +390,48 @@ def _render(
         raise SocialError(
             f"template {name}{_at(_line(exc, filename))} failed: {exc}; fix the template"
         ) from None
+
+
+def _collect(chunks: Iterator[str], name: str) -> str:
+    """The rendered text, stopped at MAX_OUTPUT characters."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise SocialError(
+                f"template {name} produced more than {MAX_OUTPUT:,} characters and was "
+                "stopped; a brief is a few pages: look for loops that repeat too often"
+            )
+        out.append(chunk)
+    return "".join(out)
+
+
+@contextmanager
+def _time_limit(env: Any, seconds: float) -> Iterator[None]:
+    """Stop the template's own code (any line it runs) once `seconds` have passed.
+
+    A line-trace on the template's frames only (its compiled code runs with
+    `environment` in its globals), so Python's own functions run at full speed.
+    """
+    deadline = time.monotonic() + seconds
+    previous = sys.gettrace()
+
+    def on_line(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line" and time.monotonic() > deadline:
+            raise TooSlow()
+        return on_line
+
+    def on_call(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_globals.get("environment") is env:
+            return on_line
+        return None
+
+    sys.settrace(on_call)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
 
 
 def _line(exc: BaseException, filename: str) -> int | None:
@@ -284,7 +449,12 @@ def _at(line: int | None) -> str:
 
 def _security_message(name: str, message: str, line: int | None) -> str:
     match = _UNSAFE.search(message)
-    what = f"{match.group(1)} of a {match.group(2)} object" if match else message.rstrip(".")
+    if match is None:
+        return (
+            f"template {name}{_at(line)}: {message.rstrip('.')}, which is not allowed; "
+            "fix the template (a brief needs only short texts, small lists and numbers)"
+        )
+    what = f"{match.group(1)} of a {match.group(2)} object"
     return (
         f"template {name}{_at(line)} tried to access {what}, which is not allowed; "
         "templates may only use the brief's variables"

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from briefs.partners import Partner, find_partner, get_partner
 from briefs.render import RESERVED, get_template, render_brief
 from briefs.tiers import fee_text, tier_label
-from db.lookup import did_you_mean, find_id, normalise
+from db.lookup import did_you_mean, find_id, normalise, row_number
 from social import formats
 from social.errors import SocialError
 from social.timeutil import to_utc_iso, utcnow
@@ -92,7 +92,7 @@ def find_campaign(db: Database, ref: str) -> dict[str, Any]:
     cols = "id, name, start_date, end_date, description, partner_id"
     ref = normalise(ref)
     found = find_id(db, "campaigns", ref)
-    row_id = found[0] if found else (int(ref) if ref.isdigit() else None)
+    row_id = found[0] if found else row_number(ref)
     row = db.execute(f"SELECT {cols} FROM campaigns WHERE id = ?", [row_id]).fetchone()
     if row is None:
         names = [r[0] for r in db.execute("SELECT name FROM campaigns")]

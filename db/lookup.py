@@ -31,6 +31,15 @@ def find_id(db: Database, table: str, name: str) -> tuple[int, str] | None:
     return None
 
 
+def row_number(text: str) -> int | None:
+    """A row id typed as a number ('12'), or None: other digits ('²', '١٢') and ids too
+    large for SQLite's INTEGER are not row numbers."""
+    value = str(text).strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def did_you_mean(name: str, candidates: list[str]) -> str:
     """ " (did you mean 'A' or 'B'?)" for close matches (ignoring case), else ''."""
     folded = {c.casefold(): c for c in candidates}

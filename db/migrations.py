@@ -406,6 +406,84 @@ def m013_ad_tree_index(db: Database) -> None:
 
 
 @migrations()
+def m014_a_written_files(db: Database) -> None:
+    """Every file the tool writes (reports, briefs, calendars, feeds, CSV exports, backups).
+
+    `path` is absolute. A privacy deletion rewrites or removes these files, so it
+    must know where they are; nothing else reads this table.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE written_files (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    written_at TEXT NOT NULL
+)
+""",
+    )
+
+
+@migrations()
+def m014_b_consent_per_channel(db: Database) -> None:
+    """Consent per channel, in writing, with expiry and withdrawal; takedown tasks.
+
+    - `people_in_videos.birth_date`: optional ISO date; decides who must have a
+      guardian's consent (under [consent] guardian_below_age, Datatilsynet: 15).
+    - `consents`: one row per consent given for one channel (tiktok, linkedin,
+      facebook, web): who gave it (the person or a guardian), when the written form
+      was signed, until when it is valid, where the form is kept, and when it was
+      withdrawn. A renewal is a new row; the newest row of a channel counts.
+    - `takedown_tasks`: content to take down after a withdrawal, for the
+      communications lead.
+
+    Existing records become one consent per channel signed on their consent date
+    (valid a year from it), given by the guardian where one had consented; a record
+    without a date keeps its consent with the date unknown, which asks for renewal.
+    """
+    _run(
+        db,
+        """
+ALTER TABLE people_in_videos ADD COLUMN birth_date TEXT;
+CREATE TABLE consents (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people_in_videos(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL CHECK (channel IN ('tiktok', 'linkedin', 'facebook', 'web')),
+    given_by TEXT NOT NULL CHECK (given_by IN ('self', 'guardian')),
+    signed_on TEXT,
+    expires_on TEXT,
+    in_writing INTEGER NOT NULL DEFAULT 1,
+    reference TEXT NOT NULL DEFAULT '',
+    withdrawn_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX consents_person ON consents (person_id, channel);
+CREATE TABLE takedown_tasks (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER REFERENCES people_in_videos(id) ON DELETE SET NULL,
+    slot_id INTEGER REFERENCES calendar_slots(id) ON DELETE SET NULL,
+    post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+    created_at TEXT NOT NULL,
+    done_at TEXT
+);
+INSERT INTO consents (person_id, channel, given_by, signed_on, expires_on, in_writing,
+                      reference, created_at)
+SELECT p.id, c.channel,
+       CASE WHEN p.under_18 = 1 AND p.guardian_consent = 1 THEN 'guardian' ELSE 'self' END,
+       p.consent_date,
+       CASE WHEN p.consent_date IS NULL THEN NULL ELSE date(p.consent_date, '+1 year') END,
+       1, 'from the earlier single consent record', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+FROM people_in_videos p
+CROSS JOIN (SELECT 'tiktok' AS channel UNION ALL SELECT 'linkedin' UNION ALL
+            SELECT 'facebook' UNION ALL SELECT 'web') c
+WHERE p.consent_on_record = 1
+""",
+    )
+
+
+@migrations()
 def m015_web(db: Database) -> None:
     """The web app: sessions, one-time login links, partners' read-only links, slot checklists.
 

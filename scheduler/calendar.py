@@ -20,10 +20,21 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from db.lookup import find_id
+from db.lookup import find_id, row_number
+from scheduler.consent import (
+    AGE_UNKNOWN,
+    DEFAULT_RULES,
+    MISSING,
+    NEEDS_GUARDIAN,
+    WITHDRAWN,
+    Issue,
+    Rules,
+    facts,
+    issues_for_slots,
+)
 from social.domain import PLATFORMS
 from social.errors import SocialError
-from social.timeutil import from_utc_iso, to_utc_iso, utcnow
+from social.timeutil import check_range, from_utc_iso, to_utc_iso, utcnow
 
 STATUSES: Final = ("idea", "planned", "in_production", "ready", "published", "skipped")
 STATUS_LABELS: Final = {
@@ -44,14 +55,11 @@ STATUS_LABELS: Final = {
         "skipped": "skipped",
     },
 }
-NO_CONSENT: Final = "consent missing"
-NO_GUARDIAN: Final = "under 18 without guardian consent"
-CONSENT_LABELS: Final = {
-    "nb": {NO_CONSENT: "samtykke mangler", NO_GUARDIAN: "under 18 uten foresattes samtykke"},
-    "en": {NO_CONSENT: NO_CONSENT, NO_GUARDIAN: NO_GUARDIAN},
-}
 # A list separator inside one spreadsheet cell; names and tags may not contain it.
 SEPARATOR: Final = ";"
+MAX_TITLE: Final = 300
+MAX_NOTES: Final = 20_000
+MAX_NAME: Final = 100
 
 _LOCAL_FORMATS: Final = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S")
 
@@ -68,21 +76,25 @@ UNSET: Final = _Unset()
 
 @dataclass(frozen=True)
 class Appearance:
-    """A person who appears in a slot's video, with their consent record."""
+    """A person who appears in a slot's video, with what stops their consent for it."""
 
     name: str
     under_18: bool
-    consent_on_record: bool
-    guardian_consent: bool
+    issues: tuple[Issue, ...] = ()
 
-    def problems(self) -> list[str]:
-        """What is missing before this person may appear in a published video."""
-        missing = []
-        if not self.consent_on_record:
-            missing.append(NO_CONSENT)
-        if self.under_18 and not self.guardian_consent:
-            missing.append(NO_GUARDIAN)
-        return missing
+    @property
+    def consent_on_record(self) -> bool:
+        """Consent for the slot's channel is on record and not withdrawn."""
+        return not any(i.code in (MISSING, WITHDRAWN) for i in self.issues)
+
+    @property
+    def guardian_consent(self) -> bool:
+        """No guardian's consent is missing (given, or not needed)."""
+        return not any(i.code in (NEEDS_GUARDIAN, AGE_UNKNOWN) for i in self.issues)
+
+    def problems(self, lang: str = "en") -> list[str]:
+        """What is missing before this person may appear in the slot's video, in words."""
+        return [issue.text(lang) for issue in self.issues]
 
 
 @dataclass
@@ -113,12 +125,11 @@ class Slot:
         return from_utc_iso(self.planned_at).astimezone(ZoneInfo(zone))
 
     def consent_warnings(self, lang: str = "en") -> list[str]:
-        """'Name: consent missing' for everyone in the video whose consent is not complete."""
-        labels = CONSENT_LABELS.get(lang, CONSENT_LABELS["en"])
+        """'Name: no TikTok consent' for everyone in the video whose consent is not in place."""
         return [
-            f"{person.name}: {', '.join(labels[problem] for problem in person.problems())}"
+            f"{person.name}: {', '.join(person.problems(lang))}"
             for person in self.appearances
-            if person.problems()
+            if person.issues
         ]
 
     def as_dict(self, zone: str) -> dict[str, Any]:
@@ -142,6 +153,7 @@ class Slot:
                     "under_18": p.under_18,
                     "consent_on_record": p.consent_on_record,
                     "guardian_consent": p.guardian_consent,
+                    "issues": [i.code for i in p.issues],
                 }
                 for p in self.appearances
             ],
@@ -162,7 +174,7 @@ def parse_when(text: str, zone: str) -> datetime:
     cleaned = text.strip()
     tz = ZoneInfo(zone)
     naive: datetime | None = None
-    for fmt in _LOCAL_FORMATS:
+    for fmt in _LOCAL_FORMATS if cleaned.isascii() else ():
         try:
             naive = datetime.strptime(cleaned, fmt)
             break
@@ -170,15 +182,25 @@ def parse_when(text: str, zone: str) -> datetime:
             continue
     if naive is None:
         try:
+            if not cleaned.isascii():
+                raise ValueError(cleaned)
             parsed = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
         except ValueError:
             raise SocialError(
-                f"'{text}' is not a date and time; write it as 'YYYY-MM-DD HH:MM' in local "
-                f"time ({zone}), e.g. '2026-12-01 16:00'"
+                f"'{_short(text)}' is not a date and time; write it as 'YYYY-MM-DD HH:MM' in "
+                f"local time ({zone}), e.g. '2026-12-01 16:00'"
             ) from None
+        naive = parsed.replace(tzinfo=None)
+        try:
+            check_range(naive.date(), text)
+        except ValueError as exc:
+            raise SocialError(str(exc)) from None
         if parsed.tzinfo is not None:
             return parsed.astimezone(UTC)
-        naive = parsed
+    try:
+        check_range(naive.date(), text)
+    except ValueError as exc:
+        raise SocialError(str(exc)) from None
     local = naive.replace(tzinfo=tz)
     # A wall-clock time skipped by the spring change does not survive a round trip via UTC.
     back = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
@@ -188,6 +210,10 @@ def parse_when(text: str, zone: str) -> datetime:
             "pick a time outside the skipped hour"
         )
     return local.astimezone(UTC)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_status(text: str) -> str:
@@ -219,6 +245,10 @@ def clean_list(values: Iterable[str], what: str) -> list[str]:
         value = " ".join(raw.split())
         if not value:
             continue
+        if len(value) > MAX_NAME:
+            raise SocialError(
+                f"{what} '{value[:40]}...' is {len(value)} characters long; use at most {MAX_NAME}"
+            )
         if SEPARATOR in value:
             raise SocialError(
                 f"{what} '{value}' contains '{SEPARATOR}'; give each {what} on its own "
@@ -230,11 +260,36 @@ def clean_list(values: Iterable[str], what: str) -> list[str]:
 
 
 def clean_title(text: str) -> str:
-    """A non-empty one-line title."""
+    """A non-empty one-line title of at most MAX_TITLE characters."""
     title = " ".join(text.split())
     if not title:
         raise SocialError("the title is empty; give the slot a short title with --title")
+    if _control(title):
+        raise SocialError("the title contains control characters; type it as plain text")
+    if len(title) > MAX_TITLE:
+        raise SocialError(
+            f"the title is {len(title)} characters long; keep it to {MAX_TITLE} "
+            "(put the rest in the notes)"
+        )
     return title
+
+
+def _control(text: str) -> bool:
+    """Terminal control characters (escape sequences could rewrite a console reminder)."""
+    return any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text)
+
+
+def clean_notes(text: str) -> str:
+    """Notes of at most MAX_NOTES characters."""
+    notes = text.strip()
+    if _control(notes.replace("\n", "").replace("\t", "").replace("\r", "")):
+        raise SocialError("the notes contain control characters; type them as plain text")
+    if len(notes) > MAX_NOTES:
+        raise SocialError(
+            f"the notes are {len(notes)} characters long; keep them to {MAX_NOTES} "
+            "(link to a document for a long script)"
+        )
+    return notes
 
 
 def new_uid() -> str:
@@ -321,12 +376,14 @@ def slot_id(db: Database, ref: str | int) -> int:
     """A slot referred to by its short id (the number) or its uid."""
     text = str(ref).strip()
     row = None
-    if text.isdigit():
-        row = db.execute("SELECT id FROM calendar_slots WHERE id = ?", [int(text)]).fetchone()
+    number = row_number(text)
+    if number is not None:
+        row = db.execute("SELECT id FROM calendar_slots WHERE id = ?", [number]).fetchone()
     if row is None:
         row = db.execute("SELECT id FROM calendar_slots WHERE uid = ?", [text]).fetchone()
     if row is None:
-        raise SocialError(f"no calendar slot '{ref}'; see 'social calendar list' for the ids")
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise SocialError(f"no calendar slot '{shown}'; see 'social calendar list' for the ids")
     return int(row[0])
 
 
@@ -344,7 +401,14 @@ LEFT JOIN posts p ON p.id = s.post_id
 """
 
 
-def _slots(db: Database, where: str, params: Sequence[Any]) -> list[Slot]:
+def _slots(
+    db: Database,
+    where: str,
+    params: Sequence[Any],
+    *,
+    rules: Rules = DEFAULT_RULES,
+    zone: str = "Europe/Oslo",
+) -> list[Slot]:
     rows = db.execute(f"{_SELECT} {where} ORDER BY s.planned_at, s.id", list(params)).fetchall()
     slots = [
         Slot(
@@ -377,19 +441,28 @@ def _slots(db: Database, where: str, params: Sequence[Any]) -> list[Slot]:
         list(by_id),
     ).fetchall():
         by_id[sid].owners.append(name)
-    for sid, name, under, consent, guardian in db.execute(
-        "SELECT a.slot_id, p.name, p.under_18, p.consent_on_record, p.guardian_consent "
-        "FROM slot_appearances a JOIN people_in_videos p ON p.id = a.person_id "
-        f"WHERE a.slot_id IN ({marks}) ORDER BY p.name",
-        list(by_id),
-    ).fetchall():
-        by_id[sid].appearances.append(Appearance(name, bool(under), bool(consent), bool(guardian)))
+    found = issues_for_slots(
+        db, [(s.id, s.platform, s.planned_at) for s in slots], rules=rules, zone=zone
+    )
+    people = facts(db, (pid for per in found.values() for pid in per))
+    from datetime import date
+
+    from scheduler.consent import is_minor
+
+    today = date.today()
+    for sid, per_person in found.items():
+        for pid, problems in sorted(per_person.items(), key=lambda kv: people[kv[0]].name):
+            person = people[pid]
+            minor = is_minor(person, today, rules)
+            by_id[sid].appearances.append(Appearance(person.name, minor, tuple(problems)))
     return slots
 
 
-def get_slot(db: Database, ref: str | int) -> Slot:
-    """One slot by short id or uid."""
-    return _slots(db, "WHERE s.id = ?", [slot_id(db, ref)])[0]
+def get_slot(
+    db: Database, ref: str | int, *, rules: Rules = DEFAULT_RULES, zone: str = "Europe/Oslo"
+) -> Slot:
+    """One slot by short id or uid, with consent checked by the rules."""
+    return _slots(db, "WHERE s.id = ?", [slot_id(db, ref)], rules=rules, zone=zone)[0]
 
 
 def list_slots(
@@ -399,6 +472,8 @@ def list_slots(
     end: datetime | None = None,
     owner: str | None = None,
     status: str | None = None,
+    rules: Rules = DEFAULT_RULES,
+    zone: str = "Europe/Oslo",
 ) -> list[Slot]:
     """Slots in [start, end) (UTC), of an owner and/or status, in planned order."""
     clauses: list[str] = []
@@ -416,7 +491,7 @@ def list_slots(
         clauses.append("s.status = ?")
         params.append(parse_status(status))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return _slots(db, where, params)
+    return _slots(db, where, params, rules=rules, zone=zone)
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -497,7 +572,7 @@ def resolve(
     if title is not None:
         fields.title = clean_title(title)
     if notes is not None:
-        fields.notes = notes.strip()
+        fields.notes = clean_notes(notes)
     if tags is not None:
         fields.tags = clean_list(tags, "tag")
     if campaign is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from db.lookup import row_number
 from scheduler.calendar import (
     SEPARATOR,
     UNSET,
@@ -30,6 +31,7 @@ from scheduler.calendar import (
     resolve,
     update_slot,
 )
+from social.csvfile import dicts_to_csv, read_cell
 from social.errors import SocialError
 from social.timeutil import from_utc_iso
 
@@ -90,18 +92,16 @@ def slot_row(slot: Slot, zone: str) -> dict[str, Any]:
 
 def export_text(slots: Sequence[Slot], zone: str) -> str:
     """The CSV text of these slots (header included)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\r\n")
-    writer.writeheader()
-    for slot in slots:
-        writer.writerow(slot_row(slot, zone))
-    return buf.getvalue()
+    return dicts_to_csv((slot_row(s, zone) for s in slots), COLUMNS)
 
 
 def export_csv(db: Database, path: Path, zone: str) -> int:
     """Write every slot to path (UTF-8 with BOM so spreadsheets read æøå); return the count."""
+    from db.files import record_written
+
     slots = list_slots(db)
     path.write_text(export_text(slots, zone), encoding="utf-8-sig", newline="")
+    record_written(db, path, "csv")
     return len(slots)
 
 
@@ -137,7 +137,7 @@ def _reader(text: str) -> csv.DictReader[str]:
 def _plan_row(
     db: Database, row: dict[str, str], zone: str, seen: dict[str, int], line: int
 ) -> _Planned:
-    cell = {k: (row.get(k) or "").strip() for k in COLUMNS if k in row}
+    cell = {k: read_cell((row.get(k) or "").strip()) for k in COLUMNS if k in row}
     uid = cell.get("uid") or None
     existing: tuple[int, str] | None = None
     if uid:
@@ -151,12 +151,15 @@ def _plan_row(
         ).fetchone()
         existing = (int(found[0]), str(found[1])) if found else None
     elif cell.get("id"):
-        if not cell["id"].isdigit():
+        number = row_number(cell["id"])
+        if number is None:
+            shown = cell["id"] if len(cell["id"]) <= 20 else cell["id"][:17] + "..."
             raise SocialError(
-                f"id '{cell['id']}' is not a slot number; leave it empty for a new slot"
+                f"id '{shown}' is not a slot number (digits 0-9, at most 18); leave it empty "
+                "for a new slot"
             )
         found = db.execute(
-            "SELECT id, platform FROM calendar_slots WHERE id = ?", [int(cell["id"])]
+            "SELECT id, platform FROM calendar_slots WHERE id = ?", [number]
         ).fetchone()
         existing = (int(found[0]), str(found[1])) if found else None
     for required in REQUIRED:
@@ -170,7 +173,7 @@ def _plan_row(
         platform=cell.get("platform"),
         account=cell.get("account"),
         title=cell.get("title"),
-        notes=(row.get("notes") or "").strip() if "notes" in row else None,
+        notes=read_cell((row.get("notes") or "").strip()) if "notes" in row else None,
         tags=_split(cell["tags"]) if "tags" in cell else None,
         campaign=cell.get("campaign"),
         partner=cell.get("partner"),
@@ -217,7 +220,7 @@ def import_csv(db: Database, path: Path, zone: str, *, label: str | None = None)
     seen: dict[str, int] = {}
     posts: dict[Any, int] = {}
     line = reader.line_num + 1
-    for row in reader:
+    for row in _rows(reader, name, errors):
         start, line = line, reader.line_num + 1
         if None in row:
             errors.append(
@@ -260,6 +263,29 @@ def import_csv(db: Database, path: Path, zone: str, *, label: str | None = None)
             "\n".join([*errors, f"nothing was imported; fix the rows above in {name}"])
         )
     return _write(db, planned)
+
+
+def _rows(reader: csv.DictReader[str], name: str, errors: list[str]) -> Iterator[dict[str, Any]]:
+    """The reader's rows; a row the csv module cannot read (a cell over its size limit, a NUL
+    character) is an error naming its line, and reading stops there."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = str(exc)
+            if "field larger than field limit" in problem:
+                problem = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters "
+                    "(the most a cell may hold); shorten it"
+                ).replace(",", " ")
+            elif "NUL" in problem:
+                problem = "the line contains a NUL character; save the sheet as 'CSV UTF-8' again"
+            errors.append(f"{name} line {line}: {problem}")
+            return
+        yield row
 
 
 def _write(db: Database, planned: list[_Planned]) -> ImportResult:

@@ -98,6 +98,8 @@ def write_feeds(
     `render(name)` returns that person's calendar. Only files named like a feed
     token are ever removed, so other files in the folder are left alone.
     """
+    from db.files import forget_written, record_written
+
     out_dir.mkdir(parents=True, exist_ok=True)
     feeds = active_feeds(db, base_url)
     current = {f"{f.token}.ics" for f in feeds}
@@ -106,9 +108,11 @@ def write_feeds(
         partial = target.with_suffix(".ics.tmp")
         partial.write_bytes(render(feed.name))
         partial.replace(target)  # a phone never fetches a half-written file
+        record_written(db, target, "feed")
     for old in out_dir.glob("*.ics"):
         if old.name not in current and TOKEN_RE.match(old.stem):
             old.unlink()
+            forget_written(db, old)
     return feeds
 
 

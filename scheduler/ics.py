@@ -6,6 +6,11 @@ when the slot moves instead of adding a second one. Start times carry
 TZID=Europe/Oslo (the configured zone) with the VTIMEZONE included, so the
 local time is right on both sides of a daylight-saving change. Slots that still
 need work get display alarms at the configured reminder hours.
+
+A feed is a URL on phones and in calendar services, shared and synced beyond our
+control, so it says how many people are in a video but never who, how old they
+are or what is missing in their consent; the reminders and `social calendar
+list` say that.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from scheduler.calendar import CONSENT_LABELS, NO_CONSENT, STATUS_LABELS, Slot, list_slots
+from scheduler.calendar import STATUS_LABELS, Slot, list_slots
 from social.domain import PLATFORM_NAMES
 from social.timeutil import from_utc_iso
 
@@ -41,7 +46,7 @@ TEXT = {
         "campaign": "Kampanje",
         "partner": "Partner",
         "appears": "I videoen",
-        "consent": "SAMTYKKE",
+        "people": "{n} person(er), se social calendar list",
         "post": "Publisert innlegg",
         "alarm": "Om {hours} t: {title}",
         "nobody": "ingen",
@@ -55,7 +60,7 @@ TEXT = {
         "campaign": "Campaign",
         "partner": "Partner",
         "appears": "In the video",
-        "consent": "CONSENT",
+        "people": "{n} person(s), see social calendar list",
         "post": "Published post",
         "alarm": "In {hours} h: {title}",
         "nobody": "nobody",
@@ -64,11 +69,8 @@ TEXT = {
 
 
 def summary(slot: Slot, lang: str) -> str:
-    """'TikTok: title', with a consent warning when someone's consent is missing."""
-    text = f"{PLATFORM_NAMES.get(slot.platform, slot.platform)}: {slot.title}"
-    if slot.consent_warnings():
-        text += f" ⚠ {CONSENT_LABELS[lang][NO_CONSENT]}"
-    return text
+    """'TikTok: title' (no consent or age details: a feed travels far)."""
+    return f"{PLATFORM_NAMES.get(slot.platform, slot.platform)}: {slot.title}"
 
 
 def description(slot: Slot, lang: str) -> str:
@@ -86,9 +88,8 @@ def description(slot: Slot, lang: str) -> str:
     if slot.partner:
         lines.append(f"{t['partner']}: {slot.partner}")
     if slot.appearances:
-        lines.append(f"{t['appears']}: {', '.join(p.name for p in slot.appearances)}")
-    for warning in slot.consent_warnings(lang):
-        lines.append(f"⚠ {t['consent']}: {warning}")
+        # Names of people in videos can carry an age ("Ola (16)"): only how many.
+        lines.append(f"{t['appears']}: {t['people'].format(n=len(slot.appearances))}")
     if slot.post:
         lines.append(f"{t['post']}: {slot.post}")
     if slot.notes:

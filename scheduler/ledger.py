@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from social.redact import redact
 from social.timeutil import to_utc_iso
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -156,7 +157,7 @@ def failed(
     db.execute(
         """UPDATE reminder_ledger SET status = 'failed', last_error = ?, next_attempt_at = ?
            WHERE id = ?""",
-        [error[:500], to_utc_iso(now + pause) if again else None, row_id],
+        [redact(error)[:500], to_utc_iso(now + pause) if again else None, row_id],
     )
     return again
 

@@ -37,7 +37,7 @@ TEXT = {
         "tags": "Tema",
         "notes": "Notater",
         "consent": "OBS, samtykke: {problems}. Ikke publiser før dette er på plass "
-        "(social team person edit).",
+        "(social team person consent).",
         "hours": "{n} timer",
         "hour": "1 time",
         "footer": "Hilsen social · kalenderen: social calendar list",
@@ -48,6 +48,17 @@ TEXT = {
         ),
         "expired": "er utløpt",
         "expires": "utløper om {days}",
+        "consent_subject": "Samtykket til {name} utløper {date}",
+        "consent_body": (
+            "Samtykket til {name} for {channels} utløper {date}. Be om et nytt, skriftlig "
+            "samtykke (foresatte for barn under {age} år) og registrer det med:\n"
+            'social team person consent "{name}" --channel all --consent-date ÅÅÅÅ-MM-DD'
+        ),
+        "takedown_subject": "Ta ned innhold: samtykke trukket for {channel}",
+        "takedown_body": (
+            "{name} har trukket samtykket for {channel}. Ta ned «{title}» ({where}) fra "
+            "{channel}.\nNår det er gjort: social team person takedown-done {id}"
+        ),
     },
     "en": {
         "before_subject": "Reminder: “{title}” in {hours}",
@@ -71,7 +82,7 @@ TEXT = {
         "tags": "Themes",
         "notes": "Notes",
         "consent": "Consent: {problems}. Do not publish until this is in place "
-        "(social team person edit).",
+        "(social team person consent).",
         "hours": "{n} hours",
         "hour": "1 hour",
         "footer": "From social · the calendar: social calendar list",
@@ -82,6 +93,17 @@ TEXT = {
         ),
         "expired": "has expired",
         "expires": "expires in {days}",
+        "consent_subject": "Consent of {name} expires {date}",
+        "consent_body": (
+            "The consent of {name} for {channels} expires {date}. Ask for a new written "
+            "consent (a guardian's for children under {age}) and record it with:\n"
+            'social team person consent "{name}" --channel all --consent-date YYYY-MM-DD'
+        ),
+        "takedown_subject": "Take content down: consent withdrawn for {channel}",
+        "takedown_body": (
+            "{name} has withdrawn their consent for {channel}. Take “{title}” ({where}) off "
+            "{channel}.\nWhen done: social team person takedown-done {id}"
+        ),
     },
 }
 
@@ -177,6 +199,40 @@ def brief_deadline(
         "status": status_label(status, lang),
     }
     return Text(t["brief_subject"].format(**fields), t["brief_body"].format(**fields))
+
+
+def consent_expiry(
+    name: str, channels: Sequence[str], expires: date, guardian_age: int, lang: str
+) -> Text:
+    """A person's consent runs out soon: ask for a new one."""
+    from scheduler.consent import CHANNEL_NAMES
+
+    t = _t(lang)
+    fields = {
+        "name": name,
+        "channels": ", ".join(CHANNEL_NAMES[c] for c in channels),
+        "date": formats.day(expires, lang),
+        "age": guardian_age,
+    }
+    return Text(t["consent_subject"].format(**fields), t["consent_body"].format(**fields))
+
+
+def takedown(
+    task_id: int, name: str | None, channel: str, title: str | None, post: str | None, lang: str
+) -> Text:
+    """Consent was withdrawn for published content: take it down."""
+    from scheduler.consent import CHANNEL_NAMES
+
+    t = _t(lang)
+    where = f"post {post}" if post else ("innlegget" if lang == "nb" else "the post")
+    fields = {
+        "id": task_id,
+        "name": name or ("En person" if lang == "nb" else "Someone"),
+        "channel": CHANNEL_NAMES.get(channel, channel),
+        "title": title or "?",
+        "where": where,
+    }
+    return Text(t["takedown_subject"].format(**fields), t["takedown_body"].format(**fields))
 
 
 def token_expiry(platform: str, days_left: float, lang: str) -> Text:

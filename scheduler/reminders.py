@@ -11,7 +11,11 @@ Rules (all settable in [reminders]):
 - deadline:<d>d - d days before a partner brief's deadline at 09:00 (default 3 and 0)
   to the communications team, until the deadline day ends or the content has arrived;
 - expiry       - once a day from 09:00, to the communications team, while a platform
-  token expires within 14 days (or has expired).
+  token expires within 14 days (or has expired);
+- consent:<d>d - d days before a person's consent expires, at 09:00 (default 30 and 7,
+  [consent] remind_days_before), to the communications team, until the day it expires;
+- takedown     - when consent is withdrawn for published content, once per takedown task,
+  to the communications team.
 Quiet hours move a reminder to the end of the person's quiet time.
 """
 
@@ -27,6 +31,7 @@ from sqlite_utils import Database
 from scheduler import messages
 from scheduler.calendar import list_slots
 from scheduler.channels import Recipient
+from scheduler.consent import Rules
 from scheduler.team import Member, in_quiet_hours, list_members
 from social.config import Config
 from social.errors import ConfigError
@@ -87,6 +92,8 @@ def due_reminders(db: Database, config: Config, now: datetime) -> list[Reminder]
     out += _digests(db, config, members, now, zone)
     out += _brief_deadlines(db, config, members, now, zone)
     out += _token_expiry(config, members, now, zone)
+    out += _consent_expiry(db, config, members, now, zone)
+    out += _takedowns(db, members, now, zone, config)
     return out
 
 
@@ -110,7 +117,8 @@ def _slot_reminders(
     horizon = max(before, default=0.0)
     window_start = now - overdue_after - overdue_until - timedelta(days=1)
     window_end = now + timedelta(hours=horizon) + timedelta(days=1)
-    for slot in list_slots(db, start=window_start, end=window_end):
+    rules = Rules.from_config(config)
+    for slot in list_slots(db, start=window_start, end=window_end, rules=rules, zone=zone):
         if slot.status not in OPEN:
             continue
         planned = from_utc_iso(slot.planned_at)
@@ -166,7 +174,10 @@ def _digests(
     monday = day + timedelta(days=7 - day.weekday())
     start = datetime.combine(monday, time(0), tz).astimezone(UTC)
     end = datetime.combine(monday + timedelta(days=7), time(0), tz).astimezone(UTC)
-    slots = [s for s in list_slots(db, start=start, end=end) if s.status in OPEN]
+    rules = Rules.from_config(config)
+    slots = [
+        s for s in list_slots(db, start=start, end=end, rules=rules, zone=zone) if s.status in OPEN
+    ]
     for member in members.values():
         own = [s for s in slots if member.id in _owners(db, s.id)]
         if not own:
@@ -218,6 +229,78 @@ def _brief_deadlines(
                     due,
                     messages.brief_deadline(brief_id, title, partner, deadline, status, lang),
                     skip=i > 0,
+                )
+
+
+def _consent_expiry(
+    db: Database, config: Config, members: dict[int, Member], now: datetime, zone: str
+) -> Iterator[Reminder]:
+    from scheduler.consent import expiring
+
+    leads = [m for m in members.values() if m.role == "communications"]
+    rules = Rules.from_config(config)
+    if not leads or not rules.remind_days_before:
+        return
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    horizon = max(rules.remind_days_before)
+    grouped: dict[tuple[int, date], tuple[str, list[str]]] = {}
+    for person, consent in expiring(db, today=today, within_days=horizon):
+        assert consent.expires_on is not None
+        if consent.expires_on < today:
+            continue  # expired: the person list flags it from now on
+        key = (person.id, consent.expires_on)
+        grouped.setdefault(key, (person.name, []))[1].append(consent.channel)
+    for (person_id, expires), (name, channels) in grouped.items():
+        ends = datetime.combine(expires + timedelta(days=1), time(0), tz).astimezone(UTC)
+        for member in leads:
+            lang = _lang(member, config)
+            due_rules = []
+            for days in sorted(rules.remind_days_before, reverse=True):
+                nominal = datetime.combine(expires - timedelta(days=days), BRIEF_HOUR, tz)
+                due = out_of_quiet_hours(nominal.astimezone(UTC), member, zone)
+                if due <= now < ends:
+                    due_rules.append((days, due))
+            # Several due at once (a consent recorded late): only the nearest is sent.
+            for i, (days, due) in enumerate(sorted(due_rules)):
+                yield Reminder(
+                    f"consent:{person_id}:{expires.isoformat()}",
+                    f"consent:{days}d",
+                    member.id,
+                    recipient(member),
+                    due,
+                    messages.consent_expiry(
+                        name, channels, expires, rules.guardian_below_age, lang
+                    ),
+                    skip=i > 0,
+                )
+
+
+def _takedowns(
+    db: Database, members: dict[int, Member], now: datetime, zone: str, config: Config
+) -> Iterator[Reminder]:
+    from scheduler.consent import takedowns
+
+    leads = [m for m in members.values() if m.role == "communications"]
+    for task in takedowns(db, status="open"):
+        created = from_utc_iso(task.created_at)
+        for member in leads:
+            due = out_of_quiet_hours(created, member, zone)
+            if due <= now:
+                yield Reminder(
+                    f"takedown:{task.id}",
+                    "takedown",
+                    member.id,
+                    recipient(member),
+                    due,
+                    messages.takedown(
+                        task.id,
+                        task.person,
+                        task.channel,
+                        task.slot_title,
+                        task.post,
+                        _lang(member, config),
+                    ),
                 )
 
 

@@ -9,6 +9,7 @@ connection; SIGTERM and SIGINT stop the service after the running job.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from sqlite_utils import Database
 from scheduler.tick import cron_trigger, send_reminders, send_weekly_report
 from social.config import Config
 from social.errors import SocialError
+from social.redact import redact
 
 log = logging.getLogger("social.scheduler")
 
@@ -29,9 +31,13 @@ def _guarded(name: str, job: Callable[[], None]) -> Callable[[], None]:
         try:
             job()
         except SocialError as exc:
-            log.error("%s failed: %s", name, exc)
-        except Exception:  # noqa: BLE001 - a service must outlive one bad run
-            log.exception("%s failed unexpectedly", name)
+            log.error("%s failed: %s", name, redact(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a service must outlive one bad run
+            if os.environ.get("SOCIAL_DEBUG"):
+                log.exception("%s failed unexpectedly", name)
+            else:
+                text = redact(f"{type(exc).__name__}: {exc}")
+                log.error("%s failed unexpectedly (%s); SOCIAL_DEBUG=1 logs details", name, text)
 
     return run
 
@@ -67,12 +73,32 @@ def build_scheduler(config: Config, db: Database, *, scheduler: Any = None) -> A
         if line:
             log.info(line)
 
+    def nightly_backup() -> None:
+        log.info(backup_now(config, db))
+
     sync_trigger = cron_trigger(str(config.get("scheduler", "sync_cron")), zone)
     weekly_trigger = cron_trigger(str(config.get("scheduler", "weekly_report_cron")), zone)
     scheduler.add_job(_guarded("reminders", reminders), IntervalTrigger(minutes=1), id="reminders")
     scheduler.add_job(_guarded("sync", sync), sync_trigger, id="sync")
     scheduler.add_job(_guarded("weekly report", weekly), weekly_trigger, id="weekly-report")
+    backup_cron = str(config.get("backup", "nightly_cron")).strip()
+    if backup_cron.lower() != "off":
+        scheduler.add_job(
+            _guarded("backup", nightly_backup), cron_trigger(backup_cron, zone), id="backup"
+        )
     return scheduler
+
+
+def backup_now(config: Config, db: Database, *, reason: str = "nightly") -> str:
+    """Back the database up into [backup] dir and delete automatic backups past keep_days."""
+    from db.backup import backup_into_folder, prune
+
+    made = backup_into_folder(db, config.database_path, config.backup_dir, reason)
+    removed = prune(
+        config.backup_dir, config.database_path, keep_days=int(config.get("backup", "keep_days"))
+    )
+    gone = f"; deleted {len(removed)} older than {config.get('backup', 'keep_days')} days"
+    return f"backup written to {made.path} ({made.size} bytes){gone if removed else ''}"
 
 
 def run_service(config: Config, db: Database) -> None:

@@ -18,7 +18,8 @@ from scheduler import channels, ledger
 from scheduler.channels import Channel, Note
 from scheduler.reminders import due_reminders
 from social.config import Config
-from social.errors import SocialError
+from social.errors import ConfigError, SocialError
+from social.redact import redact
 from social.timeutil import iso_week, last_complete_week, local_date, utcnow
 
 WEEKLY_LATE = timedelta(days=3)  # a weekly report more than this late is not sent any more
@@ -49,6 +50,16 @@ def send_reminders(
     """Deliver every due reminder once, through the person's channel (or `channel`)."""
     now = now or utcnow()
     attempts = int(config.get("reminders", "max_attempts"))
+    if channel is not None and channel not in channels.available(config):
+        # Said before anything is claimed: a forced channel that cannot work records nothing.
+        raise ConfigError(
+            f"--channel {channel}: {channel} is not set up; "
+            + (
+                "set [email] host and sender in social.toml"
+                if channel == "email"
+                else f"set SOCIAL_{channel.upper()}_WEBHOOK or [reminders] {channel}_webhook"
+            )
+        )
     outcome = Outcome()
     built: dict[str, Channel] = {}
     for reminder in due_reminders(db, config, now):
@@ -81,7 +92,7 @@ def send_reminders(
             )
             outcome.failed += 1
             outcome.lines.append(
-                f"failed {label}: {exc}" + ("; will retry" if again else "; gave up")
+                f"failed {label}: {redact(str(exc))}" + ("; will retry" if again else "; gave up")
             )
             continue
         ledger.sent(db, row_id, now)
@@ -141,6 +152,9 @@ def send_weekly_report(db: Database, config: Config, *, now: datetime | None = N
         ledger.failed(db, row_id, str(exc), now, max_attempts=attempts)
         return f"failed weekly report {week}: {exc}"
     ledger.sent(db, row_id, now)
+    from db.files import record_written
+
+    record_written(db, path, "report")
     return f"sent weekly report {week} to {len(recipients)} recipient(s); saved as {path}"
 
 

@@ -781,6 +781,8 @@ def breakdown_label(dimension: str, key: str, lang: str) -> str:
     if labels is None:
         return key
     return labels[0] if lang == "nb" else labels[1]
+
+
 # Metrics only the platforms' export files give (collectors/importers); the API collectors'
 # entries are above. Names follow each platform's API where it has one.
 _IMPORTED: list[MetricInfo] = [

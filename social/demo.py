@@ -198,11 +198,14 @@ def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) ->
 
 def _write_reports(config: Config, db: Database, lang: str, echo: Callable[[str], None]) -> None:
     """Write the weekly report (and campaign and partner reports where those exist) as HTML."""
+    from db.files import record_written
     from social.reports.render import write_default
     from social.reports.weekly import build_weekly
 
     paths = [write_default(config, build_weekly(db, config, lang=lang, now=utcnow()), "html")]
     paths += _extra_reports(config, db, lang)
+    for path in paths:
+        record_written(db, path, "report")
     echo("")
     echo("Rapporter:" if lang == "nb" else "Reports:")
     for path in paths:
@@ -215,16 +218,19 @@ def _write_planning(
     """The team's iCal feed and the seeded partner brief, as files a new user can open."""
     from briefs.render import template_dir
     from briefs.store import list_briefs, render_stored
+    from db.files import record_written
     from scheduler.ics import render_configured_feed
 
     feed = directory / "calendar.ics"
     feed.write_bytes(render_configured_feed(config, db))
+    record_written(db, feed, "calendar")
     echo(f"  {feed.resolve()}")
     for brief in list_briefs(db)[:1]:
         path = directory / "briefs" / f"brief-{brief.id}.{brief.language}.md"
         path.parent.mkdir(exist_ok=True)
         text = render_stored(db, brief, override=template_dir(config))
         path.write_text(text, encoding="utf-8")
+        record_written(db, path, "brief")
         echo(f"  {path.resolve()}")
 
 

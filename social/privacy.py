@@ -22,14 +22,17 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from db.lookup import did_you_mean
+from db.scrub import FileCheck
 from scheduler.people import Person, find_person, list_people, person_slots
 from scheduler.team import Member, find_member, list_members, member_references
 from social.errors import SocialError
+from social.privacy_files import FileOutcome
 
 PLACEHOLDER = "[deleted]"
 
@@ -44,6 +47,7 @@ _NOT_SCANNED = {
     "post_latest",
     "sync_bookmarks",
     "retired_metrics",
+    "written_files",  # paths; the files themselves are rewritten (social.privacy_files)
 }
 # Columns holding the personal details themselves, handled row by row, not as free text.
 _STRUCTURAL: dict[str, set[str] | None] = {
@@ -112,6 +116,17 @@ class Deletion:
     reminders_anonymised: int = 0
     redacted: dict[str, int] = field(default_factory=dict)
     captions_mentioning: int = 0
+    files: list[FileOutcome] = field(default_factory=list)
+    check: FileCheck | None = None
+
+    def lines(self, base: Path | None = None) -> list[str]:
+        """The summary, what happened to the files, and what the database file holds."""
+        from social.privacy_files import summary as files_summary
+
+        out = [self.summary(), files_summary(self.files, base)]
+        if self.check is not None:
+            out.append(check_line(self.check))
+        return out
 
     def summary(self) -> str:
         """One line saying what was deleted and what anonymous history was kept."""
@@ -159,7 +174,33 @@ class Deletion:
             "reminders_anonymised": self.reminders_anonymised,
             "redacted": self.redacted,
             "captions_mentioning": self.captions_mentioning,
+            "files": [
+                {"path": str(f.path), "action": f.action, "reason": f.reason} for f in self.files
+            ],
+            "database_file_clean": self.check.clean if self.check else None,
         }
+
+
+def check_line(check: FileCheck) -> str:
+    """What the check of the database file found, in one line."""
+    if not check.flushed:
+        return (
+            "Database file: NOT CONFIRMED. Another program (the scheduler service, "
+            "'calendar serve' or the web app) is reading the database, so SQLite cannot "
+            "overwrite the old pages yet; stop it and run 'social privacy checkpoint'."
+        )
+    if check.leftovers:
+        return (
+            "Database file: NOT CLEAN. Traces of the deleted details remain in the file; "
+            "run 'social privacy checkpoint' and report this."
+        )
+    kept = (
+        f" ({', '.join(check.kept)} still appear in data that is kept, such as public post "
+        "captions)"
+        if check.kept
+        else ""
+    )
+    return f"Database file: checked, none of the deleted details is left in it{kept}."
 
 
 def _n(count: int, noun: str) -> str:
@@ -411,6 +452,8 @@ def personal_details(db: Database, name: str | None = None) -> list[dict[str, An
                     "consent_on_record": person.consent_on_record,
                     "consent_date": person.consent_date,
                     "guardian_consent": person.guardian_consent,
+                    "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+                    "consents": [c.as_dict() for c in person.consents],
                     "notes": person.notes,
                 },
                 "references": refs,
@@ -441,29 +484,87 @@ def personal_details(db: Database, name: str | None = None) -> list[dict[str, An
 
 @contextmanager
 def _wiping(db: Database) -> Iterator[None]:
-    """One transaction whose deleted content is overwritten, then flushed out of the WAL.
+    """One transaction whose deleted content is overwritten in the file (secure_delete).
 
-    Without secure_delete SQLite leaves deleted rows in free space of the file,
-    and the WAL keeps old page images until a checkpoint.
+    Without secure_delete SQLite leaves deleted rows in free space of the file;
+    the WAL is dealt with after the transaction (`_reach_every_copy`).
     """
     db.execute("PRAGMA secure_delete = ON")
     with db.atomic():
         yield
-    if not db.conn.in_transaction:
-        # Best effort: a reader holding an old snapshot can keep the WAL from truncating.
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def forget(db: Database, query: str) -> Deletion:
-    """Delete one person's personal details everywhere, in one transaction."""
+def _feed_tokens(db: Database, subject: Subject) -> set[str]:
+    ids = [m.id for m in subject.members]
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT feed_token FROM team_members WHERE id IN ({marks}) AND feed_token IS NOT NULL",
+        ids,
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _reach_every_copy(
+    db: Database,
+    subject: Subject,
+    result: Deletion,
+    tokens: set[str],
+    *,
+    files: bool,
+    wait_seconds: float,
+) -> None:
+    """After the deletion is committed: the files the tool wrote, then the database file."""
+    from db.scrub import check_file, flush_wal
+    from social.privacy_files import scrub_written_files, variants
+
+    terms = subject.terms()
+    if files:
+        patterns = [
+            re.compile(rf"(?<!\w){re.escape(v)}(?!\w)", re.IGNORECASE)
+            for v in sorted({v for t in terms for v in variants(t)}, key=len, reverse=True)
+        ]
+        protected = _protected_names(db, subject)
+
+        def redact(text: str) -> tuple[str, int]:
+            return _redact(text, patterns, protected)
+
+        def in_backup(backup: Database) -> bool:
+            changed = False
+            with backup.atomic():
+                try:
+                    found = find_subject(backup, subject.query)
+                except SocialError:
+                    found = None
+                if found is not None:
+                    _delete(backup, found)
+                    changed = True
+                changed = bool(_redact_everywhere(backup, subject)) or changed
+            return changed
+
+        result.files = scrub_written_files(
+            db, redact, terms=terms, feed_tokens=tokens, delete_in_backup=in_backup
+        )
+    flushed = flush_wal(db, wait_seconds=wait_seconds)
+    result.check = check_file(db, terms, flushed=flushed)
+
+
+def forget(db: Database, query: str, *, files: bool = True, wait_seconds: float = 5.0) -> Deletion:
+    """Delete one person's personal details everywhere: the database in one transaction, then
+    the files the tool wrote, then a check that the database file holds none of it."""
     with _wiping(db):
         subject = find_subject(db, query)
+        tokens = _feed_tokens(db, subject)
         result = _delete(db, subject)
+    _reach_every_copy(db, subject, result, tokens, files=files, wait_seconds=wait_seconds)
     return result
 
 
-def forget_team_member(db: Database, name: str) -> Deletion:
-    """Remove a team member: their row and contacts, and their mentions in free text.
+def forget_team_member(
+    db: Database, name: str, *, files: bool = True, wait_seconds: float = 5.0
+) -> Deletion:
+    """Remove a team member: their row and contacts, and their mentions in free text and files.
 
     Their consent record or partner-contact role (if any) is left to `forget`.
     """
@@ -471,17 +572,24 @@ def forget_team_member(db: Database, name: str) -> Deletion:
 
     with _wiping(db):
         member = get_member(db, name)
-        result = _delete(db, Subject(query=name, members=[member]))
+        subject = Subject(query=name, members=[member])
+        tokens = _feed_tokens(db, subject)
+        result = _delete(db, subject)
+    _reach_every_copy(db, subject, result, tokens, files=files, wait_seconds=wait_seconds)
     return result
 
 
-def forget_person(db: Database, name: str) -> Deletion:
-    """Delete a consent record, the person's slot appearances and their mentions in free text."""
+def forget_person(
+    db: Database, name: str, *, files: bool = True, wait_seconds: float = 5.0
+) -> Deletion:
+    """Delete a consent record, the person's slot appearances and their mentions everywhere."""
     from scheduler.people import get_person
 
     with _wiping(db):
         person = get_person(db, name)
-        result = _delete(db, Subject(query=name, people=[person]))
+        subject = Subject(query=name, people=[person])
+        result = _delete(db, subject)
+    _reach_every_copy(db, subject, result, set(), files=files, wait_seconds=wait_seconds)
     return result
 
 

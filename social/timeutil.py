@@ -6,6 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = "Europe/Oslo"
+# Dates people may type. Outside these, converting between zones overflows (year 1 or 9999)
+# and nothing this tool plans or reports lies there.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+RANGE_TEXT = f"between {EARLIEST.year} and {LATEST.year}"
 
 
 def utcnow() -> datetime:
@@ -40,9 +45,13 @@ def parse_iso_week(text: str) -> tuple[date, date]:
     """Monday and Sunday of an ISO week written '2025-W48'."""
     try:
         year_s, week_s = text.upper().split("-W")
+        if not (year_s.isascii() and week_s.isascii()):
+            raise ValueError(text)
         monday = date.fromisocalendar(int(year_s), int(week_s), 1)
     except ValueError as exc:
         raise ValueError(f"'{text}' is not an ISO week; write it like 2025-W48") from exc
+    if not EARLIEST <= monday <= LATEST - timedelta(days=7):
+        raise ValueError(f"'{text}' is out of range; give a week {RANGE_TEXT}")
     return monday, monday + timedelta(days=6)
 
 
@@ -64,8 +73,19 @@ def last_complete_week(today: date) -> tuple[date, date]:
 def parse_date(text: str) -> date:
     """Parse a user-typed YYYY-MM-DD date with a clear error."""
     try:
-        return date.fromisoformat(text)
+        if not text.isascii():
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(
             f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2025-11-24"
         ) from exc
+    return check_range(day, text)
+
+
+def check_range(day: date, text: str) -> date:
+    """The date, or a ValueError naming the range when it lies outside EARLIEST..LATEST."""
+    if not EARLIEST <= day <= LATEST:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(f"'{shown}' is out of range; give a date {RANGE_TEXT}")
+    return day

@@ -30,11 +30,17 @@ def add_person(
     db: Database, name: str, *, under_18: bool = False, consent: bool = True, guardian: bool = False
 ) -> int:
     cursor = db.execute(
-        "INSERT INTO people_in_videos (name, under_18, consent_on_record, guardian_consent) "
-        "VALUES (?, ?, ?, ?)",
-        [name, int(under_18), int(consent), int(guardian)],
+        "INSERT INTO people_in_videos (name, under_18) VALUES (?, ?)", [name, int(under_18)]
     )
-    return int(cursor.lastrowid or 0)
+    person = int(cursor.lastrowid or 0)
+    if consent:  # written consent on every channel, signed 1 September 2026, valid a year
+        for channel in ("tiktok", "linkedin", "facebook", "web"):
+            db.execute(
+                "INSERT INTO consents (person_id, channel, given_by, signed_on, expires_on, "
+                "created_at) VALUES (?, ?, ?, '2026-09-01', '2027-09-01', '2026-09-01T08:00:00Z')",
+                [person, channel, "guardian" if guardian else "self"],
+            )
+    return person
 
 
 def add_account(db: Database, platform: str = "tiktok", external_id: str = "open-1") -> int:

@@ -25,8 +25,10 @@ def fresh_db(db_path: Path) -> Database:
 
 @pytest.fixture
 def workspace_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with a default social.toml, made the working directory."""
+    """A folder with a default social.toml and its database (as `social init` makes them),
+    made the working directory."""
     (tmp_path / "social.toml").write_text(render_default_config(), encoding="utf-8")
+    open_db(tmp_path / "social.db").close()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
     return tmp_path

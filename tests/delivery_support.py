@@ -60,6 +60,9 @@ class Webhook:
         self.posts: list[tuple[str, Any]] = []
         self.statuses: list[int] = []  # answered in order; then 200
         self.retry_after = "30"  # the Retry-After header sent with a 429
+        # The body of an error answer; "{url}" becomes the URL that was posted to (some
+        # servers echo it, and it is the secret).
+        self.error_body = "rate_limited"
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -67,7 +70,8 @@ class Webhook:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 hook.posts.append((self.path, json.loads(body)))
                 status = hook.statuses.pop(0) if hook.statuses else 200
-                payload = b"ok" if status < 300 else b"rate_limited"
+                posted = f"{hook.url}{self.path}"
+                payload = b"ok" if status < 300 else hook.error_body.format(url=posted).encode()
                 self.send_response(status)
                 if status == 429:
                     self.send_header("Retry-After", hook.retry_after)

@@ -170,3 +170,96 @@ def test_a_script_partner_name_is_inert_in_markdown(ws: Path, runner: CliRunner)
     result = _new(runner, "tiktok_partner_nb", partner=XSS)
     assert "<script" not in result.stdout
     assert "Annonse for &lt;script&gt;alert(1)&lt;/script&gt;" in result.stdout
+
+
+def test_nested_loops_are_stopped_by_the_time_limit(
+    ws: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import briefs.render
+
+    monkeypatch.setattr(briefs.render, "RENDER_SECONDS", 1.0)
+    _override(
+        ws,
+        "slow",
+        "# Brief\n{% for i in range(100000) %}{% for j in range(100000) %}"
+        "{% endfor %}{% endfor %}\n",
+    )
+    started = time.monotonic()
+    error = one_line_error(_new(runner, "slow"))
+    assert time.monotonic() - started < 10
+    assert error == (
+        "Error: template slow took longer than 1 s to render and was stopped; look for loops "
+        "inside loops and simplify the template"
+    )
+    assert count(ws, "briefs") == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% for i in range(100000) %}{{ 'x' * 9999 }}{% endfor %}", "more than 1,000,000"),
+        (
+            "{% set ns = namespace(s='ab') %}{% for i in range(60) %}"
+            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "a text that long is too large, which is not allowed",
+        ),
+        (
+            "{% set ns = namespace(s=[1]) %}{% for i in range(60) %}"
+            "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+            "a text or list that long is too large, which is not allowed",
+        ),
+        ("{{ 'x'|center(1000000000) }}", "the number 1000000000 is too large"),
+        ("{{ 'x'.ljust(1000000000) }}", "the number 1000000000 is too large"),
+        ("{{ 'x'|indent(1000000000) }}", "the number 1000000000 is too large"),
+        ("{{ lipsum(10000000) }}", "the number 10000000 is too large"),
+        ("{{ lipsum() }}", "uses the variable 'lipsum', which is not set"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "calls itself without end"),
+    ],
+)
+def test_templates_cannot_exhaust_memory_or_output(
+    ws: Path, runner: CliRunner, source: str, expected: str
+) -> None:
+    _override(ws, "big", f"# Brief\n{source}\n")
+    error = one_line_error(_new(runner, "big"))
+    assert expected in error.replace("\u202f", ",")
+    assert count(ws, "briefs") == 0
+
+
+@pytest.mark.parametrize(
+    "target", ["../../secret.md.j2", "/etc/passwd", "sub/dir.md.j2", "C:/x.md.j2"]
+)
+def test_a_forbidden_include_says_it_is_forbidden(ws: Path, runner: CliRunner, target: str) -> None:
+    folder = use_template_dir(ws)
+    for tag in ("include", "import", "extends"):
+        statement = (
+            f'{{% {tag} "{target}" %}}' if tag != "import" else (f'{{% import "{target}" as x %}}')
+        )
+        (folder / "mine.md.j2").write_text(f"# Brief\n\n{statement}\n", encoding="utf-8")
+        error = one_line_error(_new(runner, "mine"))
+        assert error == (
+            f"Error: template mine line 3 includes {target!r}, which is forbidden: a brief "
+            "template may only include or import other templates from the template folders "
+            "by name (e.g. '_footer.md.j2'), never a path"
+        )
+        assert "not found" not in error
+
+
+def test_a_missing_include_is_named_and_an_existing_one_works(ws: Path, runner: CliRunner) -> None:
+    folder = use_template_dir(ws)
+    (folder / "mine.md.j2").write_text("# Brief\n\n{% include '_footer.md.j2' %}\n")
+    error = one_line_error(_new(runner, "mine"))
+    assert error == (
+        "Error: template mine line 3 includes '_footer.md.j2', which is not in the template "
+        "folders; add that file or fix the name (see 'social brief templates')"
+    )
+    listed = run(runner, "brief", "templates", "--format", "json")
+    assert '"mine"' in listed.output  # the brief itself is there: the message says which is not
+    (folder / "_footer.md.j2").write_text("Hilsen {{ partner.name }}\n")
+    (folder / "mine.md.j2").write_text(
+        "# Brief\n\n{% include '_footer.md.j2' %}{% include '_footer' %}"
+    )
+    result = _new(runner, "mine")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Hilsen Equinor") == 2

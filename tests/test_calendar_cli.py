@@ -189,15 +189,18 @@ def test_list_calls_out_missing_consent(
     result = invoke(runner, "calendar", "list", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["consent"] == ""
-    assert "Elev (16 år): under 18 without guardian consent" in rows[1]["consent"]
-    assert "Per Uten: consent missing" in rows[1]["consent"]
+    assert (
+        "Elev (16 år): minor of unknown age: a guardian must consent (TikTok) or give the "
+        "birth date" in rows[1]["consent"]
+    )
+    assert "Per Uten: no TikTok consent" in rows[1]["consent"]
     table = invoke(runner, "calendar", "list")
     assert "1. des. 2026" in table.stdout  # Norwegian date format
     added = invoke(
         runner, "calendar", "add", "--at", "2026-12-03 12:00", "--platform", "tiktok",
         "--title", "y", "--appears", "Per Uten",
     )  # fmt: skip
-    assert "Warning: Per Uten: consent missing" in added.output
+    assert "Warning: Per Uten: no TikTok consent" in added.output
 
 
 def test_remove_deletes_slot_and_links(runner: CliRunner, db: Database) -> None:

@@ -92,3 +92,60 @@ def test_server_renders_live_feeds_and_404s_unknown_tokens(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_listens_on_this_machine_only_unless_told(workspace_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from social.cli import cli
+
+    assert CliRunner().invoke(cli, ["team", "add", "Kari"]).exit_code == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "social", "calendar", "serve", "--port", "0"],
+        cwd=workspace_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline(), server.stdout.readline()]
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert lines[0].startswith("Kari: http://127.0.0.1:")
+    assert lines[1].startswith("Serving calendar feeds on 127.0.0.1:")
+    assert "Warning" not in err
+
+
+def test_serving_on_all_addresses_warns_about_plain_http(
+    workspace_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import scheduler.feeds
+    from social.cli import cli
+
+    class Stopped:
+        server_address = ("0.0.0.0", 8765)
+
+        def serve_forever(self) -> None:
+            return None
+
+        def server_close(self) -> None:
+            return None
+
+    seen: list[str] = []
+    monkeypatch.setattr(
+        scheduler.feeds, "make_server", lambda host, *a: seen.append(host) or Stopped()
+    )
+    result = CliRunner().invoke(cli, ["calendar", "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert seen == ["0.0.0.0"]
+    assert "Warning: serving on 0.0.0.0 over plain HTTP" in result.output

@@ -103,3 +103,35 @@ def test_a_claim_left_by_a_process_that_died_is_taken_over_after_the_timeout(
     (row,) = ledger.rows(fresh_db)
     assert (row["status"], row["attempts"]) == ("failed", 2)
     assert "stopped" in row["last_error"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "invalid_token for {url}",
+        '{{"error": "no_service", "url": "{url}"}}',
+        "404 Not Found: POST {url} (check the webhook)",
+    ],
+)
+def test_a_webhook_error_echoing_the_secret_url_never_stores_or_shows_it(
+    tmp_path: Path, fresh_db: Database, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    import json
+
+    with Webhook() as hook:
+        hook.statuses, hook.error_body = [404], body
+        secret_path = "/services/T0SECRET/B0SECRET/xoxSecretPart123"
+        monkeypatch.setenv("SOCIAL_SLACK_WEBHOOK", hook.url + secret_path)
+        team(fresh_db)
+        slot(fresh_db, "2026-12-01 16:00", "Sander")
+        config = write_config(tmp_path, extra="")
+        outcome = send_reminders(fresh_db, config, now=NOW)
+    json_escaped = json.dumps(hook.url + secret_path)[1:-1]
+    assert outcome.failed == 1 and "HTTP 404" in outcome.lines[0]
+    (row,) = ledger.rows(fresh_db, status="failed")
+    for shown in (outcome.lines[0], row["last_error"]):
+        assert "xoxSecretPart123" not in shown and "T0SECRET" not in shown
+        assert "[redacted]" in shown
+    fresh_db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stored = Path(fresh_db.conn.execute("PRAGMA database_list").fetchone()[2]).read_bytes()
+    assert b"xoxSecretPart123" not in stored and json_escaped.encode() not in stored

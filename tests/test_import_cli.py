@@ -104,10 +104,11 @@ def test_dry_run_shows_what_would_be_stored_and_writes_nothing(
     runner: CliRunner, workspace_dir: Path, db_file: Path
 ) -> None:
     path = tiktok_content_csv(workspace_dir / "content.csv")
+    empty = dump(db_file)  # the database `social init` made
     fresh = run(runner, str(path), "--dry-run", "--account", "biz-1")
     assert fresh.exit_code == 0, fresh.output
     assert "Dry run, nothing stored" in fresh.output and "view_count" in fresh.output
-    assert not db_file.exists()
+    assert dump(db_file) == empty
     assert run(runner, str(path), "--account", "biz-1").exit_code == 0
     before = dump(db_file)
     again = run(runner, str(path), "--dry-run", "--format", "json")

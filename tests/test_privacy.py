@@ -165,7 +165,9 @@ def test_delete_leaves_no_trace_of_the_name_or_contacts(
 
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1
+    assert len(lines) == 3  # the database, the files, the check of the database file
+    assert lines[1] == "Files: none of the files the tool wrote mentions them."
+    assert lines[2] == "Database file: checked, none of the deleted details is left in it."
     assert lines[0].startswith(
         f"Deleted {NAME}: team member, consent record, contact at partner Equinor; "
         "1 slot ownership removed; 1 slot appearance removed; the calendar slots stay; "

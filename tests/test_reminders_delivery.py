@@ -66,7 +66,9 @@ def test_slack_and_teams_get_their_payloads_with_a_mention(
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     entity = card["content"]["msteams"]["entities"][0]
     assert entity["mentioned"] == {"id": "amina@uni.no", "name": "Amina"}
-    assert card["content"]["body"][1]["text"] == "Reminder: “Lab day” in 24 hours"
+    subject = card["content"]["body"][1]
+    assert subject["type"] == "RichTextBlock"  # plain text: no Markdown from titles
+    assert subject["inlines"][0]["text"] == "Reminder: “Lab day” in 24 hours"
 
 
 def test_a_rate_limited_webhook_is_retried_after_a_pause_and_delivered_once(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from scheduler.people import add_person
 from scheduler.reminders import due_reminders
 from tests.reminders_support import minor_without_consent, oslo, slot, team, write_config
 
@@ -88,8 +89,13 @@ def test_a_slot_with_a_minor_without_consent_says_so(planned) -> None:  # type: 
     due = due_reminders(db, config, oslo("2026-12-01 14:00").astimezone(UTC))
     (reminder,) = [r for r in due if not r.skip]
     assert reminder.text.subject == "Påminnelse: «Eksamenstips» om 2 timer"
-    assert "samtykke mangler" in reminder.text.body
-    assert "under 18 uten foresattes samtykke" in reminder.text.body
+    assert "Elev (16 år): mangler samtykke for TikTok" in reminder.text.body
+    # A minor of unknown age who signed themselves: a guardian may be needed (under 15).
+    add_person(db, "Elev B", under_18=True, consent_date=date(2026, 9, 1))
+    slot(db, "2026-12-01 15:30", "Sander", title="Med B", appears=["Elev B"])
+    due = due_reminders(db, config, oslo("2026-12-01 14:00").astimezone(UTC))
+    (with_b,) = [r for r in due if not r.skip and "Med B" in r.text.subject]
+    assert "Elev B: mindreårig med ukjent alder: foresatte må samtykke (TikTok)" in with_b.text.body
 
 
 def test_each_person_gets_their_own_language(planned) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ import time_machine
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlite_utils import Database
 
+from db import open_db
 from scheduler.service import build_scheduler
 from tests.delivery_support import Sink
 from tests.reminders_support import oslo, slot, team, write_config
@@ -52,6 +53,7 @@ def test_a_slot_added_while_the_service_runs_is_reminded_without_a_restart(
 
 def test_scheduler_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     write_config(tmp_path)
+    open_db(tmp_path / "social.db").close()  # as 'social init' makes it
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     process = subprocess.Popen(
         [

@@ -31,47 +31,40 @@ def dump(workspace: Path) -> str:
         db.close()
 
 
-def test_list_flags_missing_consent_and_missing_guardian_consent(
+def test_list_flags_missing_consent_and_who_must_consent(
     workspace_dir: Path, runner: CliRunner
 ) -> None:
     out = run(runner, "team", "person", "add", "Ola (16)", "--under-18")
     assert out.exit_code == 0, out.output
-    assert "Missing: no consent on record; under 18 without guardian consent." in out.output
+    assert "Missing: no consent on record." in out.output
+    # A minor of unknown age who signed themselves: a guardian may be needed (under 15).
     run(runner, "team", "person", "add", "Ida (17)", "--under-18", "--consent-date", "2026-09-01")
+    # Born 2011: 15 when signing, so her own consent is enough (Datatilsynet: from 15).
     run(
-        runner,
-        "team",
-        "person",
-        "add",
-        "Eva (15)",
-        "--under-18",
-        "--consent-date",
+        runner, "team", "person", "add", "Eva", "--born", "2011-03-01", "--consent-date",
         "2026-09-01",
-        "--guardian-consent",
-    )
+    )  # fmt: skip
+    run(
+        runner, "team", "person", "add", "Eva (15)", "--under-18", "--consent-date",
+        "2026-09-01", "--guardian-consent",
+    )  # fmt: skip
     run(runner, "team", "person", "add", "Dr. Lund", "--consent", "--notes", "form in Drive")
 
     rows = people(runner)
-    assert rows["Ola (16)"]["flags"] == [
-        "no consent on record",
-        "under 18 without guardian consent",
+    assert rows["Ola (16)"]["flags"] == ["no consent on record"]
+    assert rows["Ida (17)"]["flags"] == [
+        f"minor of unknown age: a guardian must consent ({ch}) or give the birth date"
+        for ch in ("TikTok", "LinkedIn", "Facebook", "web")
     ]
-    assert rows["Ida (17)"]["flags"] == ["under 18 without guardian consent"]
     assert rows["Ida (17)"]["consent_date"] == "2026-09-01"
+    assert rows["Eva"]["flags"] == [] and rows["Eva"]["under_18"] is True
     assert rows["Eva (15)"]["flags"] == []
-    assert rows["Dr. Lund"] == {
-        "name": "Dr. Lund",
-        "under_18": False,
-        "consent_on_record": True,
-        "consent_date": None,
-        "guardian_consent": False,
-        "notes": "form in Drive",
-        "flags": [],
-        "slots": 0,
-    }
-    assert set(people(runner, "--flagged")) == {"Ola (16)", "Ida (17)"}
-    table = runner.invoke(cli, ["team", "person", "list"], env={"COLUMNS": "200"})
-    assert "no consent on record; under 18 without guardian consent" in table.output
+    assert rows["Eva (15)"]["consents"]["tiktok"]["expires_on"] == "2027-09-01"
+    assert rows["Dr. Lund"]["consent_on_record"] is True
+    assert rows["Dr. Lund"]["flags"][0] == "TikTok consent has no date (renew it)"
+    assert set(people(runner, "--flagged")) == {"Ola (16)", "Ida (17)", "Dr. Lund"}
+    table = runner.invoke(cli, ["team", "person", "list"], env={"COLUMNS": "250"})
+    assert "until 2027-09-01 (guardian)" in table.output
 
 
 def test_edit_records_and_withdraws_consent(workspace_dir: Path, runner: CliRunner) -> None:
@@ -97,7 +90,8 @@ def test_edit_records_and_withdraws_consent(workspace_dir: Path, runner: CliRunn
     row = people(runner)["Ola Nordmann"]
     assert row["consent_on_record"] is False and row["consent_date"] is None
     assert row["under_18"] is False
-    assert row["flags"] == ["no consent on record"]
+    today = date.today().isoformat()
+    assert row["flags"][0] == f"TikTok consent withdrawn {today}"
 
 
 def test_remove_deletes_the_record_and_appearances_but_keeps_slots(

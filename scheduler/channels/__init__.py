@@ -59,8 +59,11 @@ class Channel(Protocol):
 
 def webhook_url(config: Config, channel: str) -> str:
     """The Slack or Teams webhook: SOCIAL_<CHANNEL>_WEBHOOK, else [reminders] <channel>_webhook."""
-    return os.environ.get(f"SOCIAL_{channel.upper()}_WEBHOOK", "") or str(
-        config.get("reminders", f"{channel}_webhook")
+    from social.redact import remember
+
+    return remember(
+        os.environ.get(f"SOCIAL_{channel.upper()}_WEBHOOK", "")
+        or str(config.get("reminders", f"{channel}_webhook"))
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from scheduler.channels import DeliveryError
+from social.redact import redact
 
 
 def post_json(channel: str, url: str, payload: dict[str, Any], *, timeout: float) -> None:
@@ -25,7 +26,9 @@ def post_json(channel: str, url: str, payload: dict[str, Any], *, timeout: float
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{channel}: webhook not reachable ({type(exc).__name__})") from None
     if response.status_code >= 300:
-        detail = response.text.strip().splitlines()[0][:80] if response.text.strip() else ""
+        # Some servers echo the request URL (the secret) in their error body.
+        body = redact(response.text, [url]).strip()
+        detail = body.splitlines()[0][:80] if body else ""
         wait = _seconds(response.headers.get("Retry-After"))
         hint = f", retry after {wait:g} s" if wait is not None else ""
         raise DeliveryError(

@@ -54,7 +54,9 @@ class Changes:
     def empty(self) -> bool:
         """True when no option was given (an empty --description "" still counts)."""
         return all(
-            value is None or value is False or (not isinstance(value, str) and len(value) == 0)
+            value is None
+            or value is False
+            or (not isinstance(value, str | bool) and hasattr(value, "__len__") and not value)
             for value in (getattr(self, f.name) for f in fields(self))
         )
 

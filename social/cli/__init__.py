@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "privacy": ("privacy", "privacy", "List or delete the personal details we keep."),
     "serve": ("serve", "serve", "Run the web app for the team (127.0.0.1 by default)."),
     "login-link": ("serve", "login_link", "Print a one-time sign-in link for the web app."),
+    "backup": ("backup", "backup", "Back the database up (safe while the service runs)."),
+    "restore": ("backup", "restore", "Replace the database with a checked backup."),
 }
 
 
@@ -69,7 +71,9 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except SocialError as exc:
-            raise click.ClickException(str(exc)) from None
+            from social.redact import redact
+
+            raise click.ClickException(redact(str(exc))) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
         except BrokenPipeError:
@@ -79,13 +83,39 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; everything stored so far is kept.", err=True)
             sys.exit(130)
+        except OSError as exc:
+            # A file a command was told to read or write: name it and the fix, not the errno.
+            raise click.ClickException(file_problem(exc)) from None
+        except ValueError as exc:
+            if "null byte" not in str(exc):
+                raise click.ClickException(_internal(exc)) from None
+            raise click.ClickException(
+                "a file name contains a NUL character; give a plain file name"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if os.environ.get("SOCIAL_DEBUG"):
                 raise
-            raise click.ClickException(
-                f"internal error ({type(exc).__name__}: {exc}); "
-                "run again with SOCIAL_DEBUG=1 for details and report it"
-            ) from None
+            raise click.ClickException(_internal(exc)) from None
+
+
+def _internal(exc: Exception) -> str:
+    if os.environ.get("SOCIAL_DEBUG"):
+        raise exc
+    from social.redact import redact
+
+    return redact(
+        f"internal error ({type(exc).__name__}: {exc}); "
+        "run again with SOCIAL_DEBUG=1 for details and report it"
+    )
+
+
+def file_problem(exc: OSError) -> str:
+    """One line for a file that cannot be read or written: which, why, and what to do."""
+    name = str(exc.filename) if exc.filename is not None else "a file"
+    if len(name) > 80:
+        name = name[:77] + "..."
+    reason = exc.strerror or str(exc)
+    return f"{name}: {reason.lower()}; check the path (the folder must exist) and its permissions"
 
 
 def _available(name: str) -> bool:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
+from social.cli.common import (
+    DATE,
+    ROW_ID,
+    Workspace,
+    emit_rows,
+    format_option,
+    pass_workspace,
+    refuse_own_files,
+)
 
 
 def _override(ws: Workspace) -> Path | None:
@@ -17,11 +25,14 @@ def _override(ws: Workspace) -> Path | None:
     return template_dir(ws.config)
 
 
-def _write(text: str, out: str | None) -> None:
+def _write(ws: Workspace, text: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from db.files import record_written  # a privacy deletion must reach this file
+
     Path(out).write_text(text, encoding="utf-8")
+    record_written(ws.db, out, "brief")
     click.echo(f"Wrote {out}", err=True)
 
 
@@ -132,6 +143,7 @@ def new(
     from social.timeutil import local_date, utcnow
 
     _check_out(out)
+    refuse_own_files(ws, out, "--out")
     variables = parse_vars(pairs)
     _warn_unused(ws, template, variables)
     created, text = create_brief(
@@ -147,7 +159,7 @@ def new(
     )
     if deadline < local_date(utcnow(), ws.config.timezone):
         click.echo(f"Warning: the deadline {deadline.isoformat()} has already passed.", err=True)
-    _write(text, out)
+    _write(ws, text, out)
     click.echo(f"Brief #{created.id} recorded as draft (deadline {created.deadline}).", err=True)
 
 
@@ -189,7 +201,7 @@ def list_(ws: Workspace, status: str | None, partner_ref: str | None, fmt: str) 
 
 
 @brief.command("status")
-@click.argument("brief_id", type=int)
+@click.argument("brief_id", type=ROW_ID)
 @click.argument("status")
 @pass_workspace
 def status(ws: Workspace, brief_id: int, status: str) -> None:
@@ -209,7 +221,7 @@ def status(ws: Workspace, brief_id: int, status: str) -> None:
 
 
 @brief.command("show")
-@click.argument("brief_id", type=int)
+@click.argument("brief_id", type=ROW_ID)
 @format_option("md", "html")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (default stdout).")
 @pass_workspace
@@ -224,5 +236,6 @@ def show(ws: Workspace, brief_id: int, fmt: str, out: str | None) -> None:
     from briefs.store import get_brief, render_stored
 
     _check_out(out)
+    refuse_own_files(ws, out, "--out")
     found = get_brief(ws.db, brief_id)
-    _write(render_stored(ws.db, found, fmt=fmt, override=_override(ws)), out)
+    _write(ws, render_stored(ws.db, found, fmt=fmt, override=_override(ws)), out)

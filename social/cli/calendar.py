@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from social.cli.common import Workspace, emit_rows, format_option, pass_workspace
+from social.cli.common import (
+    HOURS,
+    Workspace,
+    emit_rows,
+    format_option,
+    pass_workspace,
+    refuse_own_files,
+)
 
 if TYPE_CHECKING:
     from scheduler.calendar import Slot
@@ -26,7 +33,7 @@ def _status(value: str | None) -> str | None:
 def _warn_consent(slot: Slot) -> None:
     for warning in slot.consent_warnings():
         click.echo(
-            f"Warning: {warning} (slot {slot.id}); record it with 'social team person edit'",
+            f"Warning: {warning} (slot {slot.id}); record it with 'social team person consent'",
             err=True,
         )
 
@@ -110,7 +117,7 @@ def add(ws: Workspace, at: str, **options: Any) -> None:
         owners=list(options["owners"]),
         appears=list(options["appears"]),
     )
-    slot = get_slot(ws.db, create_slot(ws.db, fields))
+    slot = get_slot(ws.db, create_slot(ws.db, fields), rules=ws.rules, zone=ws.config.timezone)
     click.echo(f"Added slot {slot.id} ({slot.uid}): {_when(slot, ws)} {slot.platform} {slot.title}")
     _warn_consent(slot)
 
@@ -162,7 +169,7 @@ def edit(
     if unlink:
         unlink_post(ws.db, sid)
         changed = True
-    updated = get_slot(ws.db, sid)
+    updated = get_slot(ws.db, sid, rules=ws.rules, zone=ws.config.timezone)
     click.echo(
         f"{'Updated' if changed else 'No change to'} slot {sid}: {_when(updated, ws)} "
         f"{updated.title} (sequence {updated.sequence})"
@@ -267,7 +274,9 @@ def list_(ws: Workspace, week: str | None, owner: str | None, status: str | None
 
     zone = ws.config.timezone
     start, end = week_range(week, zone) if week else (None, None)
-    slots = list_slots(ws.db, start=start, end=end, owner=owner, status=_status(status))
+    slots = list_slots(
+        ws.db, start=start, end=end, owner=owner, status=_status(status), rules=ws.rules, zone=zone
+    )
     if fmt == "json":
         click.echo(json.dumps([s.as_dict(zone) for s in slots], ensure_ascii=False, indent=2))
         return
@@ -311,6 +320,7 @@ def export(ws: Workspace, file: Path) -> None:
     """
     from scheduler.calendar_csv import export_csv
 
+    refuse_own_files(ws, file, "FILE")
     count = export_csv(ws.db, file, ws.config.timezone)
     click.echo(f"Wrote {count} slots to {file}")
 
@@ -362,13 +372,17 @@ def ics(ws: Workspace, owner: str | None, out: Path | None, lang: str | None) ->
     """
     from scheduler.calendar import member_id
 
+    refuse_own_files(ws, out, "--out")
     if owner:
         member_id(ws.db, owner)
     data = _render(ws, ws.db, owner, lang)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
+    from db.files import record_written
+
     out.write_bytes(data)
+    record_written(ws.db, out, "calendar")
     click.echo(f"Wrote {out}", err=True)
 
 
@@ -404,6 +418,7 @@ def feeds(
     """
     from scheduler.feeds import rotate, write_feeds
 
+    out_dir.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made changes nothing
     for name in rotate_names:
         rotate(ws.db, name)
     base = base_url if base_url is not None else str(ws.config.get("calendar", "feed_base_url"))
@@ -420,30 +435,57 @@ def feeds(
 @calendar.command("serve")
 @click.option(
     "--host",
-    default="0.0.0.0",
+    default="127.0.0.1",
     show_default=True,
-    help="Address to listen on (0.0.0.0: reachable from phones on the network).",
+    help="Address to listen on; 0.0.0.0 makes the feeds reachable from the network over "
+    "plain HTTP (put HTTPS in front of it).",
 )
-@click.option("--port", default=8765, show_default=True, type=int, help="Port.")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
 @click.option("--url-host", help="Host name phones use in the printed URLs [this machine].")
 @pass_workspace
 def serve(ws: Workspace, host: str, port: int, url_host: str | None) -> None:
     """Serve each person's live feed at /feeds/<token>.ics, fresh from the database.
 
+    Listens on this machine only (127.0.0.1) unless --host says otherwise. The
+    feeds travel as plain HTTP: to reach phones, put a web server with HTTPS in
+    front of it (or use 'social calendar feeds' with any HTTPS web host).
     Unknown tokens get 404. Stop with Ctrl+C.
 
     \b
     Example:
       social calendar serve --port 8765
+      social calendar serve --host 0.0.0.0 --url-host kalender.example.no
     """
+    import ipaddress
     import socket
 
     from db import open_db
     from scheduler.feeds import active_feeds, make_server
 
     path = ws.config.database_path
-    server = make_server(host, port, lambda: open_db(path), lambda db, name: _render(ws, db, name))
-    shown = url_host or (socket.gethostname() if host in ("0.0.0.0", "") else host)
+    ws.db  # noqa: B018 - check the database before listening
+    try:
+        server = make_server(
+            host, port, lambda: open_db(path, create=False), lambda db, name: _render(ws, db, name)
+        )
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({reason}); pick another --port or --host"
+        ) from None
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        click.echo(
+            f"Warning: serving on {host} over plain HTTP; anyone on the network who sees a feed "
+            "URL can read that calendar. Put HTTPS in front of it outside a trusted network.",
+            err=True,
+        )
+    shown = url_host or (socket.gethostname() if host in ("0.0.0.0", "", "::") else host)
     base = f"http://{shown}:{server.server_address[1]}/feeds"
     for feed in active_feeds(ws.db, base):
         click.echo(f"{feed.name}: {feed.url}")
@@ -455,7 +497,7 @@ def serve(ws: Workspace, host: str, port: int, url_host: str | None) -> None:
 
 
 @calendar.command("match")
-@click.option("--window-hours", type=float, help="Match window [calendar.match_window_hours].")
+@click.option("--window-hours", type=HOURS, help="Match window [calendar.match_window_hours].")
 @click.option("--dry-run", is_flag=True, help="Show what would be linked; link nothing.")
 @format_option("table", "json")
 @pass_workspace

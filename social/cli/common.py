@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -17,6 +17,8 @@ from social.timeutil import parse_date
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from scheduler.consent import Rules
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,13 +34,52 @@ class Workspace:
         return load_config(self.config_path)
 
     @cached_property
+    def rules(self) -> Rules:
+        """The consent rules ([consent] age limits and validity)."""
+        from scheduler.consent import Rules
+
+        return Rules.from_config(self.config)
+
+    @cached_property
     def db(self) -> Database:
         from db import open_db
+        from social.errors import DatabaseError
 
-        return open_db(self.config.database_path)
+        config = self.config
+        path = config.database_path
+        if config.path is None and not path.exists():
+            # No social.toml here: never leave a stray empty social.db behind.
+            raise DatabaseError(
+                f"no social.toml in {path.parent} (and no {path.name}); run 'social init' to "
+                "set up this folder, or give --config FILE"
+            )
+        return open_db(path, create=False, backup_dir=config.backup_dir)
 
 
 pass_workspace = click.make_pass_decorator(Workspace)
+
+
+def refuse_own_files(ws: Workspace, path: str | Path | None, option: str) -> None:
+    """Stop an output file from overwriting the database, its journal, social.toml or tokens."""
+    from social.errors import SocialError
+
+    if path is None:
+        return
+    config = ws.config
+    database = config.database_path
+    own = {database, database.with_name(database.name + "-wal")}
+    own |= {database.with_name(database.name + "-shm"), config.token_file}
+    if config.path is not None:
+        own.add(config.path)
+    try:
+        target = Path(path).resolve()
+    except (OSError, ValueError):
+        return  # an unusable name fails with its own clear error when it is opened
+    if target in {p.resolve() for p in own}:
+        raise SocialError(
+            f"{option} {path} is one of this workspace's own files (database, config or "
+            "tokens); write to another file"
+        )
 
 
 def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
@@ -68,6 +109,36 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+# A row id (brief, slot): a positive number that fits SQLite's INTEGER.
+ROW_ID = click.IntRange(1, 2**63 - 1)
+
+
+class HoursParam(click.ParamType):
+    """A finite number of hours in a range (click's FloatRange lets inf and nan through)."""
+
+    name = "hours"
+
+    def __init__(self, low: float = 0, high: float = 720) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip().replace(",", "."))
+            except ValueError:
+                self.fail(f"'{str(value)[:40]}' is not a number of hours, e.g. 36", param, ctx)
+        if not (math.isfinite(number) and self.low <= number <= self.high):
+            self.fail(
+                f"{str(value)[:40]} is not between {self.low:g} and {self.high:g} hours",
+                param,
+                ctx,
+            )
+        return number
+
+
+HOURS = HoursParam()
 
 
 def emit_rows(
@@ -78,11 +149,9 @@ def emit_rows(
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
+        from social.csvfile import dicts_to_csv
+
+        click.echo(dicts_to_csv(rows, columns), nl=False)
     else:
         from rich.table import Table
         from rich.text import Text

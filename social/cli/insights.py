@@ -64,9 +64,15 @@ def insights(
         text = render_html(result)
     else:
         text = render_table(result)
+    from social.cli.common import refuse_own_files
+
+    refuse_own_files(ws, out, "--out")
     if out:
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(text)
+        from db.files import record_written  # a privacy deletion must reach this file
+
+        record_written(ws.db, out, "insights")
         click.echo(f"Wrote {out}")
     else:
         click.echo(text)

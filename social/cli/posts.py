@@ -15,7 +15,13 @@ COLUMNS = ["platform", "published", "id", "views", "likes", "comments", "shares"
 @click.command()
 @click.option("--platform", type=click.Choice(PLATFORMS), help="Only this platform.")
 @click.option("--since", type=DATE, help="Published on or after this date (YYYY-MM-DD).")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many posts.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=50,
+    show_default=True,
+    help="At most this many posts.",
+)
 @format_option("table", "json", "csv")
 @pass_workspace
 def posts(ws: Workspace, platform: str | None, since: date | None, limit: int, fmt: str) -> None:

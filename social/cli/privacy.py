@@ -40,6 +40,11 @@ def _details_text(row: dict[str, Any]) -> str:
             guardian = "yes" if details["guardian_consent"] else "no"
             parts.insert(0, "under 18")
             parts.append(f"guardian consent {guardian}")
+        if details.get("birth_date"):
+            parts.insert(0, f"born {details['birth_date']}")
+        channels = sorted({c["channel"] for c in details.get("consents", [])})
+        if channels:
+            parts.append(f"{len(details['consents'])} consent form(s): {', '.join(channels)}")
         if details["notes"]:
             parts.append(f"notes: {details['notes']}")
         return "; ".join(parts)
@@ -101,8 +106,16 @@ def list_(ws: Workspace, name: str | None, fmt: str) -> None:
 @privacy.command("delete")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0, 600),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait for other programs reading the database to finish.",
+)
 @pass_workspace
-def delete(ws: Workspace, name: str, yes: bool) -> None:
+def delete(ws: Workspace, name: str, yes: bool, wait_seconds: float) -> None:
     """Delete one person's personal details everywhere, in one transaction.
 
     NAME is a name or an e-mail address. Removes their team-member row (slot
@@ -110,6 +123,11 @@ def delete(ws: Workspace, name: str, yes: bool) -> None:
     their consent record and slot appearances, blanks them as a partner
     contact (the partner stays), and replaces mentions of their name, e-mail,
     Slack id or Teams address in free text with "[deleted]".
+
+    Then the files the tool wrote (reports, briefs, calendar.ics and feeds, CSV
+    exports, backups) are rewritten or removed, and any it cannot reach are
+    listed; last, the database file is checked for leftovers of the deleted
+    details (after waiting --wait seconds for other programs reading it).
 
     \b
     Example:
@@ -127,4 +145,35 @@ def delete(ws: Workspace, name: str, yes: bool) -> None:
         if count:
             what.append(f"{count} mention(s) in free text")
         click.confirm(f"Delete {', '.join(what)}? This cannot be undone.", abort=True)
-    click.echo(forget(ws.db, name).summary())
+    for line in forget(ws.db, name, wait_seconds=wait_seconds).lines(ws.config.base_dir):
+        click.echo(line)
+
+
+@privacy.command("checkpoint")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0, 600),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for other programs reading the database to finish.",
+)
+@pass_workspace
+def checkpoint(ws: Workspace, wait_seconds: float) -> None:
+    """Write the WAL into the database file and empty it (after a deletion could not).
+
+    \b
+    Example:
+      social privacy checkpoint
+    """
+    from db.scrub import flush_wal
+    from social.errors import SocialError
+
+    if not flush_wal(ws.db, wait_seconds=wait_seconds):
+        raise SocialError(
+            "another program is still reading the database; stop the scheduler service, "
+            "'calendar serve' and the web app, then run this again"
+        )
+    ws.db.execute("VACUUM")  # no free pages left over with old content
+    flush_wal(ws.db, wait_seconds=wait_seconds)
+    click.echo("Database file checkpointed: the write-ahead log is empty and the file compacted.")

@@ -79,6 +79,9 @@ def _check(
     ws: Workspace, fmt: str | None, out: str | None, send: bool, attach_pdf: bool | None = None
 ) -> str:
     """Every way the output can fail before anything is computed, printed or written."""
+    from social.cli.common import refuse_own_files
+
+    refuse_own_files(ws, out, "--out")
     fmt = _format(fmt, out)
     if fmt == "pdf" and not out:
         raise click.ClickException(
@@ -113,17 +116,19 @@ def _emit(
     from social.reports import mail
     from social.reports.render import render, render_pdf
 
-    if fmt == "pdf":
-        assert out is not None  # _check refused a PDF without a file
-        Path(out).write_bytes(render_pdf(result))
-        click.echo(f"Wrote {out}", err=True)
+    if out:
+        path = Path(out)
+        if fmt == "pdf":
+            path.write_bytes(render_pdf(result))
+        else:
+            path.write_text(render(result, fmt).text, encoding="utf-8")
+        from db.files import record_written  # a privacy deletion must reach this file
+
+        record_written(ws.db, path, "report")
+        click.echo(f"Wrote {path}", err=True)
     else:
         text = render(result, fmt).text
-        if out:
-            Path(out).write_text(text, encoding="utf-8")
-            click.echo(f"Wrote {out}", err=True)
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=not text.endswith("\n"))
     if send:
         recipients = list(ws.config.get("reports", "recipients"))
         mail.send_report(ws.config, result, recipients, attach_pdf=attach_pdf)

@@ -13,14 +13,23 @@ from social.errors import SocialError
 
 def _when(text: str | None) -> datetime | None:
     """--now as an ISO moment (naive means local time in the configured zone)."""
+    from social.timeutil import check_range
+
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if not text.isascii():
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise SocialError(
-            f"--now '{text}' is not an ISO date and time like 2026-12-01T16:00"
+            f"--now '{text[:40]}' is not an ISO date and time like 2026-12-01T16:00"
         ) from None
+    try:
+        check_range(moment.date(), text)
+    except ValueError as exc:
+        raise SocialError(f"--now {exc}") from None
+    return moment
 
 
 def _aware(moment: datetime | None, zone: str) -> datetime | None:
@@ -165,7 +174,13 @@ def status(ws: Workspace, fmt: str) -> None:
 @click.option(
     "--status", "status_", type=click.Choice(["pending", "sending", "sent", "failed", "skipped"])
 )
-@click.option("--limit", default=50, show_default=True, help="At most this many rows.")
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="At most this many rows.",
+)
 @format_option("table", "json", "csv")
 @pass_workspace
 def ledger_(ws: Workspace, status_: str | None, limit: int, fmt: str) -> None:

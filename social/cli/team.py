@@ -11,8 +11,20 @@ from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_wo
 
 ROLE_CHOICES = ["student", "communications", "partner-contact"]
 MEMBER_COLUMNS = ["name", "role", "email", "slack", "teams", "quiet", "language", "active", "slots"]
-PERSON_COLUMNS = ["name", "under_18", "consent", "guardian_consent", "slots", "flags", "notes"]
-PERSON_TABLE_COLUMNS = ["name", "under_18", "consent", "guardian_consent", "slots", "flags"]
+CHANNEL_CHOICES = ["tiktok", "linkedin", "facebook", "web", "all"]
+PERSON_COLUMNS = [
+    "name", "born", "under_18", "tiktok", "linkedin", "facebook", "web", "slots", "flags", "notes",
+]  # fmt: skip
+PERSON_TABLE_COLUMNS = [
+    "name",
+    "under_18",
+    "tiktok",
+    "linkedin",
+    "facebook",
+    "web",
+    "slots",
+    "flags",
+]
 
 
 def _role(value: str | None) -> str | None:
@@ -183,7 +195,8 @@ def remove(ws: Workspace, name: str, yes: bool) -> None:
             abort=True,
         )
     deletion = forget_team_member(ws.db, member.name)
-    click.echo(deletion.summary())
+    for line in deletion.lines(ws.config.base_dir):
+        click.echo(line)
     if find_person(ws.db, member.name) is not None:
         click.echo(
             f"{member.name} also has a consent record; "
@@ -196,53 +209,143 @@ def remove(ws: Workspace, name: str, yes: bool) -> None:
 
 @team.group("person")
 def person() -> None:
-    """People who appear in videos and their consent records.
+    """People who appear in videos and their consent, per channel.
+
+    Consent follows Datatilsynet's guidance: per channel (tiktok, linkedin,
+    facebook, web), in writing, renewed every year ([consent] valid_months),
+    withdrawable; under 15 ([consent] guardian_below_age) a guardian consents,
+    from 15 a pupil normally consents to ordinary photos and video.
 
     \b
     Example:
-      social team person add "Ola (16)" --under-18 --consent-date 2026-09-01
+      social team person add "Ola" --born 2010-03-01 --consent-date 2026-09-01 \\
+          --guardian-consent --channel tiktok --channel web --form "Drive/Samtykke/ola.pdf"
+      social team person consent "Ola" --channel all --consent-date 2027-08-20 --guardian-consent
+      social team person withdraw "Ola" --channel tiktok
       social team person list --flagged
     """
 
 
-def _person_row(p: Any, slots: int, fmt: str) -> dict[str, Any]:
-    row = p.as_dict()
-    row["slots"] = slots
+def _consent_cell(p: Any, channel: str, rules: Any, fmt: str) -> Any:
+    found = p.current(channel)
     if fmt == "json":
+        return found.as_dict() if found else None
+    if found is None:
+        return ""
+    if found.withdrawn_on:
+        return f"withdrawn {found.withdrawn_on.isoformat()}"
+    until = found.expires_on.isoformat() if found.expires_on else "no date"
+    who = " (guardian)" if found.given_by == "guardian" else ""
+    return f"until {until}{who}"
+
+
+def _person_row(p: Any, slots: int, fmt: str, rules: Any) -> dict[str, Any]:
+    if fmt == "json":
+        row = p.as_dict(rules=rules)
+        row["slots"] = slots
         return row
-    consent = p.consent_date or ("yes" if p.consent_on_record else "no")
-    row.update(
-        under_18="yes" if p.under_18 else "no",
-        consent=consent,
-        guardian_consent="yes" if p.guardian_consent else ("no" if p.under_18 else ""),
-        flags="; ".join(p.flags()),
-    )
+    from scheduler.consent import CHANNELS
+
+    row = {
+        "name": p.name,
+        "born": p.birth_date.isoformat() if p.birth_date else "",
+        "under_18": "yes" if p.is_minor(rules=rules) else "no",
+        "slots": slots,
+        "flags": "; ".join(p.flags(rules=rules)),
+        "notes": p.notes,
+    }
+    for channel in CHANNELS:
+        row[channel] = _consent_cell(p, channel, rules, fmt)
     return row
+
+
+def _summary(p: Any, rules: Any) -> str:
+    flags = p.flags(rules=rules)
+    return f" Missing: {'; '.join(flags)}." if flags else " Consent complete on every channel."
+
+
+def _channels(values: tuple[str, ...]) -> list[str]:
+    from scheduler.consent import CHANNELS, check_channels
+
+    return check_channels(values) if values else list(CHANNELS)
+
+
+def _withdrawal_lines(withdrawal: Any) -> list[str]:
+    lines = []
+    if withdrawal.tasks:
+        lines.append(
+            f"{len(withdrawal.tasks)} published video(s) must come down; the communications "
+            "team gets a reminder:"
+        )
+        for task in withdrawal.tasks:
+            post = f", post {task.post}" if task.post else ""
+            lines.append(
+                f"  takedown #{task.id}: {task.channel} slot {task.slot_id} "
+                f"'{task.slot_title}'{post}"
+            )
+        lines.append("Mark each done with 'social team person takedown-done ID'.")
+    if withdrawal.planned_slots:
+        lines.append(
+            f"{withdrawal.planned_slots} planned slot(s) with {withdrawal.person} now lack "
+            "consent; see 'social calendar list'."
+        )
+    if "web" in withdrawal.channels:
+        lines.append("Check the web site by hand: the tool does not track web pages.")
+    return lines
+
+
+_CONSENT_OPTIONS = [
+    click.option(
+        "--channel",
+        "channels",
+        multiple=True,
+        type=click.Choice(CHANNEL_CHOICES),
+        help="Channel the consent covers, repeatable [all].",
+    ),
+    click.option("--form", "reference", default="", help="Where the signed form is kept."),
+]
+
+
+def _consent_options(func: Any) -> Any:
+    for option in reversed(_CONSENT_OPTIONS):
+        func = option(func)
+    return func
 
 
 @person.command("add")
 @click.argument("name")
-@click.option("--under-18", "under_18", is_flag=True, help="The person is under 18.")
+@click.option("--born", type=DATE, help="Birth date (decides who must consent).")
+@click.option(
+    "--under-18", "under_18", is_flag=True, help="A minor (when the birth date is unknown)."
+)
 @click.option("--consent-date", type=DATE, help="Date the consent form was signed (YYYY-MM-DD).")
-@click.option("--consent", is_flag=True, help="Consent is on record, date unknown.")
-@click.option("--guardian-consent", is_flag=True, help="A guardian has consented (under 18s).")
-@click.option("--notes", default="", help="Free text, e.g. where the form is kept.")
+@click.option("--consent", is_flag=True, help="Consent is on record, date unknown (renew it).")
+@click.option("--guardian-consent", is_flag=True, help="A guardian signed the consent.")
+@_consent_options
+@click.option("--notes", default="", help="Free text.")
 @pass_workspace
 def person_add(
     ws: Workspace,
     name: str,
+    born: date | None,
     under_18: bool,
     consent_date: date | None,
     consent: bool,
     guardian_consent: bool,
+    channels: tuple[str, ...],
+    reference: str,
     notes: str,
 ) -> None:
-    """Record a person who appears in videos and their consent.
+    """Record a person who appears in videos, and their consent.
+
+    With --consent-date (or --consent) the consent covers --channel (default:
+    all four), is valid [consent] valid_months from signing, and is the
+    person's own unless --guardian-consent.
 
     \b
     Example:
-      social team person add "Ola (16)" --under-18 --consent-date 2026-09-01 --guardian-consent
-      social team person add "Dr. Lund" --consent-date 2026-08-15 --notes "form in Drive"
+      social team person add "Ola" --born 2010-03-01 --consent-date 2026-09-01 --guardian-consent
+      social team person add "Dr. Lund" --consent-date 2026-08-15 --channel linkedin
     """
     from scheduler.people import add_person
 
@@ -250,85 +353,215 @@ def person_add(
         ws.db,
         name,
         under_18=under_18,
+        birth_date=born,
         consent_date=consent_date,
         consent=consent,
         guardian_consent=guardian_consent,
+        channels=_channels(channels),
+        reference=reference,
         notes=notes,
+        rules=ws.rules,
     )
-    flags = p.flags()
-    note = f" Missing: {'; '.join(flags)}." if flags else " Consent complete."
-    click.echo(f"Recorded {p.name}.{note}")
+    click.echo(f"Recorded {p.name}.{_summary(p, ws.rules)}")
+
+
+@person.command("consent")
+@click.argument("name")
+@click.option("--consent-date", required=True, type=DATE, help="Date the form was signed.")
+@click.option("--guardian-consent", is_flag=True, help="A guardian signed it (under 15).")
+@click.option("--oral", is_flag=True, help="Given orally, not in writing (flagged).")
+@_consent_options
+@pass_workspace
+def person_consent(
+    ws: Workspace,
+    name: str,
+    consent_date: date,
+    guardian_consent: bool,
+    oral: bool,
+    channels: tuple[str, ...],
+    reference: str,
+) -> None:
+    """Record or renew a person's written consent for channels.
+
+    \b
+    Example:
+      social team person consent "Ola" --consent-date 2027-08-20 --guardian-consent --channel all
+      social team person consent "Dr. Lund" --consent-date 2026-08-15 --channel linkedin \\
+          --form "Drive/Samtykke/lund.pdf"
+    """
+    from scheduler.people import give_consent
+
+    p = give_consent(
+        ws.db,
+        name,
+        _channels(channels),
+        signed_on=consent_date,
+        guardian=guardian_consent,
+        reference=reference,
+        in_writing=not oral,
+        rules=ws.rules,
+    )
+    click.echo(f"Recorded consent for {p.name}.{_summary(p, ws.rules)}")
+
+
+@person.command("withdraw")
+@click.argument("name")
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    type=click.Choice(CHANNEL_CHOICES),
+    help="Channel withdrawn, repeatable [all].",
+)
+@click.option("--date", "on", type=DATE, help="When it was withdrawn [today].")
+@pass_workspace
+def person_withdraw(ws: Workspace, name: str, channels: tuple[str, ...], on: date | None) -> None:
+    """Withdraw a person's consent; published videos with them become takedown tasks.
+
+    \b
+    Example:
+      social team person withdraw "Ola" --channel tiktok
+      social team person withdraw "Dr. Lund"
+    """
+    from scheduler.people import withdraw
+
+    result = withdraw(ws.db, name, _channels(channels), on=on)
+    if not result.channels:
+        click.echo(f"{result.person} has no consent to withdraw on those channels.")
+    else:
+        click.echo(f"Withdrew the consent of {result.person} for {', '.join(result.channels)}.")
+    for line in _withdrawal_lines(result):
+        click.echo(line)
 
 
 @person.command("list")
 @click.option("--flagged", is_flag=True, help="Only people with consent missing.")
+@click.option(
+    "--expiring",
+    type=click.IntRange(0, 3650),
+    help="Only people whose consent expires within this many days.",
+)
 @format_option("table", "json", "csv")
 @pass_workspace
-def person_list(ws: Workspace, flagged: bool, fmt: str) -> None:
-    """List consent records, flagging missing consent and under-18s without a guardian's.
+def person_list(ws: Workspace, flagged: bool, expiring: int | None, fmt: str) -> None:
+    """List people with their consent per channel and what is missing.
 
     \b
     Example:
       social team person list
       social team person list --flagged --format json
+      social team person list --expiring 30
     """
+    from scheduler.consent import expiring as soon
     from scheduler.people import list_people, person_slots
 
-    people = list_people(ws.db, flagged_only=flagged)
-    rows = [_person_row(p, person_slots(ws.db, p.id), fmt) for p in people]
+    people = list_people(ws.db, flagged_only=flagged, rules=ws.rules)
+    if expiring is not None:
+        ids = {person.id for person, _ in soon(ws.db, within_days=expiring)}
+        people = [p for p in people if p.id in ids]
+    rows = [_person_row(p, person_slots(ws.db, p.id), fmt, ws.rules) for p in people]
     if fmt == "table" and not rows:
         click.echo("No consent records" + (" with anything missing." if flagged else " yet."))
         return
-    if fmt == "table":
-        emit_rows(rows, fmt, PERSON_TABLE_COLUMNS)
-    else:
-        emit_rows(rows, fmt, PERSON_COLUMNS)
+    emit_rows(rows, fmt, PERSON_TABLE_COLUMNS if fmt == "table" else PERSON_COLUMNS)
 
 
 @person.command("edit")
 @click.argument("name")
 @click.option("--rename", help="New name.")
-@click.option("--under-18/--adult", "under_18", default=None, help="Under 18 or not.")
-@click.option("--consent-date", type=DATE, help="Date the consent form was signed.")
+@click.option("--born", type=DATE, help="Birth date.")
+@click.option("--under-18/--adult", "under_18", default=None, help="A minor or not.")
+@click.option("--consent-date", type=DATE, help="Record consent signed on this date.")
 @click.option(
     "--consent/--no-consent", default=None, help="Consent on record; --no-consent withdraws it."
 )
-@click.option("--guardian-consent/--no-guardian-consent", default=None)
+@click.option(
+    "--guardian-consent/--no-guardian-consent",
+    default=None,
+    help="Who gave the consent: a guardian or the person.",
+)
+@_consent_options
 @click.option("--notes", help="Replace the notes ('' clears them).")
 @pass_workspace
 def person_edit(
     ws: Workspace,
     name: str,
     rename: str | None,
+    born: date | None,
     under_18: bool | None,
     consent_date: date | None,
     consent: bool | None,
     guardian_consent: bool | None,
+    channels: tuple[str, ...],
+    reference: str,
     notes: str | None,
 ) -> None:
     """Change a consent record; only the options given change.
 
     \b
     Example:
-      social team person edit "Ola (16)" --guardian-consent --consent-date 2026-09-02
-      social team person edit "Dr. Lund" --no-consent
+      social team person edit "Ola" --born 2010-03-01
+      social team person edit "Ola" --guardian-consent --consent-date 2026-09-02
+      social team person edit "Dr. Lund" --no-consent      # withdraws every channel
     """
     from scheduler.people import edit_person
     from scheduler.team import UNSET
 
-    p = edit_person(
+    p, withdrawal = edit_person(
         ws.db,
         name,
         rename=rename,
         under_18=under_18,
+        birth_date=born,
         consent_date=consent_date,
         consent=consent,
         guardian_consent=guardian_consent,
+        channels=_channels(channels),
+        reference=reference,
         notes=UNSET if notes is None else notes,
+        rules=ws.rules,
     )
-    flags = p.flags()
-    note = f" Missing: {'; '.join(flags)}." if flags else " Consent complete."
-    click.echo(f"Updated {p.name}.{note}")
+    click.echo(f"Updated {p.name}.{_summary(p, ws.rules)}")
+    if withdrawal is not None:
+        for line in _withdrawal_lines(withdrawal):
+            click.echo(line)
+
+
+@person.command("takedowns")
+@click.option("--all", "show_all", is_flag=True, help="Also the ones done.")
+@format_option("table", "json", "csv")
+@pass_workspace
+def person_takedowns(ws: Workspace, show_all: bool, fmt: str) -> None:
+    """Published content to take down because consent was withdrawn.
+
+    \b
+    Example:
+      social team person takedowns
+    """
+    from scheduler.people import takedowns
+
+    tasks = takedowns(ws.db, status=None if show_all else "open")
+    if fmt == "table" and not tasks:
+        click.echo("No takedown tasks" + ("." if show_all else " open."))
+        return
+    rows = [t.as_dict() for t in tasks]
+    emit_rows(rows, fmt, ["id", "person", "channel", "slot_id", "slot_title", "post", "status"])
+
+
+@person.command("takedown-done")
+@click.argument("task_id", type=click.IntRange(1, 2**63 - 1))
+@pass_workspace
+def person_takedown_done(ws: Workspace, task_id: int) -> None:
+    """Mark a takedown task done (the content is off the platform).
+
+    \b
+    Example:
+      social team person takedown-done 3
+    """
+    from scheduler.people import complete_takedown
+
+    task = complete_takedown(ws.db, task_id)
+    click.echo(f"Takedown #{task.id} ({task.channel}, slot {task.slot_id}) is done.")
 
 
 @person.command("remove")
@@ -354,4 +587,5 @@ def person_remove(ws: Workspace, name: str, yes: bool) -> None:
             "slot(s); the slots stay). Continue?",
             abort=True,
         )
-    click.echo(forget_person(ws.db, p.name).summary())
+    for line in forget_person(ws.db, p.name).lines(ws.config.base_dir):
+        click.echo(line)

@@ -8,8 +8,6 @@ images in e-mail. No output refers to anything outside itself.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -294,26 +292,14 @@ def render(report: dict[str, Any], fmt: str, *, email: bool = False) -> Rendered
 
 
 CSV_COLUMNS = ("section", "platform", "item", "measure", "origin", "value", "method")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell; text that a spreadsheet would run as a formula is quoted with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(report: dict[str, Any]) -> str:
     """One row per figure (tidy), whatever the report kind."""
+    from social.csvfile import dicts_to_csv  # the one CSV writer: formula cells guarded
     from social.reports import tables
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in tables.csv_rows(report):
-        writer.writerow([_cell(row.get(c)) for c in CSV_COLUMNS])
-    return buffer.getvalue()
+    return dicts_to_csv(tables.csv_rows(report), CSV_COLUMNS)
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
