@@ -14,11 +14,11 @@ import hmac
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from sqlite_utils import Database
@@ -35,6 +35,7 @@ from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
 
 log = logging.getLogger("social.web")
+T = TypeVar("T")
 
 SESSION_COOKIE = "social_session"
 ANON_COOKIE = "social_csrf"
@@ -54,6 +55,9 @@ class WebState:
     base_url: str
     limiter: RateLimiter = field(default_factory=RateLimiter)
     _local: threading.local = field(default_factory=threading.local)
+    _derive_lock: threading.Lock = field(default_factory=threading.Lock)
+    _derive_db: Database | None = None
+    _derived: tuple[int, dict[tuple[Hashable, ...], Any]] | None = None
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are cheap to keep, costly to open)."""
@@ -64,6 +68,31 @@ class WebState:
             db = open_db(self.db_path, migrate=False)
             self._local.db = db
         return db
+
+    def derived(self, key: tuple[Hashable, ...], compute: Callable[[Database], T]) -> T:
+        """A whole-history result (a report, insights), computed again only when the data changed.
+
+        `key` names the result and everything it depends on besides the stored data
+        (language, campaign, the hour of `now`). Results are computed on one reading
+        connection of the app's own, under a lock; its PRAGMA data_version changes
+        with every commit by any other connection (a sync, an import, a CLI command,
+        a form in this app), and only then are the kept results dropped. Reading
+        pages writes nothing but a session's last-seen time, at most every few minutes.
+        """
+        with self._derive_lock:
+            if self._derive_db is None:
+                from db import open_db
+
+                self._derive_db = open_db(self.db_path, migrate=False)
+            db = self._derive_db
+            version = int(db.execute("PRAGMA data_version").fetchone()[0])
+            if self._derived is None or self._derived[0] != version:
+                self._derived = (version, {})
+            kept = self._derived[1]
+            if key not in kept:
+                kept[key] = compute(db)
+            result: T = kept[key]
+            return result
 
     @property
     def session_hours(self) -> float:
@@ -103,6 +132,13 @@ class Ctx:
 
     def t(self, text: str, **fields: Any) -> str:
         return i18n.translate(self.lang, text, **fields)
+
+    def derived(self, name: str, compute: Callable[[Database], T], *key: Hashable) -> T:
+        """`WebState.derived` for this request: keyed by name, language and the hour too."""
+        from social.timeutil import utcnow
+
+        hour = utcnow().strftime("%Y-%m-%dT%H")
+        return self.state.derived((name, self.lang, hour, *key), compute)
 
     def wants_json(self) -> bool:
         if self.request.query_params.get("format") == "json":

@@ -198,10 +198,15 @@ def edit_campaign(ctx: Ctx) -> Response:
     )
 
 
-def _report(ctx: Ctx, name: str) -> dict[str, Any]:
+def campaign_report(ctx: Ctx, name: str) -> dict[str, Any]:
+    """The campaign report (kept until the data changes)."""
     from social.reports.campaign import build_campaign
 
-    return build_campaign(ctx.db, ctx.config, name, lang=ctx.lang, now=utcnow(), save=False)
+    return ctx.derived(
+        "campaign",
+        lambda db: build_campaign(db, ctx.config, name, lang=ctx.lang, now=utcnow(), save=False),
+        name,
+    )
 
 
 @page("campaigns")
@@ -211,7 +216,7 @@ def campaign(ctx: Ctx) -> Response:
     from social.web.charts import Line, line_chart
 
     cid, spec = _load(ctx)
-    report = _report(ctx, spec.name)
+    report = campaign_report(ctx, spec.name)
     charts = []
     for series in report.get("progress") or []:
         days = [date.fromisoformat(d) for d in series["dates"]]
@@ -259,7 +264,7 @@ def campaign_document(ctx: Ctx) -> Response:
     from social.reports.render import render
 
     _, spec = _load(ctx)
-    html = render(_report(ctx, spec.name), "html").text
+    html = render(campaign_report(ctx, spec.name), "html").text
     return HTMLResponse(html, headers={"Content-Security-Policy": DOCUMENT_CSP})
 
 
@@ -270,7 +275,7 @@ def campaign_pdf(ctx: Ctx) -> Response:
     from social.reports.render import default_filename, render
 
     _, spec = _load(ctx)
-    report = _report(ctx, spec.name)
+    report = campaign_report(ctx, spec.name)
     pdf = html_to_pdf(render(report, "html").text)
     name = default_filename(report, "html").replace(".html", ".pdf")
     return Response(
@@ -292,7 +297,7 @@ def campaign_send(ctx: Ctx) -> Response:
         if not addresses:
             raise SocialError(ctx.t("Skriv minst én e-postadresse."))
         recipients = [validate_email(a) for a in addresses]
-        send_report(ctx.config, _report(ctx, spec.name), recipients)
+        send_report(ctx.config, campaign_report(ctx, spec.name), recipients)
     except SocialError as exc:
         return ctx.redirect(f"/campaigns/{cid}#send", ctx.t("Ikke sendt: {error}", error=str(exc)))
     return ctx.redirect(

@@ -17,7 +17,12 @@ def my_videos(ctx: Ctx, name: str) -> dict[str, Any]:
     """My posts compared with the running median of the account (insights by owner)."""
     from social.insights.report import build_insights
 
-    result = build_insights(ctx.db, ctx.config, by="owner", lang=ctx.lang, now=utcnow())
+    result = ctx.derived(
+        "insights",
+        lambda db: build_insights(db, ctx.config, by="owner", lang=ctx.lang, now=utcnow()),
+        "owner",
+        None,
+    )
     mine = [p for p in result.compared if name in p.owners]
     group = next((g for g in result.groups if g.key == name), None)
     return {"age_days": result.age_days, "posts": list(reversed(mine))[:30], "group": group}

@@ -32,15 +32,17 @@ def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     from scheduler.calendar_views import upcoming
     from social.campaigns import list_campaigns
     from social.domain import PLATFORMS
-    from social.reports.campaign import build_campaign
     from social.reports.weekly import build_weekly
     from social.timeutil import local_date, utcnow
+    from social.web.routes.campaigns import campaign_report
 
     now = utcnow()
-    weekly = build_weekly(ctx.db, ctx.config, lang=ctx.lang, now=now, save=False)
+    weekly = ctx.derived(
+        "weekly", lambda db: build_weekly(db, ctx.config, lang=ctx.lang, now=now, save=False)
+    )
     today = local_date(now, ctx.zone)
     campaigns = [
-        build_campaign(ctx.db, ctx.config, spec.name, lang=ctx.lang, now=now, save=False)
+        campaign_report(ctx, spec.name)
         for spec in list_campaigns(ctx.db)
         if spec.status(today) == "running"
     ]

@@ -132,13 +132,14 @@ def insights(ctx: Ctx) -> Response:
 
     by = ctx.field("by") if ctx.field("by") in GROUPINGS else "theme"
     platform = ctx.field("platform")
-    result = build_insights(
-        ctx.db,
-        ctx.config,
-        by=by,
-        lang=ctx.lang,
-        platform=platform if platform in PLATFORMS else None,
-        now=utcnow(),
+    chosen = platform if platform in PLATFORMS else None
+    result = ctx.derived(
+        "insights",
+        lambda db: build_insights(
+            db, ctx.config, by=by, lang=ctx.lang, platform=chosen, now=utcnow()
+        ),
+        by,
+        chosen,
     )
     data = {
         "result": result,
