@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from social.domain import Account, Page
+from core.domain import Account, Page
 
 if TYPE_CHECKING:
     import httpx
 
     from collectors.auth import TokenStore
     from collectors.http import ApiClient
-    from social.config import Config
+    from core.config import Config
 
 
 @dataclass

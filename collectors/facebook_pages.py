@@ -41,8 +41,8 @@ from collectors.facebook_api import (
 )
 from collectors.http import ApiClient
 from collectors.paging import CursorGuard
-from social.catalogue import CATALOGUE
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.catalogue import CATALOGUE
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 PAGE_METRICS = (
     "page_media_view",

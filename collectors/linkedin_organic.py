@@ -35,7 +35,7 @@ from collectors.linkedin_api import (
     urn,
 )
 from collectors.paging import CursorGuard
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 SHARE_FIELDS = (
     "impressionCount",

@@ -29,7 +29,7 @@ from collectors.tiktok_api import (
     classify_display,
     exchange_token,
 )
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
 VIDEO_FIELDS = "id,create_time,title,video_description,duration,share_url,view_count,like_count,comment_count,share_count"

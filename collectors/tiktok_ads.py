@@ -32,7 +32,7 @@ from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import ApiClient
 from collectors.tiktok_business import number
-from social.domain import Account, AdEntity, MetricValue, Page
+from core.domain import Account, AdEntity, MetricValue, Page
 
 PLATFORM = "tiktok"
 METRICS = (

@@ -12,8 +12,8 @@ import httpx
 from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
-from social.config import Config, load_config
-from social.timeutil import last_complete_week, local_date, utcnow
+from core.config import Config, load_config
+from core.timeutil import last_complete_week, local_date, utcnow
 
 SANDBOX_TOKEN = "sandbox-demo-token"
 

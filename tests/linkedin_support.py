@@ -11,7 +11,7 @@ import httpx
 from collectors.auth import TokenSet, TokenStore
 from collectors.sandbox import Sandbox
 from collectors.sandbox import linkedin as linkedin_sandbox
-from social.config import Config, load_config
+from core.config import Config, load_config
 
 API = "https://api.linkedin.com"
 ORG = "2414183"

@@ -12,7 +12,7 @@ import respx
 from sqlite_utils import Database
 
 from collectors.facebook_api import usage_from_headers
-from social.config import Config
+from core.config import Config
 from social.sync import SyncSummary, run_sync
 from tests.facebook_support import (
     ACT,

@@ -340,8 +340,8 @@ def test_creatives_are_linked_to_the_page_posts_they_sponsor_and_dark_posts_are_
 ) -> None:
     from datetime import UTC, datetime
 
+    from core.domain import Account, Page, Post
     from db import writes
-    from social.domain import Account, Page, Post
 
     org = writes.upsert_account(fresh_db, Account("linkedin", "organization", "1"))
     writes.save_page(

@@ -30,7 +30,7 @@ from collectors.importers import (
 )
 from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
 from collectors.importers.readers import ImportFileError, Table, read_tables
-from social.domain import PLATFORM_NAMES
+from core.domain import PLATFORM_NAMES
 
 # Detection order matters where shapes overlap: the business-account overview also has
 # `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.

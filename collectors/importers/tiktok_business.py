@@ -25,7 +25,7 @@ from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day
 from collectors.importers.readers import ImportFileError, Table
 from collectors.importers.tiktok_studio import video_id
-from social.domain import Post, Snapshot
+from core.domain import Post, Snapshot
 
 KIND = "tiktok_business"
 PLATFORM = "tiktok"

@@ -39,7 +39,7 @@ from collectors.importers.cells import (
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day, most_recent, year_from_video_id
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import Post, Snapshot
+from core.domain import Post, Snapshot
 
 KIND = "tiktok_studio"
 PLATFORM = "tiktok"

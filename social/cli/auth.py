@@ -14,7 +14,7 @@ from social.cli.common import Workspace, format_option, pass_workspace
 
 if TYPE_CHECKING:
     from collectors.auth import TokenSet, TokenStore
-    from social.config import Config
+    from core.config import Config
 
 
 @click.group()

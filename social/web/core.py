@@ -27,9 +27,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from social import formats
-from social.config import Config
-from social.errors import SocialError
+from core import formats
+from core.config import Config
+from core.errors import SocialError
 from social.web import i18n
 from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
@@ -179,7 +179,7 @@ class Ctx:
         if isinstance(value, str):
             from zoneinfo import ZoneInfo
 
-            from social.timeutil import from_utc_iso
+            from core.timeutil import from_utc_iso
 
             value = from_utc_iso(value).astimezone(ZoneInfo(self.zone))
         return formats.moment(value, self.lang)
