@@ -171,9 +171,9 @@ class BuildContext:
 
 # platform -> "module:factory"; a factory returns a Collector (or None when not configured).
 FACTORIES: dict[str, str] = {
-    "tiktok": "collectors.tiktok:build",
-    "linkedin": "collectors.linkedin:build",
-    "facebook": "collectors.facebook:build",
+    "tiktok": "collectors.tiktok.collector:build",
+    "linkedin": "collectors.linkedin.collector:build",
+    "facebook": "collectors.facebook.collector:build",
 }
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from collectors.auth import TokenSet, TokenStore
+from collectors.linkedin import sandbox as linkedin_sandbox
 from collectors.sandbox import Sandbox
-from collectors.sandbox import linkedin as linkedin_sandbox
 from core.config import Config, load_config
 
 API = "https://api.linkedin.com"

@@ -14,7 +14,7 @@ import respx
 from click.testing import CliRunner
 
 from collectors.auth import TokenStore
-from collectors.sandbox import facebook as sandbox
+from collectors.facebook import sandbox as sandbox
 from core.config import load_config
 from db import open_db
 from social.cli import cli

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlite_utils import Database
 
-from collectors.sandbox import facebook as sandbox
+from collectors.facebook import sandbox as sandbox
 from core.config import Config
 from db import open_db
 from social.sync import run_sync

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from collectors.linkedin_ads import (
+from collectors.linkedin.ads import (
     DAILY_METRICS,
     ELEMENT_BUDGET,
     METRICS,
@@ -25,7 +25,7 @@ from collectors.linkedin_ads import (
     merge_rows,
     reach_windows,
 )
-from collectors.sandbox.linkedin import parse_query
+from collectors.linkedin.sandbox import parse_query
 from social.sync import run_sync
 from tests.linkedin_support import AD_ACCOUNT, NOW, collection, day_ms, write_config
 

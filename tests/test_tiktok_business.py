@@ -16,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from collectors.tiktok_business import VIDEO_FIELDS, shares
+from collectors.tiktok.business import VIDEO_FIELDS, shares
 from social.sync import run_sync
 from tests.tiktok_support import business_envelope, write_config
 

@@ -27,7 +27,7 @@ from typing import Any
 from collectors.base import Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError
 from collectors.http import ApiClient
-from collectors.linkedin_api import (
+from collectors.linkedin.api import (
     PLATFORM,
     Raw,
     date_range,

@@ -45,7 +45,7 @@ KIND = "tiktok_studio"
 PLATFORM = "tiktok"
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
-# As collectors.tiktok_business stores the account's daily metrics: views count organic and
+# As collectors.tiktok.business stores the account's daily metrics: views count organic and
 # paid together (PLATFORMS.md), the rest is organic; a follower level is a total.
 ORIGIN = "organic"
 VIEWS_ORIGIN = "total"
