@@ -13,6 +13,7 @@ from datetime import UTC, date
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
@@ -141,6 +142,8 @@ def test_reminders_go_to_the_lead_before_a_consent_expires(
     assert not [r for r in after if r.subject.startswith("consent:")]
 
 
+# The task is stamped with the clock; the reminder run below is at noon the same day.
+@time_machine.travel("2026-12-01T10:00:00Z", tick=False)
 def test_withdrawing_consent_for_published_content_creates_a_takedown_task(
     workspace_dir: Path, runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -37,6 +37,7 @@ SKIP = {
     "sandbox serve",
     "scheduler run",
     "calendar serve",
+    "serve",  # the web app runs until stopped (tests/test_web_*.py)
     "auth tiktok",
     "auth linkedin",
     "auth facebook",
