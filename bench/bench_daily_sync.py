@@ -21,8 +21,8 @@ import httpx
 
 from collectors.auth import TokenSet, TokenStore
 from collectors.sandbox import Sandbox
+from core.config import load_config
 from db import open_db
-from social.config import load_config
 from social.sync import run_sync
 
 

@@ -19,8 +19,8 @@ import httpx
 
 from collectors.auth import TokenStore
 from collectors.sandbox import Sandbox
+from core.config import load_config
 from db import open_db
-from social.config import load_config
 from social.demo import demo_config, sandbox_ids, write_sandbox_tokens
 from social.sync import run_sync
 

@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.config import load_config  # noqa: E402
 from db import open_db  # noqa: E402
 from scheduler.calendar import create_slot, resolve  # noqa: E402
 from scheduler.people import add_person  # noqa: E402
 from scheduler.team import add_member  # noqa: E402
 from scheduler.tick import send_reminders  # noqa: E402
-from social.config import load_config  # noqa: E402
 
 STUDENTS = ["Ingrid", "Sander", "Amina", "Jonas", "Mari", "Elias"]
 OSLO = ZoneInfo("Europe/Oslo")

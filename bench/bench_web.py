@@ -57,9 +57,9 @@ def seed(path: Path) -> dict[str, int]:
     """What the pages need beyond the report benchmark's data, through the library."""
     from briefs.partners import add_partner
     from briefs.store import create_brief
+    from core.config import Config
     from scheduler.team import add_member
     from social import campaigns as c
-    from social.config import Config
     from social.reports.weekly import build_weekly
 
     db = open_db(path)
@@ -97,7 +97,7 @@ def seed(path: Path) -> dict[str, int]:
 
 
 def client_for(path: Path, name: str):  # type: ignore[no-untyped-def]
-    from social.config import Config
+    from core.config import Config
     from social.web import create_app
     from tests.web_support import signed_in
 
@@ -108,7 +108,7 @@ def client_for(path: Path, name: str):  # type: ignore[no-untyped-def]
         f'[general]\ndatabase = "{path}"\n[facebook]\nenabled = true\n[linkedin]\nenabled = true\n',
         encoding="utf-8",
     )
-    from social.config import load_config
+    from core.config import load_config
 
     config: Config = load_config(toml)
     app = create_app(config, base_url="http://testserver")

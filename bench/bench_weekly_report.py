@@ -35,12 +35,12 @@ import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from core.config import Config
+from core.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
+from core.timeutil import to_utc_iso
 from db import open_db, writes
-from social.config import Config
-from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 from social.reports.render import render
 from social.reports.weekly import build_weekly
-from social.timeutil import to_utc_iso
 
 END = date(2026, 11, 22)  # a Sunday: the report covers the week ending here
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from core.domain import Account, MetricValue
 from db import open_db, writes
-from social.domain import Account, MetricValue
 
 PAGE = 10_000
 METRICS = (

@@ -9,9 +9,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefs.tiers import TIERS, fee_text, yearly_fee
+from core.errors import SocialError
+from core.timeutil import to_utc_iso, utcnow
 from db.lookup import did_you_mean, find_id, normalise, row_number
-from social.errors import SocialError
-from social.timeutil import to_utc_iso, utcnow
 
 FIELDS = ("tier", "contact_name", "contact_email", "region", "industry")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from social.errors import ConfigError, SocialError
+from core.errors import ConfigError, SocialError
 
 if TYPE_CHECKING:
     from jinja2 import Environment

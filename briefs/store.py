@@ -14,10 +14,10 @@ from sqlite_utils import Database
 from briefs.partners import Partner, find_partner, get_partner
 from briefs.render import RESERVED, get_template, render_brief
 from briefs.tiers import fee_text, tier_label
+from core import formats
+from core.errors import SocialError
+from core.timeutil import to_utc_iso, utcnow
 from db.lookup import did_you_mean, find_id, normalise, row_number
-from social import formats
-from social.errors import SocialError
-from social.timeutil import to_utc_iso, utcnow
 
 STATUSES = ("draft", "sent", "content_received", "published")
 STATUS_LABELS = {

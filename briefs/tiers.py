@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from social import formats
-from social.errors import SocialError
+from core import formats
+from core.errors import SocialError
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from collectors.errors import AuthError, MissingCredentials
-from social.errors import SocialError
+from core.errors import SocialError
 
 WARN_DAYS = 14
 

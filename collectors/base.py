@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from social.domain import Account, Page
+from core.domain import Account, Page
 
 if TYPE_CHECKING:
     import httpx
 
     from collectors.auth import TokenStore
     from collectors.http import ApiClient
-    from social.config import Config
+    from core.config import Config
 
 
 @dataclass
@@ -171,9 +171,9 @@ class BuildContext:
 
 # platform -> "module:factory"; a factory returns a Collector (or None when not configured).
 FACTORIES: dict[str, str] = {
-    "tiktok": "collectors.tiktok:build",
-    "linkedin": "collectors.linkedin:build",
-    "facebook": "collectors.facebook:build",
+    "tiktok": "collectors.tiktok.collector:build",
+    "linkedin": "collectors.linkedin.collector:build",
+    "facebook": "collectors.facebook.collector:build",
 }
 
 

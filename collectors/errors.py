@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from social.errors import SocialError
+from core.errors import SocialError
 
 
 class CollectorError(SocialError):

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from social.errors import DatabaseError
-from social.timeutil import utcnow
+from core.errors import DatabaseError
+from core.timeutil import utcnow
 
 # <database stem>-<UTC time>-<reason>.db, e.g. social-20261130-021500-nightly.db
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[a-z0-9-]+)\.db$")

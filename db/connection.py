@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.errors import DatabaseError
 from db.migrations import migrations
-from social.errors import DatabaseError
 
 BACKUP_FOLDER = "backups"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from social.timeutil import to_utc_iso, utcnow
+from core.timeutil import to_utc_iso, utcnow
 
 KINDS = ("report", "brief", "calendar", "feed", "csv", "insights", "backup")
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.catalogue import CATALOGUE
+from core.timeutil import from_utc_iso, to_utc_iso
 from db.posts import _combine
-from social.catalogue import CATALOGUE
-from social.timeutil import from_utc_iso, to_utc_iso
 
 
 @dataclass

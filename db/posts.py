@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social.catalogue import CATALOGUE
-from social.timeutil import from_utc_iso
+from core.catalogue import CATALOGUE
+from core.timeutil import from_utc_iso
 
 
 def latest_posts(

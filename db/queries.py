@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social.domain import Account
-from social.timeutil import to_utc_iso
+from core.domain import Account
+from core.timeutil import to_utc_iso
 
 
 def account_id(db: Database, account: Account) -> int | None:

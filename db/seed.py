@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from social.timeutil import to_utc_iso, utcnow
+from core.timeutil import to_utc_iso, utcnow
 
 STUDENTS = ["Ingrid", "Sander", "Amina", "Jonas", "Mari", "Elias"]
 LEAD = "Kari (kommunikasjon)"

@@ -17,8 +17,8 @@ from typing import Final
 
 from sqlite_utils import Database
 
-from social.errors import SocialError
-from social.timeutil import from_utc_iso, to_utc_iso, utcnow
+from core.errors import SocialError
+from core.timeutil import from_utc_iso, to_utc_iso, utcnow
 
 LOGIN_MINUTES: Final = 15
 # A session's last_seen_at is written at most this often, so reading pages stays read-only.

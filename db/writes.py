@@ -17,8 +17,8 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from social.domain import Account, AdEntity, Breakdown, MetricValue, Page, Post, Snapshot
-from social.timeutil import to_utc_iso, utcnow
+from core.domain import Account, AdEntity, Breakdown, MetricValue, Page, Post, Snapshot
+from core.timeutil import to_utc_iso, utcnow
 
 T = TypeVar("T")
 

@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.domain import PLATFORMS
+from core.errors import SocialError
+from core.timeutil import check_range, from_utc_iso, to_utc_iso, utcnow
 from db.lookup import find_id, row_number
 from scheduler.consent import (
     AGE_UNKNOWN,
@@ -32,9 +35,6 @@ from scheduler.consent import (
     facts,
     issues_for_slots,
 )
-from social.domain import PLATFORMS
-from social.errors import SocialError
-from social.timeutil import check_range, from_utc_iso, to_utc_iso, utcnow
 
 STATUSES: Final = ("idea", "planned", "in_production", "ready", "published", "skipped")
 STATUS_LABELS: Final = {
@@ -699,7 +699,7 @@ def remove_slot(db: Database, ref: str | int) -> Slot:
 
 def week_range(text: str, zone: str) -> tuple[datetime, datetime]:
     """UTC bounds of a local ISO week written '2026-W49'."""
-    from social.timeutil import parse_iso_week, week_bounds_utc
+    from core.timeutil import parse_iso_week, week_bounds_utc
 
     if not re.fullmatch(r"\d{4}-[Ww]\d{1,2}", text.strip()):
         raise SocialError(f"'{text}' is not an ISO week; write it like 2026-W49")

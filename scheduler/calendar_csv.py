@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.csvfile import dicts_to_csv, read_cell
+from core.errors import SocialError
+from core.timeutil import from_utc_iso
 from db.lookup import row_number
 from scheduler.calendar import (
     SEPARATOR,
@@ -31,9 +34,6 @@ from scheduler.calendar import (
     resolve,
     update_slot,
 )
-from social.csvfile import dicts_to_csv, read_cell
-from social.errors import SocialError
-from social.timeutil import from_utc_iso
 
 COLUMNS = (
     "id",

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
+from core.timeutil import from_utc_iso, to_utc_iso
 from scheduler.calendar import Slot, SlotFields, get_slot, list_slots, resolve, update_slot
-from social.errors import SocialError
-from social.timeutil import from_utc_iso, to_utc_iso
 
 
 @dataclass(frozen=True)

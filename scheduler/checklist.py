@@ -17,9 +17,9 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
+from core.timeutil import to_utc_iso, utcnow
 from scheduler.calendar import Slot
-from social.errors import SocialError
-from social.timeutil import to_utc_iso, utcnow
 
 CAPTIONS: Final = "captions"
 CONSENT: Final = "consent"

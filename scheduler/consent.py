@@ -26,8 +26,8 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
-from social.errors import SocialError
-from social.timeutil import from_utc_iso, to_utc_iso, utcnow
+from core.errors import SocialError
+from core.timeutil import from_utc_iso, to_utc_iso, utcnow
 
 CHANNELS: Final = ("tiktok", "linkedin", "facebook", "web")
 GIVEN_BY: Final = ("self", "guardian")

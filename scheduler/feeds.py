@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
 from scheduler.calendar import member_id
-from social.errors import SocialError
 
 # token_urlsafe(24) gives 32 characters from this alphabet.
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")

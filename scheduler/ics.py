@@ -20,15 +20,15 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from core.domain import PLATFORM_NAMES
+from core.timeutil import from_utc_iso
 from scheduler.calendar import STATUS_LABELS, Slot, list_slots
-from social.domain import PLATFORM_NAMES
-from social.timeutil import from_utc_iso
 
 if TYPE_CHECKING:
     from icalendar import Calendar
     from sqlite_utils import Database
 
-    from social.config import Config
+    from core.config import Config
 
 PRODID = "-//social//content calendar//NB"
 # Status of the event itself: an idea is not settled, a skipped slot is cancelled.

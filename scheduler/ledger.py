@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social.redact import redact
-from social.timeutil import to_utc_iso
+from core.redact import redact
+from core.timeutil import to_utc_iso
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))

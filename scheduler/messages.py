@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from core import formats
+from core.domain import PLATFORM_NAMES
 from scheduler.calendar import STATUS_LABELS, Slot
-from social import formats
-from social.domain import PLATFORM_NAMES
 
 TEXT = {
     "nb": {

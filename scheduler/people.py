@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
 from db.lookup import did_you_mean, find_id
 from scheduler.consent import (
     CHANNELS,
@@ -40,7 +41,6 @@ from scheduler.consent import (
     withdraw_consent,
 )
 from scheduler.team import UNSET, _Unset, clean_name
-from social.errors import SocialError
 
 NO_CONSENT = "no consent on record"
 

@@ -28,14 +28,14 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.config import Config
+from core.errors import ConfigError
+from core.timeutil import from_utc_iso, iso_week
 from scheduler import messages
 from scheduler.calendar import list_slots
 from scheduler.channels import Recipient
 from scheduler.consent import Rules
 from scheduler.team import Member, in_quiet_hours, list_members
-from social.config import Config
-from social.errors import ConfigError
-from social.timeutil import from_utc_iso, iso_week
 
 OPEN = ("idea", "planned", "in_production", "ready")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.config import Config
+from core.errors import SocialError
+from core.redact import redact
 from scheduler.tick import cron_trigger, send_reminders, send_weekly_report
-from social.config import Config
-from social.errors import SocialError
-from social.redact import redact
 
 log = logging.getLogger("social.scheduler")
 

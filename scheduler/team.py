@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
+from core.timeutil import to_utc_iso, utcnow
 from db.lookup import did_you_mean, find_id
-from social.errors import SocialError
-from social.timeutil import to_utc_iso, utcnow
 
 ROLES: Final = ("student", "communications", "partner_contact")
 LANGUAGES: Final = ("nb", "en")

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.config import Config
+from core.errors import ConfigError, SocialError
+from core.redact import redact
+from core.timeutil import iso_week, last_complete_week, local_date, utcnow
 from scheduler import channels, ledger
 from scheduler.channels import Channel, Note
 from scheduler.reminders import due_reminders
-from social.config import Config
-from social.errors import ConfigError, SocialError
-from social.redact import redact
-from social.timeutil import iso_week, last_complete_week, local_date, utcnow
 
 WEEKLY_LATE = timedelta(days=3)  # a weekly report more than this late is not sent any more
 

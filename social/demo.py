@@ -12,8 +12,8 @@ import httpx
 from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
-from social.config import Config, load_config
-from social.timeutil import last_complete_week, local_date, utcnow
+from core.config import Config, load_config
+from core.timeutil import last_complete_week, local_date, utcnow
 
 SANDBOX_TOKEN = "sandbox-demo-token"
 
@@ -72,7 +72,9 @@ seed = {seed}
 
 def sandbox_ids() -> dict[str, str]:
     """The account ids the sandbox answers for."""
-    from collectors.sandbox import facebook, linkedin, tiktok
+    from collectors.facebook import sandbox as facebook
+    from collectors.linkedin import sandbox as linkedin
+    from collectors.tiktok import sandbox as tiktok
 
     return {
         "tiktok_business": tiktok.BUSINESS_ID,
@@ -109,7 +111,7 @@ def write_sandbox_tokens(
     for name in ("tiktok_client_secret", "tiktok_business_client_secret"):
         store.save(name, TokenSet("sandbox-app-secret"))
     if config is not None and store.get("tiktok_business") is None:
-        from collectors.tiktok_api import business_token
+        from collectors.tiktok.api import business_token
 
         tokens = business_token(
             str(config.get("tiktok", "business_base_url")),

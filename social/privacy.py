@@ -27,11 +27,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
 from db.lookup import did_you_mean
 from db.scrub import FileCheck
 from scheduler.people import Person, find_person, list_people, person_slots
 from scheduler.team import Member, find_member, list_members, member_references
-from social.errors import SocialError
 from social.privacy_files import FileOutcome
 
 PLACEHOLDER = "[deleted]"

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social import formats
+from core import formats
 from social.reports.i18n import t
 from social.reports.window import Window
 

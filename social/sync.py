@@ -23,12 +23,12 @@ from sqlite_utils import Database
 from collectors.auth import TokenStore
 from collectors.base import BuildContext, Progress, SyncOptions, build_collector
 from collectors.http import LAST_ENDPOINT
+from core.config import Config
+from core.domain import PLATFORMS, Account
+from core.errors import SocialError
+from core.timeutil import local_date, utcnow
 from db import queries, writes
 from scheduler.matching import match_published_posts
-from social.config import Config
-from social.domain import PLATFORMS, Account
-from social.errors import SocialError
-from social.timeutil import local_date, utcnow
 
 # What a payload we do not understand raises while a collector reads it.
 PAYLOAD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)

@@ -9,11 +9,11 @@ from typing import Any
 from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
+from core.domain import Account, Post
+from core.timeutil import from_utc_iso
 from db import open_db
 from db.writes import save_posts, upsert_account
 from social.cli import cli
-from social.domain import Account, Post
-from social.timeutil import from_utc_iso
 
 NOW = "2026-11-01T10:00:00Z"
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from core.config import render_default_config
 from db import open_db
-from social.config import render_default_config
 
 
 @pytest.fixture

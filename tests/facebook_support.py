@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from social.config import Config, load_config
+from core.config import Config, load_config
 
 GRAPH = "https://graph.facebook.com"
 V = "/v25.0"

@@ -4,7 +4,7 @@ partner reports, for the figures audit (tests/test_figures_audit.py).
 It shares no code with social/reports or social/insights: plain SQL that fetches rows, and
 plain Python loops over them, written from the rules in README.md ("How the numbers work")
 rather than from the reports' code. It reads the metric vocabulary (which platform metric
-measures which concept) from social.catalogue, and the built-in hashtag themes, because
+measures which concept) from core.catalogue, and the built-in hashtag themes, because
 those are data both sides must agree on.
 
 Every figure is keyed by a stable path (platform names, post ids, KPI keys instead of list
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from social.catalogue import metrics_for
+from core.catalogue import metrics_for
 from social.insights.themes import DEFAULT_HASHTAG_THEMES
 
 PLATFORMS = ("tiktok", "linkedin", "facebook")

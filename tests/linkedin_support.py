@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 
 from collectors.auth import TokenSet, TokenStore
+from collectors.linkedin import sandbox as linkedin_sandbox
 from collectors.sandbox import Sandbox
-from collectors.sandbox import linkedin as linkedin_sandbox
-from social.config import Config, load_config
+from core.config import Config, load_config
 
 API = "https://api.linkedin.com"
 ORG = "2414183"

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.config import Config, load_config
 from scheduler.calendar import create_slot, resolve
 from scheduler.people import add_person
 from scheduler.team import add_member
-from social.config import Config, load_config
 
 OSLO = ZoneInfo("Europe/Oslo")
 

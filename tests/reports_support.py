@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.config import Config
+from core.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
+from core.timeutil import from_utc_iso, to_utc_iso
 from db import writes
-from social.config import Config
-from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
-from social.timeutil import from_utc_iso, to_utc_iso
 
 ZONE = "Europe/Oslo"
 ACCOUNT_IDS = {

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, token_status
 from collectors.errors import MissingCredentials
+from core.config import load_config
+from core.errors import SocialError
 from social.cli import cli
-from social.config import load_config
-from social.errors import SocialError
 from social.sync import run_sync
 from tests.tiktok_support import DISPLAY, display_error, user_info, video_list, write_config
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from core.config import load_config
 from db import open_db
 from db.backup import backup_name, list_backups, prune
 from db.migrations import migrations
 from scheduler.service import backup_now, build_scheduler
 from social.cli import cli
-from social.config import load_config
 
 
 def run(runner: CliRunner, *args: str) -> Result:

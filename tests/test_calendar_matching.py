@@ -96,9 +96,9 @@ def test_window_is_configurable_from_the_cli(
 
 
 def _captioned(db: Database, account: int, external_id: str, published: str, caption: str) -> int:
+    from core.domain import Post
+    from core.timeutil import from_utc_iso
     from db.writes import save_posts
-    from social.domain import Post
-    from social.timeutil import from_utc_iso
 
     save_posts(
         db,

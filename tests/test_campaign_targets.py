@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.domain import PLATFORMS
 from social.campaigns import (
     ALL,
     ORIGINS,
@@ -17,7 +18,6 @@ from social.campaigns import (
     parse_number,
     parse_target,
 )
-from social.domain import PLATFORMS
 from social.reports.kpi import KPIS, UNITS
 
 

@@ -19,10 +19,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from core.config import Config, load_config
+from core.errors import ConfigError
 from scheduler.channels import DeliveryError, Note, Recipient
 from scheduler.channels.email import EmailChannel, send_email
-from social.config import Config, load_config
-from social.errors import ConfigError
 from tests.delivery_support import Sink, free_port
 
 PASSWORD = "s3cret-smtp-pass"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 from db import open_db, writes
 from social.cli import cli
-from social.domain import Account, MetricValue, Page, Post, Snapshot
 
 
 def _seed(folder: Path) -> None:

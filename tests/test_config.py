@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from core.config import load_config, render_default_config
+from core.errors import ConfigError
 from social.cli import cli
-from social.config import load_config, render_default_config
-from social.errors import ConfigError
 
 
 def test_init_writes_a_config_that_loads_with_the_defaults(

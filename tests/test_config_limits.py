@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from core.config import SCHEMA, load_config, render_default_config
+from core.errors import ConfigError
 from social.cli import cli
-from social.config import SCHEMA, load_config, render_default_config
-from social.errors import ConfigError
 
 
 def _one_line_error(runner: CliRunner, config: Path, *args: str) -> str:

@@ -17,9 +17,9 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.csvfile import read_cell, rows_to_csv, safe_cell
 from db import open_db
 from social.cli import cli
-from social.csvfile import read_cell, rows_to_csv, safe_cell
 
 EVIL = [
     '=HYPERLINK("https://evil.example","klikk")',

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import DatabaseError
 from db import open_db
-from social.errors import DatabaseError
 
 
 def test_open_creates_schema_in_wal_mode_with_foreign_keys(db_path: Path) -> None:

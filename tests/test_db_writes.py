@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
+from core.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 from db import writes
-from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 
 ACCOUNT = Account("tiktok", "organic", "open-1", "stemutdanning")
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

@@ -14,10 +14,10 @@ import respx
 from click.testing import CliRunner
 
 from collectors.auth import TokenStore
-from collectors.sandbox import facebook as sandbox
+from collectors.facebook import sandbox as sandbox
+from core.config import load_config
 from db import open_db
 from social.cli import cli
-from social.config import load_config
 from social.sync import run_sync
 from tests.facebook_support import SandboxState
 

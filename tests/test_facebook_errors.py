@@ -11,8 +11,8 @@ import pytest
 import respx
 from sqlite_utils import Database
 
-from collectors.facebook_api import usage_from_headers
-from social.config import Config
+from collectors.meta.graph import usage_from_headers
+from core.config import Config
 from social.sync import SyncSummary, run_sync
 from tests.facebook_support import (
     ACT,

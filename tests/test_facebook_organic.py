@@ -13,9 +13,9 @@ import pytest
 import respx
 from sqlite_utils import Database
 
-from collectors.facebook_api import pacific_day
+from collectors.meta.graph import pacific_day
+from core.config import Config
 from db import open_db
-from social.config import Config
 from social.sync import SyncSummary, run_sync
 from tests.facebook_support import (
     GRAPH,

@@ -15,8 +15,8 @@ import respx
 from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
+from core.config import Config
 from db import open_db
-from social.config import Config
 from social.sync import SyncSummary, run_sync
 from tests.facebook_support import (
     ACT,
@@ -220,8 +220,8 @@ def test_daily_rows_and_whole_window_reach_are_stored_as_separate_windows(
 def test_an_ad_is_linked_to_the_boosted_page_post_and_a_dark_post_is_not(
     graph: respx.MockRouter, ads_only: Config
 ) -> None:
+    from core.domain import Account, Page, Post
     from db import writes
-    from social.domain import Account, Page, Post
 
     db = open_db(ads_only.database_path)
     page = writes.upsert_account(db, Account("facebook", "page", PAGE))

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlite_utils import Database
 
-from collectors.sandbox import facebook as sandbox
+from collectors.facebook import sandbox as sandbox
+from core.config import Config
 from db import open_db
-from social.config import Config
 from social.sync import run_sync
 from tests.facebook_support import SandboxState, write_config
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from social.config import Config, load_config
+from core.config import Config, load_config
+from core.timeutil import from_utc_iso, local_date
 from social.reports.campaign import build_campaign
 from social.reports.partner import build_partner
 from social.reports.weekly import build_weekly
-from social.timeutil import from_utc_iso, local_date
 from tests import audit_data
 from tests.figures_audit import CampaignAudit, PartnerAudit, WeeklyAudit, disagreements
 

@@ -26,10 +26,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from core.config import render_default_config
 from db import open_db
 from db.seed import seed_demo
 from social.cli import cli
-from social.config import render_default_config
 
 SKIP = {
     "demo",  # starts the sandbox and syncs over HTTP (tests/test_demo.py)

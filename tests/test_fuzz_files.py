@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from core.config import SCHEMA
 from db import open_db
 from db.seed import seed_demo
 from scheduler.calendar_csv import COLUMNS
 from social.cli import cli
-from social.config import SCHEMA
 
 EXAMPLES = int(os.environ.get("SOCIAL_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(

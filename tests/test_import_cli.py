@@ -19,10 +19,10 @@ from import_support import (
 )
 from sqlite_utils import Database
 
+from core.domain import Account, Page, Post, Snapshot
 from db import open_db
 from db.writes import save_page, upsert_account
 from social.cli import cli
-from social.domain import Account, Page, Post, Snapshot
 
 TABLES = ("accounts", "posts", "post_snapshots", "post_latest", "metric_values")
 

@@ -27,9 +27,9 @@ from import_support import (
 )
 
 from collectors.importers import Context, ImportFileError, read_export
+from core.config import render_default_config
 from db import open_db
 from social.cli import cli
-from social.config import render_default_config
 
 PREFIXES = [
     b"",

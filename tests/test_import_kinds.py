@@ -19,7 +19,7 @@ from import_support import (
 )
 
 from collectors.importers import Context, ImportFileError, Parsed, read_export
-from social.catalogue import CATALOGUE
+from core.catalogue import CATALOGUE
 
 NOW = datetime(2025, 12, 1, 8, 0, tzinfo=UTC)
 

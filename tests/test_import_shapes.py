@@ -29,7 +29,7 @@ from import_support import (
 )
 
 from collectors.importers import Context, ImportFileError, Parsed, parse_export, read_export
-from social.catalogue import CATALOGUE
+from core.catalogue import CATALOGUE
 
 NOW = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 

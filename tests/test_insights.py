@@ -10,10 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from core.config import load_config
+from core.domain import Account, Page, Post, Snapshot
 from db import writes
 from social.cli import cli
-from social.config import load_config
-from social.domain import Account, Page, Post, Snapshot
 from social.insights.analysis import GroupResult, group_keys, in_periods
 from social.insights.data import PostPerformance
 from social.insights.report import build_insights, describe
@@ -255,7 +255,7 @@ def test_late_measuring_is_said_first_and_late_posts_are_compared_with_each_othe
 
 
 def test_business_lifetime_totals_stand_in_where_snapshots_are_missing(fresh_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from social.domain import MetricValue
+    from core.domain import MetricValue
 
     account = writes.upsert_account(fresh_db, Account("tiktok", "business", "b-1"))
     page = Page()

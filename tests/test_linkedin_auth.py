@@ -16,7 +16,7 @@ import respx
 from click.testing import CliRunner
 
 from collectors.auth import TokenSet, TokenStore
-from collectors.sandbox import linkedin as sandbox
+from collectors.linkedin import sandbox as sandbox
 from social.cli import cli
 from social.sync import run_sync
 from tests.linkedin_support import (
@@ -319,7 +319,7 @@ def test_each_part_sends_its_own_token_and_warns_about_its_own_expiry(
 
 
 def test_token_sets_read_linkedins_refresh_token_lifetime() -> None:
-    from collectors.linkedin_api import token_set
+    from collectors.linkedin.api import token_set
 
     tokens = token_set(
         {

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from collectors.linkedin_ads import (
+from collectors.linkedin.ads import (
     DAILY_METRICS,
     ELEMENT_BUDGET,
     METRICS,
@@ -25,7 +25,7 @@ from collectors.linkedin_ads import (
     merge_rows,
     reach_windows,
 )
-from collectors.sandbox.linkedin import parse_query
+from collectors.linkedin.sandbox import parse_query
 from social.sync import run_sync
 from tests.linkedin_support import AD_ACCOUNT, NOW, collection, day_ms, write_config
 
@@ -340,8 +340,8 @@ def test_creatives_are_linked_to_the_page_posts_they_sponsor_and_dark_posts_are_
 ) -> None:
     from datetime import UTC, datetime
 
+    from core.domain import Account, Page, Post
     from db import writes
-    from social.domain import Account, Page, Post
 
     org = writes.upsert_account(fresh_db, Account("linkedin", "organization", "1"))
     writes.save_page(

@@ -9,7 +9,8 @@ import httpx
 import pytest
 import respx
 
-from collectors.linkedin_api import (
+from collectors.linkedin import sandbox as sandbox
+from collectors.linkedin.api import (
     date_range,
     fields,
     path_with_query,
@@ -17,7 +18,6 @@ from collectors.linkedin_api import (
     restli,
     time_intervals,
 )
-from collectors.sandbox import linkedin as sandbox
 from social.sync import run_sync
 from tests.linkedin_support import (
     AD_ACCOUNT,
@@ -165,7 +165,7 @@ def test_ids_pasted_as_urns_are_reduced_to_their_numbers(
 ) -> None:
     from collectors.auth import TokenStore
     from collectors.base import BuildContext
-    from collectors.linkedin import build
+    from collectors.linkedin.collector import build
 
     monkeypatch.setenv("SOCIAL_LINKEDIN_ACCESS_TOKEN", "li-env-token-999")
     monkeypatch.setenv("SOCIAL_LINKEDIN_ADS_ACCESS_TOKEN", "li-ads-token-999")

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from collectors.sandbox import linkedin as sandbox
+from collectors.linkedin import sandbox as sandbox
 from social.sync import run_sync
 from tests.linkedin_support import NOW, TODAY, sandbox_config, sandbox_transport
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from social.redact import MASK, redact, remember
+from core.redact import MASK, redact, remember
 
 SLACK = "https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/AbCdEfGhIjKlMnOpQrStUvWx"
 TEAMS = (

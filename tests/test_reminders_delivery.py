@@ -180,8 +180,8 @@ def test_two_scheduler_processes_on_one_database_send_each_reminder_once(
 def test_the_weekly_report_goes_out_once_on_monday_morning(
     tmp_path: Path, fresh_db: Database, smtp: tuple[Sink, int]
 ) -> None:
+    from core.config import load_config
     from scheduler.tick import send_weekly_report
-    from social.config import load_config
     from tests.reports_support import NOW, weekly_scenario
 
     sink, port = smtp

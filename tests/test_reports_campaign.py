@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlite_utils import Database
 
-from social.errors import SocialError
+from core.errors import SocialError
 from social.reports import kpi
 from social.reports.campaign import build_campaign, hashtag_pattern
 from social.reports.render import render

@@ -12,10 +12,10 @@ import time_machine
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from core.config import Config
+from core.errors import ConfigError
 from db import open_db
 from social.cli import cli
-from social.config import Config
-from social.errors import ConfigError
 from social.reports.weekly import send_weekly
 from tests.delivery_support import Sink
 from tests.reports_support import CAMPAIGN_NOW, NOW, campaign_scenario, weekly_scenario

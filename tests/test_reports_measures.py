@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from core.domain import Account, MetricValue, Page
 from db import writes
-from social.domain import Account, MetricValue, Page
 from social.reports.measures import measure_views
 from social.reports.window import Window
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlite_utils import Database
 
-from social.errors import SocialError
+from core.errors import SocialError
 from social.reports.partner import build_partner
 from social.reports.render import render
 from tests.reports_support import Builder, campaign_scenario, config, utc

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from core.config import Config
 from db import open_db
-from social.config import Config
 from social.reports import measures
 from social.reports.weekly import build_weekly
 from social.reports.window import Window

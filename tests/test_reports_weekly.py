@@ -8,7 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlite_utils import Database
 
-from social.errors import SocialError
+from core.errors import SocialError
 from social.reports.render import render
 from social.reports.weekly import build_weekly
 from tests.reports_support import NOW, WEEK, Builder, config, utc, weekly_scenario

@@ -10,7 +10,7 @@ import httpx
 
 from collectors.sandbox import Sandbox
 from collectors.sandbox.server import running_server
-from collectors.sandbox.tiktok import ADVERTISER_ID, BUSINESS_ID, videos
+from collectors.tiktok.sandbox import ADVERTISER_ID, BUSINESS_ID, videos
 
 TODAY = date(2026, 11, 23)
 AUTH = {"Authorization": "Bearer sandbox-test"}
@@ -199,7 +199,7 @@ def test_the_business_sandbox_refuses_more_than_60_days_back_and_undocumented_fi
 
 
 def test_a_net_change_adds_up_to_the_follower_levels_day_by_day() -> None:
-    from collectors.sandbox.tiktok import follower_days
+    from collectors.tiktok.sandbox import follower_days
 
     days = follower_days(1, TODAY)
     day = TODAY - timedelta(days=3)

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from core.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 from db import writes
-from social.domain import Account, AdEntity, MetricValue, Page, Post, Snapshot
 from social.summary import render_text, week_summary
 
 MONDAY = date(2026, 11, 16)  # uke 47
@@ -81,7 +81,7 @@ def test_week_summary_counts_view_growth_and_uses_the_weeks_own_unique_reach(
 
 def test_week_summary_uses_the_reports_definition_of_views(fresh_db: Database) -> None:
     """Sponsored views of a dark ad count in the total, exactly as in the weekly report."""
-    from social.config import Config
+    from core.config import Config
     from social.reports.weekly import build_weekly
 
     _seed(fresh_db)

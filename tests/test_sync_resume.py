@@ -21,8 +21,8 @@ from sqlite_utils import Database
 
 from collectors.auth import TokenSet, TokenStore
 from collectors.sandbox import Sandbox
+from core.config import Config, load_config
 from db import open_db
-from social.config import Config, load_config
 from social.demo import demo_config, sandbox_ids
 from social.sync import run_sync
 

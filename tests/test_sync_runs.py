@@ -24,10 +24,10 @@ from click.testing import CliRunner
 
 from collectors.auth import TokenSet, TokenStore
 from collectors.sandbox import Sandbox
+from core.config import load_config
 from db import open_db, writes
 from db.migrations import migrations
 from social.cli import cli
-from social.config import load_config
 from social.demo import demo_config, sandbox_ids
 from social.sync import run_sync
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from core.errors import SocialError
 from db import open_db
 from scheduler.team import in_quiet_hours, parse_quiet, validate_slack, validate_teams
 from social.cli import cli
-from social.errors import SocialError
 
 
 def run(runner: CliRunner, *args: str, input: str | None = None) -> Result:

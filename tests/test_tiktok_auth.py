@@ -24,8 +24,8 @@ from click.testing import CliRunner
 
 from collectors.auth import TokenSet, TokenStore, digest
 from collectors.sandbox import Sandbox
-from collectors.sandbox.tiktok import BUSINESS_ID
-from collectors.tiktok_api import pkce_challenge, pkce_pair
+from collectors.tiktok.api import pkce_challenge, pkce_pair
+from collectors.tiktok.sandbox import BUSINESS_ID
 from social.cli import cli
 from social.sync import run_sync
 from tests.tiktok_support import write_config
@@ -214,7 +214,7 @@ def test_an_expired_business_token_is_refreshed_and_the_rotated_pair_saved_at_on
     config = _business_config(tmp_path, monkeypatch)
     clock = Clock()
     sandbox = Sandbox(today=NOW.date(), clock=clock)
-    from collectors.tiktok_api import business_token
+    from collectors.tiktok.api import business_token
 
     first = business_token(
         f"{SANDBOX}/tiktok-business/open_api/v1.3",

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from collectors.tiktok_business import VIDEO_FIELDS, shares
+from collectors.tiktok.business import VIDEO_FIELDS, shares
 from social.sync import run_sync
 from tests.tiktok_support import business_envelope, write_config
 
@@ -167,7 +167,7 @@ def test_the_follower_level_and_the_net_change_are_stored_as_what_they_are(
     assert rows["followers_count"] == f"total:1:{level}.0:{level}.0"  # a level, per day
     assert rows["daily_total_followers"] == "organic:1:19.0:19.0"  # a net change, not a level
     assert rows["video_views"] == "total:1:3120.0:3120.0"  # organic and paid together
-    from social.catalogue import CATALOGUE
+    from core.catalogue import CATALOGUE
 
     assert CATALOGUE[("tiktok", "followers_count")].concept == "followers"
     assert CATALOGUE[("tiktok", "daily_total_followers")].concept == "follower_net_change"

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from core.timeutil import utcnow
 from db import web_sessions
 from scheduler.team import edit_member, get_member
 from social.cli import cli
-from social.timeutil import utcnow
 from tests.web_support import LEAD, csrf_of, login_link, signed_in, workspace
 
 
@@ -127,7 +127,7 @@ def test_bad_links_and_login_e_mails_are_rate_limited(ws) -> None:  # type: igno
 
 def test_the_login_page_e_mails_a_link_only_to_team_members(ws, smtp) -> None:  # type: ignore[no-untyped-def]
     config, _, db = ws
-    from social.config import Config
+    from core.config import Config
     from social.web import create_app
 
     sink, port = smtp
@@ -161,8 +161,8 @@ def test_the_login_page_e_mails_a_link_only_to_team_members(ws, smtp) -> None:  
 
 
 def test_partner_contacts_and_inactive_members_cannot_get_a_link(ws) -> None:  # type: ignore[no-untyped-def]
+    from core.errors import SocialError
     from scheduler.team import add_member
-    from social.errors import SocialError
 
     _, _, db = ws
     contact = add_member(db, "Lise Lie", role="partner-contact", email="lise@aker.no")

@@ -96,8 +96,8 @@ def _ics_start(site: dict[str, Any], page: Any, uid: str) -> tuple[str, int]:
 def test_a_student_adds_a_slot_drags_it_to_another_day_and_the_feed_follows(
     site: dict[str, Any],
 ) -> None:
+    from core.timeutil import local_date, utcnow
     from scheduler.calendar import get_slot
-    from social.timeutil import local_date, utcnow
 
     page = _page(site, "Ingrid")
     today = local_date(utcnow(), "Europe/Oslo")

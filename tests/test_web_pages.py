@@ -75,7 +75,7 @@ def test_the_dashboard_shows_the_weekly_report_s_own_figures(ws, monkeypatch) ->
     html = client.get("/").text
     tiktok = next(p for p in report["platforms"] if p["platform"] == "tiktok")
     shown = re.search(r'data-figure="tiktok.views_total.current">([^<]+)<', html).group(1)
-    from social.formats import number
+    from core.formats import number
 
     assert shown == number(tiktok["week_on_week"]["current"]["views_total"], "nb")
 
@@ -370,7 +370,7 @@ def test_campaigns_are_created_and_edited_with_targets(ws) -> None:  # type: ign
     _, spec = load_campaign(db, "Vår 2030")
     assert [t.text() for t in spec.targets] == ["views:total:all=200000"] and spec.partner is None
     page = client.get(f"/campaigns/{cid}")
-    from social.formats import number
+    from core.formats import number
 
     assert page.status_code == 200 and number(200000, "nb") in page.text
 
@@ -535,7 +535,7 @@ def test_min_side_saves_reminder_settings_and_shows_bad_ones_beside_the_field(ws
 
 
 def test_the_campaign_report_is_e_mailed_from_its_page(ws, smtp) -> None:  # type: ignore[no-untyped-def]
-    from social.config import Config
+    from core.config import Config
     from social.web import create_app
 
     config, _, db = ws

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from social.config import Config, load_config
+from core.config import Config, load_config
 
 DISPLAY = "https://open.tiktokapis.com"
 BUSINESS = "https://business-api.tiktok.com/open_api/v1.3"

@@ -15,9 +15,9 @@ from typing import Any
 from sqlite_utils import Database
 from starlette.testclient import TestClient
 
+from core.config import Config, load_config
 from db import open_db, web_sessions
 from scheduler.team import get_member
-from social.config import Config, load_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 LEAD = "Kari (kommunikasjon)"

@@ -19,18 +19,16 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-from collectors.importers import (
-    linkedin_page,
-    meta_daily,
-    meta_instagram,
-    meta_posts,
-    meta_videos,
-    tiktok_business,
-    tiktok_studio,
-)
 from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
 from collectors.importers.readers import ImportFileError, Table, read_tables
-from social.domain import PLATFORM_NAMES
+from collectors.linkedin import import_page as linkedin_page
+from collectors.meta import import_daily as meta_daily
+from collectors.meta import import_instagram as meta_instagram
+from collectors.meta import import_posts as meta_posts
+from collectors.meta import import_videos as meta_videos
+from collectors.tiktok import import_business as tiktok_business
+from collectors.tiktok import import_studio as tiktok_studio
+from core.domain import PLATFORM_NAMES
 
 # Detection order matters where shapes overlap: the business-account overview also has
 # `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.

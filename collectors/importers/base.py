@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from collectors.importers.findings import Findings
 from collectors.importers.periods import NamedPeriod, from_file_name
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import PLATFORM_NAMES, PLATFORMS, Page, Post
+from core.domain import PLATFORM_NAMES, PLATFORMS, Page, Post
 
 # No platform export holds a day before this; earlier dates are typing or conversion errors.
 EARLIEST_DAY = date(2000, 1, 1)

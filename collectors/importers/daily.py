@@ -22,7 +22,7 @@ from collectors.importers.cells import (
 )
 from collectors.importers.periods import month_name, resolve_yearless
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import MetricValue
+from core.domain import MetricValue
 
 # count: never negative (views, reach, clicks, a level); a negative one is left out.
 # flow: a day's net likes / comments / shares: negative when removals outnumber new ones,

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from social.errors import SocialError
+from core.errors import SocialError
 
 Row = tuple[int, list[Any]]  # (row number in the file, cells)
 

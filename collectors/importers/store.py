@@ -15,9 +15,9 @@ from sqlite_utils import Database
 
 from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Parsed
 from collectors.importers.readers import ImportFileError
+from core.domain import Account
+from core.timeutil import to_utc_iso
 from db.writes import save_page, upsert_account
-from social.domain import Account
-from social.timeutil import to_utc_iso
 
 
 @dataclass

@@ -19,7 +19,9 @@ from typing import Any
 
 import httpx
 
-from collectors.sandbox import facebook, linkedin, tiktok
+from collectors.facebook import sandbox as facebook
+from collectors.linkedin import sandbox as linkedin
+from collectors.tiktok import sandbox as tiktok
 
 Handler = Callable[[httpx.Request, Any], httpx.Response]
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from collectors.sandbox import Sandbox
-from social.errors import SocialError
+from core.errors import SocialError
 
 if TYPE_CHECKING:
-    from social.config import Config
+    from core.config import Config
 
 
 def make_server(

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from social.config import Config
-from social.errors import SocialError
+from core.config import Config
+from core.errors import SocialError
 
 CHANNELS = ("email", "slack", "teams", "console")
 
@@ -59,7 +59,7 @@ class Channel(Protocol):
 
 def webhook_url(config: Config, channel: str) -> str:
     """The Slack or Teams webhook: SOCIAL_<CHANNEL>_WEBHOOK, else [reminders] <channel>_webhook."""
-    from social.redact import remember
+    from core.redact import remember
 
     return remember(
         os.environ.get(f"SOCIAL_{channel.upper()}_WEBHOOK", "")

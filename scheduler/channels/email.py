@@ -8,9 +8,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from core.config import Config
+from core.errors import ConfigError
 from scheduler.channels import DeliveryError, Note
-from social.config import Config
-from social.errors import ConfigError
 
 
 def send_email(config: Config, *, message: EmailMessage) -> None:

@@ -8,9 +8,9 @@ Only the mention this module writes itself stays a control sequence.
 
 from __future__ import annotations
 
+from core.config import Config
 from scheduler.channels import Note
 from scheduler.channels.webhook import post_json
-from social.config import Config
 
 
 def escape(text: str) -> str:

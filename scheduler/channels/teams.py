@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.config import Config
 from scheduler.channels import Note
 from scheduler.channels.webhook import post_json
-from social.config import Config
 
 _MARKUP = re.compile(r"[<>\[\]()*_~`#\\|!{}]")
 

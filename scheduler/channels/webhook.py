@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
+from core.redact import redact
 from scheduler.channels import DeliveryError
-from social.redact import redact
 
 
 def post_json(channel: str, url: str, payload: dict[str, Any], *, timeout: float) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlite_utils import Database
 
+from core.domain import PLATFORMS
 from social.campaigns.model import DEFAULT_CURRENCY, CampaignSpec, FieldError, Member, Where
 from social.campaigns.parsing import (
     clean_name,
@@ -21,7 +22,6 @@ from social.campaigns.parsing import (
     parse_target,
 )
 from social.campaigns.store import partner_name
-from social.domain import PLATFORMS
 
 # --- building a spec from options (add and edit) ----------------------------------------------
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from social.domain import PLATFORMS
-from social.errors import SocialError
+from core.domain import PLATFORMS
+from core.errors import SocialError
 from social.reports.kpi import KPIS, LOWER_IS_BETTER, UNITS
 
 ORIGINS = ("organic", "paid", "total")

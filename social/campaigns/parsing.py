@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from core.domain import PLATFORMS
 from social.campaigns.model import (
     ALL,
     COUNT_KPIS,
@@ -19,7 +20,6 @@ from social.campaigns.model import (
     Target,
     Where,
 )
-from social.domain import PLATFORMS
 from social.reports.kpi import KPIS, UNITS
 
 # --- parsing the pieces users type ------------------------------------------------------------

@@ -8,6 +8,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from core.domain import PLATFORMS
+from core.errors import SocialError
+from core.timeutil import to_utc_iso, utcnow
 from db.lookup import find_id
 from social.campaigns.model import (
     ALL,
@@ -18,9 +21,6 @@ from social.campaigns.model import (
     Member,
     Target,
 )
-from social.domain import PLATFORMS
-from social.errors import SocialError
-from social.timeutil import to_utc_iso, utcnow
 
 # --- validating a whole campaign --------------------------------------------------------------
 

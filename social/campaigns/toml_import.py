@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.errors import SocialError
 from social.campaigns.model import (
     ALL,
     DEFAULT_CURRENCY,
@@ -35,7 +36,6 @@ from social.campaigns.parsing import (
     parse_target_value,
 )
 from social.campaigns.store import campaign_id, load_by_id, partner_name, write_spec
-from social.errors import SocialError
 
 # --- TOML files -------------------------------------------------------------------------------
 

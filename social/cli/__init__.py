@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
+from core.errors import SocialError
 from social import __version__
-from social.errors import SocialError
 
 # name -> (module in social.cli, attribute, one-line help shown by `social --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -71,7 +71,7 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except SocialError as exc:
-            from social.redact import redact
+            from core.redact import redact
 
             raise click.ClickException(redact(str(exc))) from None
         except sqlite3.OperationalError as exc:
@@ -101,7 +101,7 @@ class LazyGroup(click.Group):
 def _internal(exc: Exception) -> str:
     if os.environ.get("SOCIAL_DEBUG"):
         raise exc
-    from social.redact import redact
+    from core.redact import redact
 
     return redact(
         f"internal error ({type(exc).__name__}: {exc}); "

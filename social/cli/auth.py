@@ -14,7 +14,7 @@ from social.cli.common import Workspace, format_option, pass_workspace
 
 if TYPE_CHECKING:
     from collectors.auth import TokenSet, TokenStore
-    from social.config import Config
+    from core.config import Config
 
 
 @click.group()
@@ -119,7 +119,7 @@ def _tiktok_display(
 ) -> None:
     """Login Kit for Desktop: authorize with a PKCE challenge, exchange with its verifier."""
     from collectors.auth import secret
-    from collectors.tiktok_api import authorize_url, exchange_token, pkce_pair
+    from collectors.tiktok.api import authorize_url, exchange_token, pkce_pair
 
     client_key = str(config.get("tiktok", "client_key"))
     client_secret = secret("tiktok", "client_secret", store)
@@ -159,7 +159,7 @@ def _tiktok_business(
 ) -> None:
     """The business account: sign in (or paste tokens) and save the refreshable pair."""
     from collectors.auth import TokenSet, secret
-    from collectors.tiktok_api import business_authorize_url, business_token
+    from collectors.tiktok.api import business_authorize_url, business_token
 
     if token or refresh_token:
         tokens: TokenSet = TokenSet.from_response(
@@ -244,7 +244,7 @@ def auth_status(ws: Workspace, fmt: str) -> None:
 
 
 # Other platforms' sign-in commands live in their own modules and join this group.
-for _module in ("social.cli.auth_linkedin", "social.cli.auth_facebook"):
+for _module in ("collectors.linkedin.cli", "collectors.facebook.cli"):
     if importlib.util.find_spec(_module) is not None:
         _command = importlib.import_module(_module).command
         auth.add_command(_command)

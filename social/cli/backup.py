@@ -93,10 +93,10 @@ def restore(ws: Workspace, file: Path, yes: bool) -> None:
     Example:
       social restore backups/social-20261130-023000-nightly.db
     """
+    from core.errors import DatabaseError
     from db import open_db
     from db.backup import check_backup, restore_into, set_aside_if_damaged
     from db.connection import known_migrations
-    from social.errors import DatabaseError
 
     config = ws.config
     path = config.database_path

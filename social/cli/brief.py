@@ -37,7 +37,7 @@ def _write(ws: Workspace, text: str, out: str | None) -> None:
 
 
 def _check_out(out: str | None) -> None:
-    from social.errors import SocialError
+    from core.errors import SocialError
 
     if out is not None and not Path(out).resolve().parent.is_dir():
         raise SocialError(
@@ -140,7 +140,7 @@ def new(
         --var role_model="Kari, lærling i automasjon" --format html --out brief.html
     """
     from briefs.store import create_brief, parse_vars
-    from social.timeutil import local_date, utcnow
+    from core.timeutil import local_date, utcnow
 
     _check_out(out)
     refuse_own_files(ws, out, "--out")

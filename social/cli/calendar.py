@@ -39,7 +39,7 @@ def _warn_consent(slot: Slot) -> None:
 
 
 def _when(slot: Slot, ws: Workspace) -> str:
-    from social import formats
+    from core import formats
 
     return formats.moment(slot.local(ws.config.timezone), ws.config.language)
 
@@ -96,8 +96,8 @@ def add(ws: Workspace, at: str, **options: Any) -> None:
           --title "3 tips før eksamen" --owner "Kari Nordmann" --owner Ola \\
           --tag tips --tag eksamen --appears "Elev (16 år)"
     """
+    from core.errors import SocialError
     from scheduler.calendar import create_slot, get_slot, resolve
-    from social.errors import SocialError
 
     if options["platform"] is None or options["title"] is None:
         missing = "--platform" if options["platform"] is None else "--title"
@@ -546,16 +546,16 @@ def match(ws: Workspace, window_hours: float | None, dry_run: bool, fmt: str) ->
 
 
 def _slot_line(ws: Workspace, m: Any) -> str:
-    from social import formats
-    from social.timeutil import from_utc_iso
+    from core import formats
+    from core.timeutil import from_utc_iso
 
     when = formats.moment(from_utc_iso(m.planned_at).astimezone(_zone(ws)), ws.config.language)
     return f"slot {m.slot_id} “{m.title}” ({when})"
 
 
 def _candidate_line(ws: Workspace, c: Any) -> str:
-    from social import formats
-    from social.timeutil import from_utc_iso
+    from core import formats
+    from core.timeutil import from_utc_iso
 
     when = formats.moment(from_utc_iso(c.published_at).astimezone(_zone(ws)), ws.config.language)
     caption = " ".join(c.caption.split())

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from core.errors import SocialError
 from social.cli.common import Workspace, format_option, pass_workspace, print_table
-from social.errors import SocialError
 
 if TYPE_CHECKING:
     from datetime import date
@@ -481,7 +481,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
 
 def describe(spec: CampaignSpec, today: date) -> str:
     """The campaign as plain English text for the terminal."""
-    from social import formats
+    from core import formats
     from social.reports.i18n import platform_name, t
 
     lines = [
@@ -532,13 +532,13 @@ def _budget(spec: CampaignSpec, fmt: str) -> str:
         return ""
     if fmt == "csv":
         return f"{spec.budget:g}"
-    from social import formats
+    from core import formats
 
     return f"{formats.number(spec.budget, 'en')} {spec.currency}"
 
 
 def _today(ws: Workspace) -> date:
-    from social.timeutil import local_date, utcnow
+    from core.timeutil import local_date, utcnow
 
     return local_date(utcnow(), ws.config.timezone)
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from social.config import Config, load_config
-from social.timeutil import parse_date
+from core.config import Config, load_config
+from core.timeutil import parse_date
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -42,8 +42,8 @@ class Workspace:
 
     @cached_property
     def db(self) -> Database:
+        from core.errors import DatabaseError
         from db import open_db
-        from social.errors import DatabaseError
 
         config = self.config
         path = config.database_path
@@ -61,7 +61,7 @@ pass_workspace = click.make_pass_decorator(Workspace)
 
 def refuse_own_files(ws: Workspace, path: str | Path | None, option: str) -> None:
     """Stop an output file from overwriting the database, its journal, social.toml or tokens."""
-    from social.errors import SocialError
+    from core.errors import SocialError
 
     if path is None:
         return
@@ -149,7 +149,7 @@ def emit_rows(
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        from social.csvfile import dicts_to_csv
+        from core.csvfile import dicts_to_csv
 
         click.echo(dicts_to_csv(rows, columns), nl=False)
     else:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from core.domain import PLATFORMS
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
-from social.domain import PLATFORMS
 
 # where each platform's account id lives in social.toml
 ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": "business_id"}
@@ -71,7 +71,7 @@ def import_file(
     from collectors.importers import Context, read_export
     from collectors.importers.base import EARLIEST_DAY
     from collectors.importers.store import store
-    from social.timeutil import local_date, utcnow
+    from core.timeutil import local_date, utcnow
 
     config = ws.config
     now = utcnow()

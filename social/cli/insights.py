@@ -7,8 +7,8 @@ from datetime import date
 
 import click
 
+from core.domain import PLATFORMS
 from social.cli.common import DATE, Workspace, format_option, pass_workspace
-from social.domain import PLATFORMS
 
 GROUPINGS = ("theme", "owner", "format", "length", "weekday", "hour", "season")
 
@@ -51,9 +51,9 @@ def insights(
       social insights --platform tiktok --by theme
       social insights --by weekday --format json
     """
+    from core.timeutil import utcnow
     from social.insights.render import render_html, render_table
     from social.insights.report import build_insights
-    from social.timeutil import utcnow
 
     result = build_insights(
         ws.db, ws.config, by=by, lang=lang, platform=platform, since=since, now=utcnow()

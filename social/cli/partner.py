@@ -14,7 +14,7 @@ TIER_CHOICE = click.Choice(["small", "medium", "large"])
 
 def _tier(tier: str | None, employees: int | None) -> str | None:
     from briefs.tiers import tier_for_employees
-    from social.errors import SocialError
+    from core.errors import SocialError
 
     if tier and employees is not None:
         derived = tier_for_employees(employees)
@@ -82,7 +82,7 @@ def add(
     """
     from briefs.partners import add_partner
     from briefs.tiers import fee_text
-    from social.errors import SocialError
+    from core.errors import SocialError
 
     chosen = _tier(tier, employees)
     if chosen is None:

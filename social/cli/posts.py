@@ -6,8 +6,8 @@ from datetime import date
 
 import click
 
+from core.domain import PLATFORMS
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
-from social.domain import PLATFORMS
 
 COLUMNS = ["platform", "published", "id", "views", "likes", "comments", "shares", "caption"]
 
@@ -36,7 +36,7 @@ def posts(ws: Workspace, platform: str | None, since: date | None, limit: int, f
 
     rows = latest_posts(ws.db, platform=platform, since=since, limit=limit, zone=ws.config.timezone)
     if fmt == "table":
-        from social import formats
+        from core import formats
 
         lang = ws.config.language
         for row in rows:

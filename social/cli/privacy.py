@@ -166,8 +166,8 @@ def checkpoint(ws: Workspace, wait_seconds: float) -> None:
     Example:
       social privacy checkpoint
     """
+    from core.errors import SocialError
     from db.scrub import flush_wal
-    from social.errors import SocialError
 
     if not flush_wal(ws.db, wait_seconds=wait_seconds):
         raise SocialError(

@@ -168,10 +168,10 @@ def weekly(
     """
     from datetime import date
 
-    from social import formats
-    from social.errors import SocialError
+    from core import formats
+    from core.errors import SocialError
+    from core.timeutil import utcnow
     from social.reports.weekly import build_weekly
-    from social.timeutil import utcnow
 
     chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_weekly(ws.db, ws.config, week=week, lang=lang, now=utcnow())
@@ -211,8 +211,8 @@ def campaign(
       social report campaign "Rollemodell 2025" --lang en --out rollemodell.html --send
       social report campaign "Rollemodell 2025" --out rollemodell.pdf
     """
+    from core.timeutil import utcnow
     from social.reports.campaign import build_campaign
-    from social.timeutil import utcnow
 
     chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_campaign(ws.db, ws.config, name, lang=lang, now=utcnow())
@@ -247,8 +247,8 @@ def partner(
       social report partner Equinor --year 2025 --out equinor-2025.pdf
       social report partner Equinor --format csv > equinor.csv
     """
+    from core.timeutil import utcnow
     from social.reports.partner import build_partner
-    from social.timeutil import utcnow
 
     chosen = _check(ws, fmt, out, send, attach_pdf)
     result = build_partner(ws.db, ws.config, name, year=year, lang=lang, now=utcnow())

@@ -6,14 +6,14 @@ from datetime import datetime
 
 import click
 
+from core.errors import SocialError
 from scheduler.channels import CHANNELS
 from social.cli.common import Workspace, emit_rows, format_option, pass_workspace
-from social.errors import SocialError
 
 
 def _when(text: str | None) -> datetime | None:
     """--now as an ISO moment (naive means local time in the configured zone)."""
-    from social.timeutil import check_range
+    from core.timeutil import check_range
 
     if text is None:
         return None
@@ -121,10 +121,10 @@ def status(ws: Workspace, fmt: str) -> None:
     """
     import json
 
+    from core.timeutil import utcnow
     from scheduler import ledger
     from scheduler.reminders import due_reminders
     from scheduler.tick import next_fire
-    from social.timeutil import utcnow
 
     now = utcnow()
     from scheduler import channels

@@ -90,8 +90,8 @@ def login_link(name: str | None, partner: str | None, base_url: str | None) -> N
     ctx = click.get_current_context()
     ws = ctx.find_object(Workspace)
     assert ws is not None
+    from core.errors import SocialError
     from db import web_sessions
-    from social.errors import SocialError
     from social.web.auth import default_base_url, login_url, partner_url
 
     base = (base_url or default_base_url(ws.config)).rstrip("/")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from social.config import DEFAULT_NAME, load_config, render_default_config, write_config
+from core.config import DEFAULT_NAME, load_config, render_default_config, write_config
 
 
 @click.command()

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
+from core.domain import PLATFORMS
 from social.cli.common import DATE, Workspace, pass_workspace
-from social.domain import PLATFORMS
 
 
 @click.command()

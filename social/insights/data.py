@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from social.catalogue import metrics_for
+from core.catalogue import metrics_for
+from core.timeutil import from_utc_iso, to_utc_iso
 from social.insights.themes import theme_mapping, themes_of
-from social.timeutil import from_utc_iso, to_utc_iso
 
 # The headline figure of each platform (LinkedIn counts impressions, not views).
 CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, select_autoescape
 
-from social import formats
+from core import formats
 from social.insights.analysis import theme_label
 from social.insights.data import PostPerformance
 from social.insights.report import LABELS, Insights

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social import formats
-from social.config import Config
-from social.errors import ConfigError
+from core import formats
+from core.config import Config
+from core.errors import ConfigError
 from social.insights.analysis import (
     GroupResult,
     add_running_baseline,

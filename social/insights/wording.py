@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from social import formats
+from core import formats
 from social.insights.analysis import GroupResult
 
 # TikTok's impression sources (post_breakdowns, dimension 'impression_source'), as readers say it.

@@ -10,16 +10,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social import formats
-from social.catalogue import CATALOGUE
-from social.config import Config
-from social.domain import PLATFORMS
-from social.errors import SocialError
+from core import formats
+from core.catalogue import CATALOGUE
+from core.config import Config
+from core.domain import PLATFORMS
+from core.errors import SocialError
+from core.timeutil import local_date, to_utc_iso
 from social.reports import SCHEMA_VERSION, kpi, measures, queries, store
 from social.reports.i18n import platform_name, t
 from social.reports.measures import Scope
 from social.reports.window import Window
-from social.timeutil import local_date, to_utc_iso
 
 KIND = "campaign"
 MAX_CHARTS = 4

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from social import formats
+from core import formats
 from social.reports.i18n import platform_name, t
 
 if TYPE_CHECKING:

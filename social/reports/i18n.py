@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from social.domain import PLATFORM_NAMES
+from core.domain import PLATFORM_NAMES
 
 # key -> (nb, en); str.format fields in braces.
 TEXTS: dict[str, tuple[str, str]] = {

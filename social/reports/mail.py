@@ -11,9 +11,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from social import formats
-from social.config import Config
-from social.errors import ConfigError
+from core import formats
+from core.config import Config
+from core.errors import ConfigError
 from social.reports.i18n import t
 
 

@@ -31,10 +31,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social.domain import PLATFORMS
+from core.domain import PLATFORMS
+from core.timeutil import from_utc_iso, local_date
 from social.reports import queries
 from social.reports.window import Window
-from social.timeutil import from_utc_iso, local_date
 
 ORIGINS = ("organic", "paid", "total")
 

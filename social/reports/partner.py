@@ -9,15 +9,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social import formats
-from social.config import Config
-from social.errors import SocialError
+from core import formats
+from core.config import Config
+from core.errors import SocialError
+from core.timeutil import from_utc_iso, local_date, to_utc_iso
 from social.reports import SCHEMA_VERSION, measures, queries, store
 from social.reports.campaign import Campaign, context_for, find_campaign, resolve_members
 from social.reports.i18n import platform_name, t
 from social.reports.measures import Scope
 from social.reports.window import Window
-from social.timeutil import from_utc_iso, local_date, to_utc_iso
 
 KIND = "partner"
 

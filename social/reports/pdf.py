@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from social.errors import SocialError
+from core.errors import SocialError
 
 CHROMIUM_ENV = "SOCIAL_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

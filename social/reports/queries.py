@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social.catalogue import metrics_for
+from core.catalogue import metrics_for
+from core.timeutil import from_utc_iso
 from social.reports.window import Window
-from social.timeutil import from_utc_iso
 
 CONTENT = "content"  # accounts that publish (organic, business, page, organization)
 ADS = "ads"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from social import formats
+from core import formats
 from social.reports.i18n import platform_name, t
 
 TEMPLATE_PACKAGE = "social.reports"
@@ -296,7 +296,7 @@ CSV_COLUMNS = ("section", "platform", "item", "measure", "origin", "value", "met
 
 def to_csv(report: dict[str, Any]) -> str:
     """One row per figure (tidy), whatever the report kind."""
-    from social.csvfile import dicts_to_csv  # the one CSV writer: formula cells guarded
+    from core.csvfile import dicts_to_csv  # the one CSV writer: formula cells guarded
     from social.reports import tables
 
     return dicts_to_csv(tables.csv_rows(report), CSV_COLUMNS)

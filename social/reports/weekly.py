@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from social import formats
-from social.config import Config
-from social.domain import PLATFORMS
-from social.errors import ConfigError, SocialError
+from core import formats
+from core.config import Config
+from core.domain import PLATFORMS
+from core.errors import ConfigError, SocialError
+from core.timeutil import from_utc_iso, last_complete_week, local_date, parse_iso_week, to_utc_iso
 from social.reports import SCHEMA_VERSION, measures, queries, store
 from social.reports.i18n import platform_name, t
 from social.reports.window import Window
-from social.timeutil import from_utc_iso, last_complete_week, local_date, parse_iso_week, to_utc_iso
 
 KIND = "weekly"
 
@@ -442,9 +442,9 @@ def send_weekly(
     part with its charts as inline (cid:) PNG images and a plain-text
     alternative; recipients come from [reports] recipients.
     """
+    from core.timeutil import utcnow
     from social.reports import render
     from social.reports.mail import send_report
-    from social.timeutil import utcnow
 
     recipients = list(config.get("reports", "recipients"))
     if not recipients:

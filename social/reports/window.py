@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from social.timeutil import iso_week, to_utc_iso
+from core.timeutil import iso_week, to_utc_iso
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from social.config import Config
+from core.config import Config
 from social.web.core import WebState
 
 log = logging.getLogger("social.web")

@@ -17,8 +17,8 @@ from email.message import EmailMessage
 from sqlite_utils import Database
 from starlette.requests import Request
 
+from core.config import Config
 from db import web_sessions
-from social.config import Config
 from social.web.core import SESSION_COOKIE, WebState
 from social.web.permissions import PARTNER, Actor
 

@@ -27,9 +27,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from social import formats
-from social.config import Config
-from social.errors import SocialError
+from core import formats
+from core.config import Config
+from core.errors import SocialError
 from social.web import i18n
 from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
@@ -135,7 +135,7 @@ class Ctx:
 
     def derived(self, name: str, compute: Callable[[Database], T], *key: Hashable) -> T:
         """`WebState.derived` for this request: keyed by name, language and the hour too."""
-        from social.timeutil import utcnow
+        from core.timeutil import utcnow
 
         hour = utcnow().strftime("%Y-%m-%dT%H")
         return self.state.derived((name, self.lang, hour, *key), compute)
@@ -215,7 +215,7 @@ class Ctx:
         if isinstance(value, str):
             from zoneinfo import ZoneInfo
 
-            from social.timeutil import from_utc_iso
+            from core.timeutil import from_utc_iso
 
             value = from_utc_iso(value).astimezone(ZoneInfo(self.zone))
         return formats.moment(value, self.lang)

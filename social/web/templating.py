@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from social import formats
-from social.domain import PLATFORM_NAMES
+from core import formats
+from core.domain import PLATFORM_NAMES
 from social.web import i18n
 
 if TYPE_CHECKING:

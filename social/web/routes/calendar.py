@@ -10,12 +10,12 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core.domain import PLATFORMS
+from core.errors import SocialError
+from core.timeutil import local_date, utcnow
 from scheduler import calendar as cal
 from scheduler import calendar_views as views
 from scheduler import checklist as checks
-from social.domain import PLATFORMS
-from social.errors import SocialError
-from social.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, json_dumps, page
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -98,7 +98,7 @@ def _period(ctx: Ctx) -> dict[str, Any]:
     nxt = (first + timedelta(days=32)).replace(day=1)
     from babel.dates import format_date
 
-    from social.formats import locale_of
+    from core.formats import locale_of
 
     return {
         "view": view,

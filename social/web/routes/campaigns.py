@@ -9,9 +9,9 @@ from typing import Any
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from social.domain import PLATFORMS
-from social.errors import SocialError
-from social.timeutil import local_date, utcnow
+from core.domain import PLATFORMS
+from core.errors import SocialError
+from core.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, page
 
 # Where a campaign FieldError points (its `where[0]`) -> the form field it belongs beside.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.errors import SocialError
 from db import web_sessions
-from social.errors import SocialError
 from social.web import auth
 from social.web.core import LANG_COOKIE, SESSION_COOKIE, Ctx, page, safe_next
 from social.web.i18n import LANGUAGES

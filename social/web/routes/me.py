@@ -8,8 +8,8 @@ from typing import Any
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from social.errors import SocialError
-from social.timeutil import utcnow
+from core.errors import SocialError
+from core.timeutil import utcnow
 from social.web.core import Ctx, page
 
 

@@ -28,12 +28,12 @@ ROWS = (
 def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     """Everything the dashboard shows, computed by the same library code as the CLI."""
     from collectors.auth import TokenStore, token_status
+    from core.domain import PLATFORMS
+    from core.timeutil import local_date, utcnow
     from scheduler import ledger
     from scheduler.calendar_views import upcoming
     from social.campaigns import list_campaigns
-    from social.domain import PLATFORMS
     from social.reports.weekly import build_weekly
-    from social.timeutil import local_date, utcnow
     from social.web.routes.campaigns import campaign_report
 
     now = utcnow()

@@ -14,9 +14,9 @@ from starlette.routing import Route
 
 from briefs import partners as store
 from briefs.tiers import TIERS, tier_for_employees
+from core.errors import SocialError
+from core.timeutil import local_date, utcnow
 from db import web_sessions
-from social.errors import SocialError
-from social.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, json_dumps, page
 
 DOCUMENT_CSP = (

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
-from social.domain import PLATFORMS
-from social.timeutil import utcnow
+from core.domain import PLATFORMS
+from core.timeutil import utcnow
 from social.web.core import Ctx, NotFound, page
 
 PAGE_SIZE = 50

@@ -9,9 +9,9 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.errors import SocialError
 from db import web_sessions
 from scheduler import team
-from social.errors import SocialError
 from social.web.core import Ctx, NotFound, page
 from social.web.routes.me import settings_errors
 

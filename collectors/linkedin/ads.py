@@ -27,7 +27,7 @@ from typing import Any
 from collectors.base import Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError
 from collectors.http import ApiClient
-from collectors.linkedin_api import (
+from collectors.linkedin.api import (
     PLATFORM,
     Raw,
     date_range,
@@ -39,8 +39,8 @@ from collectors.linkedin_api import (
     urn_id,
 )
 from collectors.paging import CursorGuard
-from social.domain import Account, AdEntity, MetricValue, Page
-from social.timeutil import iso_week
+from core.domain import Account, AdEntity, MetricValue, Page
+from core.timeutil import iso_week
 
 REACH = "approximateMemberReach"
 METRICS = (

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from social.errors import ConfigError
+from core.errors import ConfigError
 
 CONFIG_ENV = "SOCIAL_CONFIG"
 DEFAULT_NAME = "social.toml"

@@ -24,14 +24,14 @@ from collectors.importers.cells import id_text, parse_count, parse_datetime, tex
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day
 from collectors.importers.readers import ImportFileError, Table
-from collectors.importers.tiktok_studio import video_id
-from social.domain import Post, Snapshot
+from collectors.tiktok.import_studio import video_id
+from core.domain import Post, Snapshot
 
 KIND = "tiktok_business"
 PLATFORM = "tiktok"
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
-# As collectors.tiktok_business stores the account's daily metrics: views count organic and
+# As collectors.tiktok.business stores the account's daily metrics: views count organic and
 # paid together (PLATFORMS.md), the rest is organic; a follower level is a total.
 ORIGIN = "organic"
 VIEWS_ORIGIN = "total"

@@ -26,7 +26,7 @@ from collectors.importers.cells import parse_count, parse_date, text_cell
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import Post, Snapshot
+from core.domain import Post, Snapshot
 
 KIND = "linkedin_page"
 PLATFORM = "linkedin"

@@ -26,7 +26,7 @@ from collectors.base import Batch, Progress, SyncOptions, SyncState
 from collectors.dates import months_before
 from collectors.errors import AuthError
 from collectors.http import ApiClient
-from collectors.linkedin_api import (
+from collectors.linkedin.api import (
     PLATFORM,
     next_start,
     path_with_query,
@@ -35,7 +35,7 @@ from collectors.linkedin_api import (
     urn,
 )
 from collectors.paging import CursorGuard
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 SHARE_FIELDS = (
     "impressionCount",

@@ -38,8 +38,8 @@ from collectors.auth import (
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import AuthError, CollectorError, MissingCredentials
 from collectors.http import ApiClient
-from collectors.linkedin_ads import AdsApi
-from collectors.linkedin_api import (
+from collectors.linkedin.ads import AdsApi
+from collectors.linkedin.api import (
     ADS_SCOPES,
     ORGANIC_SCOPES,
     PLATFORM,
@@ -48,7 +48,7 @@ from collectors.linkedin_api import (
     make_classifier,
     urn_id,
 )
-from collectors.linkedin_organic import OrganicApi
+from collectors.linkedin.organic import OrganicApi
 from collectors.ratelimit import SlidingWindowLimiter
 
 # LinkedIn publishes only daily quotas; stay polite within a run (5 requests a second).

@@ -29,7 +29,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from collectors.base import Batch, Progress, SyncOptions, SyncState
-from collectors.facebook_api import (
+from collectors.http import ApiClient
+from collectors.meta.graph import (
     PLATFORM,
     InvalidMetricError,
     MissingObjectsError,
@@ -39,10 +40,9 @@ from collectors.facebook_api import (
     pacific_day,
     pacific_midnight,
 )
-from collectors.http import ApiClient
 from collectors.paging import CursorGuard
-from social.catalogue import CATALOGUE
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.catalogue import CATALOGUE
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 PAGE_METRICS = (
     "page_media_view",

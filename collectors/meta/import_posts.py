@@ -32,7 +32,7 @@ from collectors.importers.cells import (
 )
 from collectors.importers.periods import NamedPeriod, end_of_day
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import MetricValue, Post, Snapshot
+from core.domain import MetricValue, Post, Snapshot
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"

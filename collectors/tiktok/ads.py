@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import ApiClient
-from collectors.tiktok_business import number
-from social.domain import Account, AdEntity, MetricValue, Page
+from collectors.tiktok.business import number
+from core.domain import Account, AdEntity, MetricValue, Page
 
 PLATFORM = "tiktok"
 METRICS = (

@@ -19,8 +19,8 @@ API's ids (media id, account id) and metric names.
 from __future__ import annotations
 
 from collectors.importers.base import Context, Parsed, has_all, plural
-from collectors.importers.meta_posts import POST_KEYS, PostColumns, read_posts
 from collectors.importers.readers import Table
+from collectors.meta.import_posts import POST_KEYS, PostColumns, read_posts
 
 KIND = "meta_business_suite"
 PLATFORM = "instagram"

@@ -35,14 +35,14 @@ def command(ws: Workspace, user_token: str, page_id: str | None) -> None:
     """
     from collectors.auth import TokenSet, TokenStore, credential
     from collectors.errors import CollectorError
-    from collectors.facebook_api import (
+    from collectors.http import ApiClient
+    from collectors.meta.graph import (
         PLATFORM,
         classify_graph,
         exchange_user_token,
         graph_prefix,
         page_access_token,
     )
-    from collectors.http import ApiClient
 
     config = ws.config
     app_id = str(config.get("facebook", "app_id")).strip()

@@ -29,10 +29,10 @@ from typing import Any
 from collectors.base import Batch, Progress, SyncOptions, SyncState
 from collectors.dates import months_before
 from collectors.errors import ApiError
-from collectors.facebook_api import PLATFORM, TooMuchDataError, next_page, number
 from collectors.http import ApiClient
+from collectors.meta.graph import PLATFORM, TooMuchDataError, next_page, number
 from collectors.paging import CursorGuard
-from social.domain import Account, AdEntity, MetricValue, Page
+from core.domain import Account, AdEntity, MetricValue, Page
 
 FIELDS = ("impressions", "reach", "frequency", "clicks", "spend", "cpm", "ctr")
 INSIGHT_FIELDS = (

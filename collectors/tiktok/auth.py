@@ -32,7 +32,7 @@ import httpx
 
 from collectors.auth import TokenSet, TokenStore, credential, digest
 from collectors.errors import AuthError, MissingCredentials
-from collectors.tiktok_api import REFRESH_CODES
+from collectors.tiktok.api import REFRESH_CODES
 
 PLATFORM = "tiktok"
 ENTRY = "tiktok_business"

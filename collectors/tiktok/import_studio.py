@@ -39,13 +39,13 @@ from collectors.importers.cells import (
 from collectors.importers.daily import Column, read_daily
 from collectors.importers.periods import end_of_day, most_recent, year_from_video_id
 from collectors.importers.readers import ImportFileError, Row, Table
-from social.domain import Post, Snapshot
+from core.domain import Post, Snapshot
 
 KIND = "tiktok_studio"
 PLATFORM = "tiktok"
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
-# As collectors.tiktok_business stores the account's daily metrics: views count organic and
+# As collectors.tiktok.business stores the account's daily metrics: views count organic and
 # paid together (PLATFORMS.md), the rest is organic; a follower level is a total.
 ORIGIN = "organic"
 VIEWS_ORIGIN = "total"

@@ -59,7 +59,7 @@ class Snapshot:
 class MetricValue:
     """One metric over an explicit window (rule 1), for an account, a post or an ad entity."""
 
-    metric: str  # the platform's own metric name; see social.catalogue
+    metric: str  # the platform's own metric name; see core.catalogue
     value: float
     window_start: date
     window_end: date  # inclusive

@@ -69,14 +69,14 @@ def command(
       social auth linkedin --part ads --token AQX... --expires-in 5184000
     """
     from collectors.auth import TokenStore, secret
-    from collectors.linkedin import APPS
-    from collectors.linkedin_api import (
+    from collectors.linkedin.api import (
         DEFAULT_LIFETIME_SECONDS,
         authorize_url,
         exchange_token,
         scopes_for,
         token_set,
     )
+    from collectors.linkedin.collector import APPS
 
     app = APPS[part]
     config = ws.config

@@ -23,13 +23,13 @@ from collectors.errors import ApiError, AuthError, CollectorError, MissingCreden
 from collectors.http import ApiClient, Classifier
 from collectors.paging import CursorGuard
 from collectors.ratelimit import SlidingWindowLimiter
-from collectors.tiktok_api import (
+from collectors.tiktok.api import (
     business_token,
     classify_business,
     classify_display,
     exchange_token,
 )
-from social.domain import Account, MetricValue, Page, Post, Snapshot
+from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
 VIDEO_FIELDS = "id,create_time,title,video_description,duration,share_url,view_count,like_count,comment_count,share_count"
@@ -260,9 +260,9 @@ def _business_refresher(ctx: BuildContext, business_url: str) -> Callable[[str],
 
 def build(ctx: BuildContext) -> TikTokCollector:
     """Assemble the TikTok parts the config and credentials allow."""
-    from collectors.tiktok_ads import MarketingApi
-    from collectors.tiktok_auth import BusinessAuth, business_credentials
-    from collectors.tiktok_business import BusinessAccountApi
+    from collectors.tiktok.ads import MarketingApi
+    from collectors.tiktok.auth import BusinessAuth, business_credentials
+    from collectors.tiktok.business import BusinessAccountApi
 
     config = ctx.config
     sleep = ctx.sleep or time.sleep

@@ -22,7 +22,7 @@ import httpx
 from collectors.auth import TokenSet
 from collectors.errors import ApiError, AuthError, QuotaExhausted
 from collectors.http import classify_status, retry_after_seconds
-from social.timeutil import utcnow
+from core.timeutil import utcnow
 
 PLATFORM = "linkedin"
 ORGANIC_SCOPES = ("r_organization_social", "rw_organization_admin")

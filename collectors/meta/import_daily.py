@@ -19,10 +19,10 @@ way into an Instagram part (`meta_instagram`), which is not stored yet.
 
 from __future__ import annotations
 
-from collectors.importers import meta_instagram
 from collectors.importers.base import Context, Parsed, has_all, need, plural
 from collectors.importers.daily import Column, Kind, read_daily
 from collectors.importers.readers import ImportFileError, Table
+from collectors.meta import import_instagram as meta_instagram
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"

@@ -18,16 +18,16 @@ from typing import Any
 from collectors.auth import WARN_DAYS, TokenSet, TokenStore, access_token, credential
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import CollectorError, MissingCredentials
-from collectors.facebook_ads import AdsApi
-from collectors.facebook_api import (
+from collectors.facebook.ads import AdsApi
+from collectors.facebook.pages import PAGE_METRICS, POST_METRICS, PagesApi
+from collectors.http import ApiClient
+from collectors.meta.graph import (
     PLATFORM,
     RENEW,
     UsageLimiter,
     classify_graph,
     graph_prefix,
 )
-from collectors.facebook_pages import PAGE_METRICS, POST_METRICS, PagesApi
-from collectors.http import ApiClient
 from collectors.ratelimit import UsageThrottle
 
 ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token

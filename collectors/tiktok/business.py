@@ -27,7 +27,7 @@ from typing import Any
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.http import ApiClient
 from collectors.paging import CursorGuard
-from social.domain import Account, Breakdown, MetricValue, Page, Post, Snapshot
+from core.domain import Account, Breakdown, MetricValue, Page, Post, Snapshot
 
 PLATFORM = "tiktok"
 LEVEL = "followers_count"

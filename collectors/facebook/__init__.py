@@ -1,0 +1,1 @@
+"""Facebook: API clients, collector, auth, export importers and sandbox."""

@@ -1,0 +1,1 @@
+"""LinkedIn: API clients, collector, auth, export importers and sandbox."""

@@ -1,0 +1,1 @@
+"""Shared Meta machinery: the Graph API client and Meta Business Suite export readers."""

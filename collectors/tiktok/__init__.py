@@ -1,0 +1,1 @@
+"""TikTok: API clients, collector, auth, export importers and sandbox."""
