@@ -29,14 +29,10 @@ def test_the_dashboard_counts_a_post_another_program_stored_after_the_page_was_c
     (account,) = db.execute(
         "SELECT id FROM accounts WHERE platform = 'tiktok' ORDER BY id LIMIT 1"
     ).fetchone()
-    published = datetime.fromisoformat(week["start_utc"].replace("Z", "+00:00")) + timedelta(
-        days=1
-    )
+    published = datetime.fromisoformat(week["start_utc"].replace("Z", "+00:00")) + timedelta(days=1)
     # Another connection, as `social sync` or `social import` in another process would.
     with db.conn:
-        writes.save_posts(
-            db, account, [Post("tiktok", "cache-test-1", published)], source="test"
-        )
+        writes.save_posts(db, account, [Post("tiktok", "cache-test-1", published)], source="test")
     assert _tiktok_posts(client) == before + 1
 
 
