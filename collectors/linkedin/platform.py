@@ -1,5 +1,6 @@
 """LinkedIn as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.linkedin.settings import KEYS
 from core.registry import Platform, Views
 
 PLATFORM = Platform(
@@ -24,6 +25,7 @@ PLATFORM = Platform(
         ),
         paid_fallback={},
     ),
+    config_keys=KEYS,
     collector="collectors.linkedin.collector:build",
     order=20,
 )

@@ -1,5 +1,6 @@
 """TikTok as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.tiktok.settings import KEYS
 from core.registry import Platform, Views
 
 PLATFORM = Platform(
@@ -25,6 +26,7 @@ PLATFORM = Platform(
         ),
         paid_fallback={},
     ),
+    config_keys=KEYS,
     collector="collectors.tiktok.collector:build",
     order=10,
 )
