@@ -1,5 +1,6 @@
 """Facebook as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.facebook.catalogue import METRICS
 from collectors.facebook.settings import KEYS
 from core.registry import Platform, Views
 
@@ -12,6 +13,7 @@ PLATFORM = Platform(
         paid_fallback={"views": ("impressions",)},
     ),
     config_keys=KEYS,
+    metrics=METRICS,
     collector="collectors.facebook.collector:build",
     order=30,
 )

@@ -1,5 +1,6 @@
 """TikTok as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.tiktok.catalogue import BREAKDOWN_LABELS, METRICS
 from collectors.tiktok.settings import KEYS
 from core.registry import Platform, Views
 
@@ -27,6 +28,8 @@ PLATFORM = Platform(
         paid_fallback={},
     ),
     config_keys=KEYS,
+    metrics=METRICS,
+    breakdown_labels=BREAKDOWN_LABELS,
     collector="collectors.tiktok.collector:build",
     order=10,
 )
