@@ -25,5 +25,6 @@ PLATFORM = Platform(
         ),
     ),
     collector="collectors.facebook.collector:build",
+    auth_command="collectors.facebook.cli:command",
     order=30,
 )

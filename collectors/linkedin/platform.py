@@ -39,5 +39,6 @@ PLATFORM = Platform(
         ),
     ),
     collector="collectors.linkedin.collector:build",
+    auth_command="collectors.linkedin.cli:command",
     order=20,
 )

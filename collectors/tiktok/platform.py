@@ -49,5 +49,6 @@ PLATFORM = Platform(
         ),
     ),
     collector="collectors.tiktok.collector:build",
+    auth_command="collectors.tiktok.cli:command",
     order=10,
 )
