@@ -40,5 +40,7 @@ PLATFORM = Platform(
     ),
     collector="collectors.linkedin.collector:build",
     auth_command="collectors.linkedin.cli:command",
+    importers="collectors.linkedin.exports:KINDS",
+    import_account_key="organization_id",
     order=20,
 )

@@ -50,5 +50,7 @@ PLATFORM = Platform(
     ),
     collector="collectors.tiktok.collector:build",
     auth_command="collectors.tiktok.cli:command",
+    importers="collectors.tiktok.exports:KINDS",
+    import_account_key="business_id",
     order=10,
 )

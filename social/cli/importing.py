@@ -10,9 +10,6 @@ import click
 from core import registry
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 
-# where each platform's account id lives in social.toml
-ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": "business_id"}
-
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -83,7 +80,11 @@ def import_file(
             f"{today.isoformat()}.",
             param_hint="'--period-end'",
         )
-    ids = {p: str(config.get(p, key) or "") for p, key in ACCOUNT_KEYS.items()}
+    ids = {
+        p.name: str(config.get(p.name, p.import_account_key) or "")
+        for p in registry.platforms()
+        if p.import_account_key
+    }
     ctx = Context(
         file=file.name,
         zone=config.timezone,
