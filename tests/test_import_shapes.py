@@ -301,7 +301,10 @@ def test_meta_daily_facebook_and_instagram_sections(tmp_path: Path, variant: str
     assert parsed.platform == "facebook"
     assert sum(values(parsed, "page_total_media_view_unique").values()) == 2768 + 2467 + 100
     [skipped] = parsed.skipped
-    assert "'Instagram reach': 2 days" in skipped and "instagram is not an installed platform" in skipped
+    assert (
+        "'Instagram reach': 2 days" in skipped
+        and "instagram is not an installed platform" in skipped
+    )
     whole = parse_export(path, ctx(path))
     [instagram] = whole.others
     assert instagram.platform == "instagram" and values(instagram, "reach")[date(2023, 7, 9)] == 31
