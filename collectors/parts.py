@@ -15,24 +15,9 @@ a part failing but the platform's API changing: it still stops the platform.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.base import Batch, Part, Progress, SyncOptions, SyncState
 from collectors.errors import CollectorError
-
-
-class Part(Protocol):
-    """One API of a platform: collects its own streams with its own client and token."""
-
-    @property
-    def requests(self) -> int: ...
-
-    def collect(
-        self, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]: ...
-
-    def close(self) -> None: ...
-
 
 # Called before a part runs (e.g. to check its token's remaining life); may raise.
 BeforePart = Callable[[str, SyncOptions, Progress], None]

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from collectors.auth import WARN_DAYS, TokenSet, TokenStore, access_token, credential
-from collectors.base import BuildContext
+from collectors.base import BuildContext, Part
 from collectors.errors import MissingCredentials
 from collectors.facebook.ads import AdsApi
 from collectors.facebook.pages import PAGE_METRICS, POST_METRICS, PagesApi
@@ -26,7 +26,7 @@ from collectors.meta.graph import (
     classify_graph,
     graph_prefix,
 )
-from collectors.parts import Part, PartsCollector
+from collectors.parts import PartsCollector
 from collectors.ratelimit import UsageThrottle
 
 ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token

@@ -35,7 +35,7 @@ from collectors.auth import (
     secret,
     token_entries,
 )
-from collectors.base import BuildContext, Progress, SyncOptions
+from collectors.base import BuildContext, Part, Progress, SyncOptions
 from collectors.errors import AuthError, MissingCredentials
 from collectors.http import ApiClient
 from collectors.linkedin.ads import AdsApi
@@ -49,7 +49,7 @@ from collectors.linkedin.api import (
     urn_id,
 )
 from collectors.linkedin.organic import OrganicApi
-from collectors.parts import Part, PartsCollector
+from collectors.parts import PartsCollector
 from collectors.ratelimit import SlidingWindowLimiter
 
 # LinkedIn publishes only daily quotas; stay polite within a run (5 requests a second).

@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, credential, secret
-from collectors.base import ApiPart, Batch, BuildContext, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, BuildContext, Part, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, MissingCredentials
 from collectors.http import ApiClient, Classifier
 from collectors.paging import CursorGuard
-from collectors.parts import Part, PartsCollector
+from collectors.parts import PartsCollector
 from collectors.ratelimit import SlidingWindowLimiter
 from collectors.tiktok.api import (
     business_token,
