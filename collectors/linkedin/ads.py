@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.adstats import numbers, paid_values
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError
 from collectors.http import ApiClient
 from collectors.linkedin.api import (
@@ -134,19 +135,12 @@ def number(value: Any) -> float | None:
     return float(value)
 
 
-class AdsApi:
+class AdsApi(ApiPart):
     """Campaigns and their daily, weekly and whole-flight statistics for each ad account."""
 
     def __init__(self, client: ApiClient, account_ids: Sequence[str]) -> None:
-        self.client = client
+        super().__init__(client)
         self.account_ids = [str(a) for a in account_ids]
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
@@ -470,20 +464,4 @@ def _values(
     subject: str,
     subject_id: str | None,
 ) -> list[MetricValue]:
-    out = []
-    for metric in metrics:
-        value = number(row.get(metric))
-        if value is not None:
-            out.append(
-                MetricValue(
-                    metric,
-                    value,
-                    start,
-                    end,
-                    grain,
-                    "paid",
-                    subject_type=subject,
-                    subject_external_id=subject_id,
-                )
-            )
-    return out
+    return paid_values(numbers(row, metrics, number), start, end, grain, subject, subject_id)

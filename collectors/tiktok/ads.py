@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from collectors.adstats import numbers, paid_values
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import ApiClient
@@ -440,20 +441,4 @@ def _values(
     row: dict[str, Any], start: date, end: date, grain: str, subject: str, subject_id: str | None
 ) -> list[MetricValue]:
     metrics = row.get("metrics") or {}
-    out = []
-    for metric in METRICS:
-        value = number(metrics.get(metric))
-        if value is not None:
-            out.append(
-                MetricValue(
-                    metric,
-                    value,
-                    start,
-                    end,
-                    grain,
-                    "paid",
-                    subject_type=subject,
-                    subject_external_id=subject_id,
-                )
-            )
-    return out
+    return paid_values(numbers(metrics, METRICS, number), start, end, grain, subject, subject_id)
