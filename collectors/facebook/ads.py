@@ -28,7 +28,7 @@ from typing import Any
 
 from collectors.adstats import numbers, paid_values
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
-from collectors.dates import months_before
+from collectors.dates import iso_weeks, months_before
 from collectors.errors import ApiError
 from collectors.http import ApiClient
 from collectors.meta.graph import PLATFORM, TooMuchDataError, next_page, number
@@ -350,9 +350,7 @@ class AdsApi(ApiPart):
         A week inside the range this run's daily stage covered without a single
         impression needs no request: there is no reach to ask for.
         """
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             idle = (
                 daily[0] <= monday
                 and sunday <= daily[1]
@@ -361,7 +359,6 @@ class AdsApi(ApiPart):
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             if idle:
                 yield Batch(account, page)
-                monday += timedelta(days=7)
                 continue
             window = {"time_range": time_range(monday, sunday), "time_increment": "all_days"}
             for rows in self.insights(
@@ -385,7 +382,6 @@ class AdsApi(ApiPart):
                     page.values.extend(values(row, monday, sunday, "week", "account", None))
             progress.advance(f"facebook: weekly reach for week {monday.isocalendar()[1]:02d}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,

@@ -26,6 +26,7 @@ from typing import Any
 
 from collectors.adstats import numbers, paid_values
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
+from collectors.dates import iso_weeks
 from collectors.errors import ApiError
 from collectors.http import ApiClient
 from collectors.linkedin.api import (
@@ -337,9 +338,7 @@ class AdsApi(ApiPart):
         self, account: Account, start: date, end: date, progress: Progress
     ) -> Iterator[Batch]:
         """Reach per complete ISO week, per campaign and for the whole ad account."""
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             for pivot, subject in (("CAMPAIGN", "ad"), ("ACCOUNT", "account")):
                 for row in self.analytics(
@@ -358,7 +357,6 @@ class AdsApi(ApiPart):
                     page.values.extend(_values(row, METRICS, monday, sunday, "week", subject, cid))
             progress.advance(f"linkedin: weekly reach for {iso_week(monday)}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,

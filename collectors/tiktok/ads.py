@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from collectors.adstats import numbers, paid_values
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
+from collectors.dates import iso_weeks
 from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import ApiClient
 from collectors.tiktok.business import number
@@ -342,9 +343,7 @@ class MarketingApi(ApiPart):
         self, account: Account, start: date, end: date, progress: Progress
     ) -> Iterator[Batch]:
         """True weekly reach per campaign and for the whole advertiser, complete ISO weeks only."""
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             window = {"start_date": monday.isoformat(), "end_date": sunday.isoformat()}
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             week = f"week {monday.isocalendar()[1]:02d}"
@@ -372,7 +371,6 @@ class MarketingApi(ApiPart):
                 page.values.extend(_values(row, monday, sunday, "week", "account", None))
             progress.advance(f"tiktok: weekly reach for {week}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,
