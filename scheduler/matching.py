@@ -32,8 +32,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.hashtags import DEFAULT_HASHTAG_THEMES, hashtags
 from core.timeutil import from_utc_iso, to_utc_iso, utcnow
-from social.insights.themes import DEFAULT_HASHTAG_THEMES, hashtags
 
 CONFIDENT = 0.6  # link automatically from this confidence on ...
 MARGIN = 0.1  # ... when no alternative comes this close

@@ -43,7 +43,7 @@ TEXT = {
         "footer": "Hilsen social · kalenderen: social calendar list",
         "token_subject": "Tilgangen til {platform} må fornyes",
         "token_body": (
-            "Tilgangen til {platform} {when}. Forny den med: social auth {command}\n"
+            "Tilgangen til {platform} {when}. Forny den med: {command}\n"
             "Uten ny tilgang stopper innhentingen av tall."
         ),
         "expired": "er utløpt",
@@ -88,7 +88,7 @@ TEXT = {
         "footer": "From social · the calendar: social calendar list",
         "token_subject": "Renew the {platform} access",
         "token_body": (
-            "The {platform} access {when}. Renew it with: social auth {command}\n"
+            "The {platform} access {when}. Renew it with: {command}\n"
             "Without it, collecting figures stops."
         ),
         "expired": "has expired",
@@ -235,7 +235,7 @@ def takedown(
     return Text(t["takedown_subject"].format(**fields), t["takedown_body"].format(**fields))
 
 
-def token_expiry(platform: str, days_left: float, lang: str) -> Text:
+def token_expiry(platform: str, days_left: float, lang: str, renew: str) -> Text:
     """A platform token runs out soon, with the command that renews it."""
     t = _t(lang)
     name = PLATFORM_NAMES.get(platform, platform)
@@ -244,5 +244,5 @@ def token_expiry(platform: str, days_left: float, lang: str) -> Text:
     when = t["expired"] if days_left <= 0 else t["expires"].format(days=span)
     return Text(
         t["token_subject"].format(platform=name),
-        t["token_body"].format(platform=name, when=when, command=platform),
+        t["token_body"].format(platform=name, when=when, command=renew),
     )

@@ -35,6 +35,7 @@ from scheduler import messages
 from scheduler.calendar import list_slots
 from scheduler.channels import Recipient
 from scheduler.consent import Rules
+from scheduler.jobs import ExpiringTokens
 from scheduler.team import Member, in_quiet_hours, list_members
 
 OPEN = ("idea", "planned", "in_production", "ready")
@@ -83,15 +84,21 @@ def recipient(member: Member) -> Recipient:
     return Recipient(member.name, member.email, member.slack_member, member.teams)
 
 
-def due_reminders(db: Database, config: Config, now: datetime) -> list[Reminder]:
-    """Every reminder whose time has come at `now` and that may still be sent."""
+def due_reminders(
+    db: Database, config: Config, now: datetime, *, tokens: ExpiringTokens | None = None
+) -> list[Reminder]:
+    """Every reminder whose time has come at `now` and that may still be sent.
+
+    `tokens` tells which platform tokens run out soon (the application's
+    `Jobs.expiring_tokens`); without it there are no token reminders.
+    """
     zone = config.timezone
     members = {m.id: m for m in list_members(db)}  # active members only
     out: list[Reminder] = []
     out += _slot_reminders(db, config, members, now, zone)
     out += _digests(db, config, members, now, zone)
     out += _brief_deadlines(db, config, members, now, zone)
-    out += _token_expiry(config, members, now, zone)
+    out += _token_expiry(config, members, now, zone, tokens)
     out += _consent_expiry(db, config, members, now, zone)
     out += _takedowns(db, members, now, zone, config)
     return out
@@ -305,36 +312,31 @@ def _takedowns(
 
 
 def _token_expiry(
-    config: Config, members: dict[int, Member], now: datetime, zone: str
+    config: Config,
+    members: dict[int, Member],
+    now: datetime,
+    zone: str,
+    tokens: ExpiringTokens | None,
 ) -> Iterator[Reminder]:
-    from collectors.auth import TOKEN_ENTRIES, TokenStore, token_statuses
-
+    if tokens is None:
+        return
     leads = [m for m in members.values() if m.role == "communications"]
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
     nominal = datetime.combine(today, BRIEF_HOUR, tz).astimezone(UTC)
-    store = TokenStore(config.token_file)
-    entries = {e.label: e for e in TOKEN_ENTRIES}
-    for status in token_statuses(config, store, now=now):
-        label = status.platform  # the token: tiktok, tiktok_business, linkedin_ads, ...
-        # Only tokens in use that run out soon; "not connected" is not news every morning.
-        if status.source == "none" or not status.warning:
-            continue
-        entry = entries[label]
+    for token in tokens(config, now):
         for member in leads:
             due = out_of_quiet_hours(nominal, member, zone)
             if due <= now:
-                text = messages.token_expiry(
-                    entry.platform, status.days_left or 0.0, _lang(member, config)
-                )
-                # Two tokens of one platform (LinkedIn's page and ads apps): name the command
-                # that renews this one.
-                body = text.body.replace(f"social auth {entry.platform}", entry.renew)
                 yield Reminder(
-                    f"token:{label}:{today.isoformat()}",
+                    f"token:{token.label}:{today.isoformat()}",
                     "expiry",
                     member.id,
                     recipient(member),
                     due,
-                    messages.Text(text.subject, body),
+                    # Two tokens of one platform (LinkedIn's page and ads apps): the
+                    # message names the command that renews this one.
+                    messages.token_expiry(
+                        token.platform, token.days_left, _lang(member, config), token.renew
+                    ),
                 )
