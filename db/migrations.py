@@ -527,3 +527,19 @@ CREATE TABLE slot_checks (
 )
 """,
     )
+
+
+@migrations()
+def m016_sync_runs_kind(db: Database) -> None:
+    """`sync_runs.kind`: 'sync' for a platform's API sync, 'import' for an export file's import.
+
+    Both go through one orchestrator (social.ingest) and are logged alike; what
+    says when a platform was last synced reads only the 'sync' rows.
+    """
+    _run(
+        db,
+        """
+ALTER TABLE sync_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'sync'
+    CHECK (kind IN ('sync', 'import'))
+""",
+    )

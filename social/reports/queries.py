@@ -694,7 +694,7 @@ def posts_of_slot(db: Database, value: str) -> list[int]:
 
 
 def sync_state(db: Database, platforms: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """platform -> last successful finish and the last run's outcome.
+    """platform -> last successful sync's finish and the last sync's outcome (imports aside).
 
     Runs are appended in time order, so walking back from the newest row id
     finds both after a few rows, however long the log is.
@@ -702,11 +702,13 @@ def sync_state(db: Database, platforms: Iterable[str]) -> dict[str, dict[str, An
     out: dict[str, dict[str, Any]] = {}
     for platform in platforms:
         last = db.execute(
-            "SELECT outcome FROM sync_runs WHERE platform = ? ORDER BY id DESC LIMIT 1", [platform]
+            """SELECT outcome FROM sync_runs WHERE platform = ? AND kind = 'sync'
+               ORDER BY id DESC LIMIT 1""",
+            [platform],
         ).fetchone()
         ok = db.execute(
-            """SELECT finished_at FROM sync_runs WHERE platform = ? AND outcome = 'ok'
-               ORDER BY id DESC LIMIT 1""",
+            """SELECT finished_at FROM sync_runs
+               WHERE platform = ? AND kind = 'sync' AND outcome = 'ok' ORDER BY id DESC LIMIT 1""",
             [platform],
         ).fetchone()
         if last is not None:
