@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from core.errors import SocialError
 from core.timeutil import to_utc_iso, utcnow
+from db import planning
 from scheduler.calendar import Slot
 
 CAPTIONS: Final = "captions"
@@ -99,8 +100,7 @@ def is_partner_content(db: Database, slot: Slot) -> bool:
         return True
     if not slot.campaign:
         return False
-    row = db.execute("SELECT partner_id FROM campaigns WHERE name = ?", [slot.campaign]).fetchone()
-    return bool(row and row[0])
+    return planning.campaign_has_partner(db, slot.campaign)
 
 
 def consent_problems(slot: Slot, lang: str) -> list[str]:

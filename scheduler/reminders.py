@@ -31,8 +31,9 @@ from sqlite_utils import Database
 from core.config import Config
 from core.errors import ConfigError
 from core.timeutil import from_utc_iso, iso_week
+from db import planning
 from scheduler import messages
-from scheduler.calendar import list_slots
+from scheduler.calendar import list_slots, owner_ids
 from scheduler.channels import Recipient
 from scheduler.consent import Rules
 from scheduler.jobs import ExpiringTokens
@@ -104,13 +105,6 @@ def due_reminders(
     return out
 
 
-def _owners(db: Database, slot_id: int) -> list[int]:
-    return [
-        int(r[0])
-        for r in db.execute("SELECT member_id FROM slot_owners WHERE slot_id = ?", [slot_id])
-    ]
-
-
 def _lang(member: Member, config: Config) -> str:
     return member.language or config.language
 
@@ -131,7 +125,7 @@ def _slot_reminders(
         planned = from_utc_iso(slot.planned_at)
         # The planned time is part of the key: a moved slot is reminded again for its new time.
         subject = f"slot:{slot.uid}@{slot.planned_at}"
-        for member_id in _owners(db, slot.id):
+        for member_id in owner_ids(db, slot.id):
             member = members.get(member_id)
             if member is None:
                 continue
@@ -186,7 +180,7 @@ def _digests(
         s for s in list_slots(db, start=start, end=end, rules=rules, zone=zone) if s.status in OPEN
     ]
     for member in members.values():
-        own = [s for s in slots if member.id in _owners(db, s.id)]
+        own = [s for s in slots if member.id in owner_ids(db, s.id)]
         if not own:
             continue
         due = out_of_quiet_hours(moment, member, zone)
@@ -210,12 +204,7 @@ def _brief_deadlines(
         return
     tz = ZoneInfo(zone)
     days_before = sorted({int(d) for d in config.get("reminders", "brief_days_before")})
-    rows = db.execute(
-        """SELECT b.id, b.title, p.name, b.deadline, b.status FROM briefs b
-           JOIN partners p ON p.id = b.partner_id
-           WHERE b.status IN ('draft', 'sent') AND b.deadline >= ?""",
-        [(now.astimezone(tz).date() - timedelta(days=1)).isoformat()],
-    ).fetchall()
+    rows = planning.open_briefs(db, (now.astimezone(tz).date() - timedelta(days=1)).isoformat())
     for brief_id, title, partner, deadline_text, status in rows:
         deadline = date.fromisoformat(deadline_text)
         ends = datetime.combine(deadline + timedelta(days=1), time(0), tz).astimezone(UTC)

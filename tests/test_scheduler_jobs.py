@@ -134,3 +134,16 @@ def test_no_lower_layer_imports_the_application_or_the_collectors() -> None:
                     if name.split(".")[0] in ("social", "collectors")
                 ]
     assert found == []
+
+
+# The modules of scheduler/ that keep planning tables (see scheduler/__init__.py).
+KEEPERS = {"calendar", "team", "feeds", "people", "consent", "ledger", "checklist"}
+
+
+def test_only_the_keepers_of_planning_tables_run_sql() -> None:
+    running = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "scheduler").rglob("*.py")
+        if path.stem not in KEEPERS and ".execute(" in path.read_text(encoding="utf-8")
+    )
+    assert running == []
