@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -116,34 +115,3 @@ print(" ".join(loaded))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
-
-
-def test_no_lower_layer_imports_the_application_or_the_collectors() -> None:
-    found = []
-    for package in ("scheduler", "briefs", "db"):
-        for path in sorted((ROOT / package).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    names = [node.module]
-                found += [
-                    f"{path.relative_to(ROOT)}: {name}"
-                    for name in names
-                    if name.split(".")[0] in ("social", "collectors")
-                ]
-    assert found == []
-
-
-# The modules of scheduler/ that keep planning tables (see scheduler/__init__.py).
-KEEPERS = {"calendar", "team", "feeds", "people", "consent", "ledger", "checklist"}
-
-
-def test_only_the_keepers_of_planning_tables_run_sql() -> None:
-    running = sorted(
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "scheduler").rglob("*.py")
-        if path.stem not in KEEPERS and ".execute(" in path.read_text(encoding="utf-8")
-    )
-    assert running == []
