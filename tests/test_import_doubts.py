@@ -183,7 +183,8 @@ def test_period_end_out_of_range_is_one_clear_line(workspace_dir: Path, value: s
     result = run(str(path), "--period-end", value)
     message = result.output.strip().splitlines()[-1]
     assert result.exit_code == 2 and "--period-end" in message and value in message
-    assert "internal error" not in result.output and not (workspace_dir / "social.db").exists()
+    assert "internal error" not in result.output
+    assert open_db(workspace_dir / "social.db")["posts"].count == 0
 
 
 def test_a_yearless_date_with_year_1_period_end_is_refused(workspace_dir: Path) -> None:

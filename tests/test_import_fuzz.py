@@ -108,6 +108,7 @@ def test_damaged_real_files_store_everything_or_nothing(
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "social.toml").write_text(render_default_config(), encoding="utf-8")
+        open_db(work / "social.db").close()  # as `social init` makes it
         monkeypatch.chdir(work)
         monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
         db_path = work / "social.db"
@@ -210,6 +211,7 @@ def test_any_cell_value_gives_a_clear_refusal_or_a_plausible_import(
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "social.toml").write_text(render_default_config(), encoding="utf-8")
+        open_db(work / "social.db").close()  # as `social init` makes it
         monkeypatch.chdir(work)
         monkeypatch.delenv("SOCIAL_CONFIG", raising=False)
         name_accounts(work)

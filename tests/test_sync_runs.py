@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _workspace(folder: Path, base: str = "http://sandbox.test") -> Path:
     text = demo_config(base, sandbox_ids(), "en").replace("autostart = true", "autostart = false")
     (folder / "social.toml").write_text(text + "\n[sync]\nbackfill_days = 7\n", encoding="utf-8")
+    open_db(folder / "social.db").close()  # as `social demo` makes it
     store = TokenStore(folder / ".social-tokens.json")
     for entry, token in (
         ("tiktok", "sandbox-display"),
