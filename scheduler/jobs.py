@@ -23,7 +23,7 @@ from core.config import Config
 class ExpiringToken:
     """A token in use that runs out soon (or has run out): what its reminder needs."""
 
-    label: str  # the token (tiktok, linkedin_ads, ...): one reminder a day per token
+    label: str  # the token's entry in the token file: one reminder a day per token
     platform: str  # the platform it opens, named in the message
     renew: str  # the command that renews this token
     days_left: float  # 0 or less: expired
