@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Parsed
+from collectors.importers.base import Parsed, not_installed
 from collectors.importers.readers import ImportFileError
 from collectors.importers.result import ImportResult, breakdown
 from core.domain import Account, Page
@@ -93,10 +93,9 @@ def import_file(
     `account_id` (--account) names the account when the file does not; a dry run
     is rolled back.
     """
-    if parsed.platform not in STORABLE_PLATFORMS:
-        raise ImportFileError(
-            f"{file}: {parsed.describe()}; {NOT_A_PLATFORM_YET}, so nothing was stored."
-        )
+    missing = not_installed(parsed.platform)
+    if missing:
+        raise ImportFileError(f"{file}: {parsed.describe()}; {missing}, so nothing was stored.")
     page = parsed.page
     warnings = [f.message for f in parsed.findings.of_level("warning")]
     result: ImportResult | None = None

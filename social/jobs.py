@@ -37,9 +37,9 @@ def weekly_report(config: Config, db: Database, week: str) -> Path:
 
 def expiring_tokens(config: Config, now: datetime) -> list[ExpiringToken]:
     """The tokens in use that run out soon; a token not connected is not news every morning."""
-    from collectors.auth import TOKEN_ENTRIES, TokenStore, token_statuses
+    from collectors.auth import TokenStore, token_entries, token_statuses
 
-    entries = {entry.label: entry for entry in TOKEN_ENTRIES}
+    entries = {entry.label: entry for entry in token_entries()}
     out = []
     for status in token_statuses(config, TokenStore(config.token_file), now=now):
         if status.source == "none" or not status.warning:

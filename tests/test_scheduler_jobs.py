@@ -95,23 +95,46 @@ def test_a_token_reminder_says_what_the_injected_token_check_found(
 
 
 def test_the_scheduler_runs_a_tick_without_loading_the_application(tmp_path: Path) -> None:
+    _config(tmp_path)  # social.toml in the folder
+    # The platform records the registry loads for the config (core's plugins) come first;
+    # everything the scheduler loads on top of them must be neither social nor collectors.
     script = f"""
+import datetime
 import sys
 from pathlib import Path
-from tests.test_scheduler_jobs import FakeJobs, MONDAY_MORNING, _config
+from core.config import load_config
 from db import open_db
+folder = Path({str(tmp_path)!r})
+config = load_config(folder / "social.toml")
+def above_core():
+    return {{m for m in sys.modules if m.split(".")[0] in ("social", "collectors")}}
+before = above_core()
+assert not any(m.split(".")[0] == "social" for m in before), before
+from scheduler.jobs import Jobs
 from scheduler.service import build_scheduler
 from scheduler.tick import run_tick
-folder = Path({str(tmp_path)!r})
-db = open_db(folder / "social.db")
-fake = FakeJobs(folder)
-run_tick(db, _config(folder), fake.jobs(), now=MONDAY_MORNING, sync=True)
-assert fake.calls == ["sync", "tokens", "report 2026-W48"], fake.calls
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("social", "collectors"))
-print(" ".join(loaded))
+calls = []
+def report(config, db, week):
+    calls.append(week)
+    path = folder / "report.html"
+    path.write_text("report")
+    return path
+jobs = Jobs(
+    sync=lambda config, db: calls.append("sync") or [],
+    weekly_report=report,
+    expiring_tokens=lambda config, now: calls.append("tokens") or [],
+)
+now = {MONDAY_MORNING!r}
+run_tick(open_db(folder / "social.db"), config, jobs, now=now, sync=True)
+assert calls == ["sync", "tokens", "2026-W48"], calls
+print(" ".join(sorted(above_core() - before)))
 """
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
