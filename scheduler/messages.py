@@ -204,12 +204,12 @@ def consent_expiry(
     name: str, channels: Sequence[str], expires: date, guardian_age: int, lang: str
 ) -> Text:
     """A person's consent runs out soon: ask for a new one."""
-    from scheduler.consent import CHANNEL_NAMES
+    from scheduler.consent import channel_name
 
     t = _t(lang)
     fields = {
         "name": name,
-        "channels": ", ".join(CHANNEL_NAMES[c] for c in channels),
+        "channels": ", ".join(channel_name(c) for c in channels),
         "date": formats.day(expires, lang),
         "age": guardian_age,
     }
@@ -220,14 +220,14 @@ def takedown(
     task_id: int, name: str | None, channel: str, title: str | None, post: str | None, lang: str
 ) -> Text:
     """Consent was withdrawn for published content: take it down."""
-    from scheduler.consent import CHANNEL_NAMES
+    from scheduler.consent import channel_name
 
     t = _t(lang)
     where = f"post {post}" if post else ("innlegget" if lang == "nb" else "the post")
     fields = {
         "id": task_id,
         "name": name or ("En person" if lang == "nb" else "Someone"),
-        "channel": CHANNEL_NAMES.get(channel, channel),
+        "channel": channel_name(channel),
         "title": title or "?",
         "where": where,
     }

@@ -323,7 +323,7 @@ def _token_expiry(
                     member.id,
                     recipient(member),
                     due,
-                    # Two tokens of one platform (LinkedIn's page and ads apps): the
+                    # Two tokens of one platform (a page app and an ads app): the
                     # message names the command that renews this one.
                     messages.token_expiry(
                         token.platform, token.days_left, _lang(member, config), token.renew
