@@ -163,8 +163,8 @@ def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]
     for e in sorted(entities, key=lambda e: order[e.level]):
         parent_id = None
         if e.parent_external_id:
-            # An ad sits in an ad group (TikTok, Meta ad sets) or directly in a campaign
-            # (LinkedIn creatives).
+            # An ad sits in an ad group (an ad set on some platforms) or, where a platform
+            # has no such level, directly in a campaign.
             levels = ("campaign",) if e.level == "adgroup" else ("adgroup", "campaign")
             for parent_level in levels:
                 row = db.execute(
