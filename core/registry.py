@@ -95,6 +95,11 @@ class Platform:
     sandbox: str = ""
     # Sort position in lists and reports (lower first).
     order: int = 100
+    # --- H4 (layers): the publishing checklist ---
+    # The platform's own setting for content made with or for a partner, which the
+    # checklist asks for on partner slots: language ("nb", "en") -> (label, help).
+    # Empty: the platform has no such setting.
+    partner_setting: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def load(target: str) -> Any:

@@ -527,3 +527,51 @@ CREATE TABLE slot_checks (
 )
 """,
     )
+
+
+@migrations()
+def m016_sync_runs_kind(db: Database) -> None:
+    """`sync_runs.kind`: 'sync' for a platform's API sync, 'import' for an export file's import.
+
+    Both go through one orchestrator (social.ingest) and are logged alike; what
+    says when a platform was last synced reads only the 'sync' rows.
+    """
+    _run(
+        db,
+        """
+ALTER TABLE sync_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'sync'
+    CHECK (kind IN ('sync', 'import'))
+""",
+    )
+
+
+@migrations()
+def m017_consent_channels_from_the_platforms(db: Database) -> None:
+    """`consents.channel` is any installed platform or 'web' (scheduler.consent.CHANNELS).
+
+    The channel list was fixed in a CHECK constraint, so a platform added through the
+    registry could not get consent; SQLite cannot drop a CHECK, so the table is rebuilt
+    with the same rows and index.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE consents_new (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people_in_videos(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL CHECK (channel != ''),
+    given_by TEXT NOT NULL CHECK (given_by IN ('self', 'guardian')),
+    signed_on TEXT,
+    expires_on TEXT,
+    in_writing INTEGER NOT NULL DEFAULT 1,
+    reference TEXT NOT NULL DEFAULT '',
+    withdrawn_on TEXT,
+    created_at TEXT NOT NULL
+);
+INSERT INTO consents_new SELECT id, person_id, channel, given_by, signed_on, expires_on,
+    in_writing, reference, withdrawn_on, created_at FROM consents;
+DROP TABLE consents;
+ALTER TABLE consents_new RENAME TO consents;
+CREATE INDEX consents_person ON consents (person_id, channel)
+""",
+    )

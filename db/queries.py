@@ -20,6 +20,26 @@ def account_id(db: Database, account: Account) -> int | None:
     return int(row[0]) if row else None
 
 
+def organic_accounts(db: Database, platform: str) -> list[Account]:
+    """A platform's stored accounts other than ad accounts."""
+    rows = db.execute(
+        "SELECT kind, external_id, name FROM accounts WHERE platform = ? AND kind != 'ads'",
+        [platform],
+    ).fetchall()
+    return [Account(platform, str(kind), str(ext), str(name or "")) for kind, ext, name in rows]
+
+
+def accounts_with_post_counts(db: Database) -> list[dict[str, Any]]:
+    """Every stored account with how many posts it has, by platform and kind."""
+    rows = db.execute(
+        """SELECT a.platform, a.kind, a.external_id, a.name,
+                  (SELECT COUNT(*) FROM posts p WHERE p.account_id = a.id)
+           FROM accounts a ORDER BY a.platform, a.kind"""
+    )
+    keys = ("platform", "kind", "external_id", "name", "posts")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
 def bookmark(db: Database, account: Account, stream: str) -> str | None:
     """A stream's bookmark for an account, or None before its first sync."""
     row = db.execute(
@@ -52,17 +72,18 @@ def known_posts(
 
 
 def latest_runs(db: Database) -> list[dict[str, Any]]:
-    """The latest sync run and the latest successful one, per platform."""
+    """The latest sync run and the latest successful one, per platform (imports left out)."""
     rows = db.execute(
         """SELECT platform, MAX(started_at) AS last_started,
                   MAX(CASE WHEN outcome = 'ok' THEN finished_at END) AS last_ok
-           FROM sync_runs GROUP BY platform ORDER BY platform"""
+           FROM sync_runs WHERE kind = 'sync' GROUP BY platform ORDER BY platform"""
     ).fetchall()
     out = []
     for platform, last_started, last_ok in rows:
         run = db.execute(
             """SELECT outcome, finished_at, new_posts, updated_values, requests, error, warnings
-               FROM sync_runs WHERE platform = ? AND started_at = ? ORDER BY id DESC LIMIT 1""",
+               FROM sync_runs WHERE platform = ? AND kind = 'sync' AND started_at = ?
+               ORDER BY id DESC LIMIT 1""",
             [platform, last_started],
         ).fetchone()
         out.append(

@@ -163,8 +163,8 @@ def save_ad_entities(db: Database, account_id: int, entities: Sequence[AdEntity]
     for e in sorted(entities, key=lambda e: order[e.level]):
         parent_id = None
         if e.parent_external_id:
-            # An ad sits in an ad group (TikTok, Meta ad sets) or directly in a campaign
-            # (LinkedIn creatives).
+            # An ad sits in an ad group (an ad set on some platforms) or, where a platform
+            # has no such level, directly in a campaign.
             levels = ("campaign",) if e.level == "adgroup" else ("adgroup", "campaign")
             for parent_level in levels:
                 row = db.execute(
@@ -394,11 +394,11 @@ def record_retired_metric(db: Database, platform: str, metric: str, message: str
     return cur.rowcount == 1
 
 
-def start_sync_run(db: Database, platform: str) -> int:
-    """Open a sync-run log row (with this process's id and host) and return its id."""
+def start_sync_run(db: Database, platform: str, *, kind: str = "sync") -> int:
+    """Open a run log row (a 'sync' or an 'import', with this process's id and host); its id."""
     cur = db.execute(
-        "INSERT INTO sync_runs (platform, started_at, pid, host) VALUES (?, ?, ?, ?)",
-        [platform, to_utc_iso(utcnow()), os.getpid(), socket.gethostname()],
+        "INSERT INTO sync_runs (platform, kind, started_at, pid, host) VALUES (?, ?, ?, ?, ?)",
+        [platform, kind, to_utc_iso(utcnow()), os.getpid(), socket.gethostname()],
     )
     return int(cur.lastrowid or 0)
 

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from core import registry
 from core.errors import SocialError
 from core.timeutil import check_range, from_utc_iso, to_utc_iso, utcnow
+from db import planning
 from db.lookup import find_id, row_number
 from scheduler.consent import (
     AGE_UNKNOWN,
@@ -345,31 +346,24 @@ def partner_id(db: Database, name: str) -> int:
 
 def account_id(db: Database, platform: str, ref: str) -> int:
     """The account of this platform whose external id or name is ref."""
-    row = db.execute(
-        "SELECT id FROM accounts WHERE platform = ? AND (external_id = ? OR name = ?) "
-        "ORDER BY kind != 'organic', id LIMIT 1",
-        [platform, ref.strip(), ref.strip()],
-    ).fetchone()
-    if row is None:
+    found = planning.account_by_ref(db, platform, ref.strip())
+    if found is None:
         raise SocialError(
             f"no {platform} account '{ref}'; run 'social sync' first or see 'social status' "
             "for the accounts there are"
         )
-    return int(row[0])
+    return found
 
 
 def post_id(db: Database, platform: str, external_id: str) -> int:
     """The stored post of this platform with this external id."""
-    row = db.execute(
-        "SELECT id FROM posts WHERE platform = ? AND external_id = ?",
-        [platform, external_id.strip()],
-    ).fetchone()
-    if row is None:
+    found = planning.post_by_external_id(db, platform, external_id.strip())
+    if found is None:
         raise SocialError(
             f"no {platform} post with id '{external_id}'; run 'social sync' (or 'social import') "
             f"first, or see 'social posts --platform {platform}'"
         )
-    return int(row[0])
+    return found
 
 
 def slot_id(db: Database, ref: str | int) -> int:
@@ -492,6 +486,78 @@ def list_slots(
         params.append(parse_status(status))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return _slots(db, where, params, rules=rules, zone=zone)
+
+
+def owner_ids(db: Database, sid: int) -> list[int]:
+    """The team member ids owning a slot."""
+    return [
+        int(r[0]) for r in db.execute("SELECT member_id FROM slot_owners WHERE slot_id = ?", [sid])
+    ]
+
+
+def tags_in_use(db: Database) -> list[str]:
+    """Every tag used on a slot, for the calendar's filter."""
+    return [
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT t.value FROM calendar_slots s, json_each(s.tags) t "
+            "ORDER BY t.value COLLATE NOCASE"
+        )
+    ]
+
+
+def find_slot(
+    db: Database, *, uid: str | None = None, number: int | None = None
+) -> tuple[int, str] | None:
+    """(id, platform) of the slot with this uid or short id, or None."""
+    column, value = ("uid", uid) if uid is not None else ("id", number)
+    row = db.execute(
+        f"SELECT id, platform FROM calendar_slots WHERE {column} = ?", [value]
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def slots_with_post(db: Database, pid: int, *, other_than: int | None = None) -> list[int]:
+    """The slots linked to a post, leaving out `other_than`."""
+    rows = db.execute(
+        "SELECT id FROM calendar_slots WHERE post_id = ? AND id IS NOT ? ORDER BY id",
+        [pid, other_than],
+    )
+    return [int(r[0]) for r in rows]
+
+
+def linked_post(db: Database, sid: int) -> int | None:
+    """Our id of the post a slot is linked to, or None."""
+    row = db.execute("SELECT post_id FROM calendar_slots WHERE id = ?", [sid]).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def unlinked_slots(db: Database) -> list[tuple[Any, ...]]:
+    """(id, uid, title, planned_at, platform, account id, tags JSON, owner ids JSON) of the
+    slots still waiting for their post: no post, no manual link, not skipped; planned order."""
+    return list(
+        db.execute(
+            """SELECT s.id, s.uid, s.title, s.planned_at, s.platform, s.account_id, s.tags,
+                  (SELECT json_group_array(o.member_id) FROM slot_owners o WHERE o.slot_id = s.id)
+               FROM calendar_slots s
+               WHERE s.post_id IS NULL AND s.link_manual = 0 AND s.status != 'skipped'
+               ORDER BY s.planned_at, s.id"""
+        ).fetchall()
+    )
+
+
+def link_matched_posts(db: Database, links: dict[int, int], *, now: datetime) -> None:
+    """Link slots to the posts matched to them (slot id -> post id) and mark them published,
+    in one transaction; a slot linked meanwhile, by hand or otherwise, is left alone."""
+    stamp = to_utc_iso(now)
+    with db.atomic():
+        for sid, pid in links.items():
+            db.execute(
+                """UPDATE calendar_slots
+                   SET post_id = ?, status = 'published', sequence = sequence + 1, updated_at = ?
+                   WHERE id = ? AND post_id IS NULL AND link_manual = 0""",
+                [pid, stamp, sid],
+            )
 
 
 # --- writes -----------------------------------------------------------------------------------

@@ -29,9 +29,12 @@ from scheduler.calendar import (
     Slot,
     SlotFields,
     create_slot,
+    find_slot,
+    linked_post,
     list_slots,
     post_id,
     resolve,
+    slots_with_post,
     update_slot,
 )
 
@@ -146,10 +149,7 @@ def _plan_row(
                 f"uid '{uid}' is also on line {seen[uid]}; keep one row per slot "
                 "(clear the uid of a copied row to make a new slot)"
             )
-        found = db.execute(
-            "SELECT id, platform FROM calendar_slots WHERE uid = ?", [uid]
-        ).fetchone()
-        existing = (int(found[0]), str(found[1])) if found else None
+        existing = find_slot(db, uid=uid)
     elif cell.get("id"):
         number = row_number(cell["id"])
         if number is None:
@@ -158,10 +158,7 @@ def _plan_row(
                 f"id '{shown}' is not a slot number (digits 0-9, at most 18); leave it empty "
                 "for a new slot"
             )
-        found = db.execute(
-            "SELECT id, platform FROM calendar_slots WHERE id = ?", [number]
-        ).fetchone()
-        existing = (int(found[0]), str(found[1])) if found else None
+        existing = find_slot(db, number=number)
     for required in REQUIRED:
         if required in cell and not cell[required]:
             raise SocialError(f"{required} is empty; fill it in")
@@ -251,12 +248,12 @@ def import_csv(db: Database, path: Path, zone: str, *, label: str | None = None)
         pid = plan.fields.post_id
         if pid is UNSET:
             continue
-        holder = db.execute("SELECT id FROM calendar_slots WHERE post_id = ?", [pid]).fetchone()
-        if holder is not None and holder[0] != plan.slot and holder[0] not in touched:
+        holder = next(iter(slots_with_post(db, pid)), None)
+        if holder is not None and holder != plan.slot and holder not in touched:
             errors.append(
                 f"{name} line {plan.line}: post '{plan.post_external}' is linked to slot "
-                f"{holder[0]}, which is not in the file; unlink it there first with "
-                f"'social calendar edit {holder[0]} --unlink'"
+                f"{holder}, which is not in the file; unlink it there first with "
+                f"'social calendar edit {holder} --unlink'"
             )
     if errors:
         raise SocialError(
@@ -296,16 +293,12 @@ def _write(db: Database, planned: list[_Planned]) -> ImportResult:
             pid = plan.fields.post_id
             if pid is UNSET:
                 continue
-            for (holder,) in db.execute(
-                "SELECT id FROM calendar_slots WHERE post_id = ? AND id IS NOT ?", [pid, plan.slot]
-            ).fetchall():
+            for holder in slots_with_post(db, pid, other_than=plan.slot):
                 update_slot(db, holder, SlotFields(post_id=None, link_manual=0))
         for plan in planned:
             fields = plan.fields
             if plan.slot is not None:
-                current = db.execute(
-                    "SELECT post_id FROM calendar_slots WHERE id = ?", [plan.slot]
-                ).fetchone()[0]
+                current = linked_post(db, plan.slot)
                 if fields.post_id is not UNSET and fields.post_id != current:
                     fields.link_manual = 1
                 elif fields.post_id is not UNSET:

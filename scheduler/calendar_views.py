@@ -1,8 +1,10 @@
-"""Calendar reads and small writes the web app needs: month and week grids, filters, claim,
-move to another day, and post suggestions for linking a slot by hand.
+"""Calendar views and small writes the web app needs: month and week grids, filters, claim,
+move to another day, and post suggestions for linking a slot by hand (no SQL of its own).
 
 Grids read only the slots inside their window (the planned-time index), so a
-month costs the same with three years of calendar behind it.
+month costs the same with three years of calendar behind it. The pick lists and
+a slot's owners come from their keepers (db.planning, scheduler.calendar,
+scheduler.people) and are offered here for the web pages.
 """
 
 from __future__ import annotations
@@ -17,7 +19,20 @@ from sqlite_utils import Database
 
 from core.errors import SocialError
 from core.timeutil import from_utc_iso, to_utc_iso
-from scheduler.calendar import Slot, SlotFields, get_slot, list_slots, resolve, update_slot
+from db import planning
+from db.planning import campaign_names as campaign_names
+from db.planning import partner_names as partner_names
+from scheduler.calendar import (
+    Slot,
+    SlotFields,
+    get_slot,
+    list_slots,
+    resolve,
+    update_slot,
+)
+from scheduler.calendar import owner_ids as owner_ids
+from scheduler.calendar import tags_in_use as tags_in_use
+from scheduler.people import person_names as person_names
 
 
 @dataclass(frozen=True)
@@ -94,14 +109,6 @@ def upcoming(db: Database, now: datetime, days: int = 7) -> list[Slot]:
     return list_slots(db, start=now, end=now + timedelta(days=days))
 
 
-def owner_ids(db: Database, slot_id: int) -> list[int]:
-    """The team member ids owning a slot."""
-    return [
-        int(r[0])
-        for r in db.execute("SELECT member_id FROM slot_owners WHERE slot_id = ?", [slot_id])
-    ]
-
-
 def claim_slot(db: Database, slot_id: int, member_id: int) -> Slot:
     """Take an unowned slot: the member becomes its owner."""
     with db.atomic():
@@ -122,35 +129,6 @@ def move_to_day(db: Database, zone: str, slot_id: int, day: date) -> Slot:
     text = f"{day.isoformat()} {local.strftime('%H:%M')}"
     update_slot(db, slot_id, resolve(db, zone, at=text))
     return get_slot(db, slot_id)
-
-
-def tags_in_use(db: Database) -> list[str]:
-    """Every tag used on a slot, for the calendar's filter."""
-    return [
-        str(r[0])
-        for r in db.execute(
-            "SELECT DISTINCT t.value FROM calendar_slots s, json_each(s.tags) t "
-            "ORDER BY t.value COLLATE NOCASE"
-        )
-    ]
-
-
-def campaign_names(db: Database) -> list[str]:
-    """Campaign names for pick lists, newest first."""
-    return [str(r[0]) for r in db.execute("SELECT name FROM campaigns ORDER BY start_date DESC")]
-
-
-def partner_names(db: Database) -> list[str]:
-    """Partner names for pick lists."""
-    return [str(r[0]) for r in db.execute("SELECT name FROM partners ORDER BY name COLLATE NOCASE")]
-
-
-def person_names(db: Database) -> list[str]:
-    """Names with a consent record, for the 'in the video' pick list."""
-    return [
-        str(r[0])
-        for r in db.execute("SELECT name FROM people_in_videos ORDER BY name COLLATE NOCASE")
-    ]
 
 
 @dataclass(frozen=True)
@@ -181,14 +159,15 @@ def suggest_posts(
     """Unlinked posts of the slot's platform published within the window, closest first."""
     planned = from_utc_iso(slot.planned_at)
     window = timedelta(hours=window_hours)
-    rows = db.execute(
-        """SELECT p.id, p.external_id, p.published_at, p.caption FROM posts p
-           WHERE p.platform = ? AND p.published_at BETWEEN ? AND ?
-             AND NOT EXISTS (SELECT 1 FROM calendar_slots s WHERE s.post_id = p.id AND s.id != ?)""",
-        [slot.platform, to_utc_iso(planned - window), to_utc_iso(planned + window), slot.id],
-    ).fetchall()
+    rows = planning.unlinked_posts(
+        db,
+        slot.platform,
+        to_utc_iso(planned - window),
+        to_utc_iso(planned + window),
+        except_slot=slot.id,
+    )
     out = []
-    for pid, external, published, caption in rows:
+    for pid, external, published, caption, _account in rows:
         moment = from_utc_iso(published)
         hours = abs((moment - planned).total_seconds()) / 3600
         confidence = max(0.0, 1 - hours / window_hours) if window_hours else 0.0

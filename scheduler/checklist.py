@@ -2,8 +2,9 @@
 
 Built-in items: captions in the video (teksting), consent on record for everyone
 in it (checked from the consent records, never ticked by hand), and for partner
-content the advertising label (markedsføringsloven § 3) and, on TikTok, the
-branded-content setting. The list comes from `[web] checklist`; any other text
+content the advertising label (markedsføringsloven § 3) and, on a platform that
+has one (`Platform.partner_setting`), its own partner-content setting. The list
+comes from `[web] checklist`; any other text
 there is a custom item ticked by hand. Ticks are stored per slot in
 `slot_checks` with who ticked them.
 """
@@ -17,8 +18,10 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from core import registry
 from core.errors import SocialError
 from core.timeutil import to_utc_iso, utcnow
+from db import planning
 from scheduler.calendar import Slot
 
 CAPTIONS: Final = "captions"
@@ -33,13 +36,13 @@ LABELS: Final = {
         CAPTIONS: "Videoen har teksting (undertekster)",
         CONSENT: "Alle i videoen har samtykke registrert",
         AD_LABEL: "Innholdet er merket som reklame (markedsføringsloven § 3)",
-        BRANDED: "TikTok-innstillingen «Branded content» er slått på",
+        BRANDED: "Plattformens innstilling for partnerinnhold er slått på",
     },
     "en": {
         CAPTIONS: "The video has captions (subtitles)",
         CONSENT: "Everyone in the video has consent on record",
         AD_LABEL: "The content is labelled as advertising (Marketing Control Act § 3)",
-        BRANDED: "TikTok's “Branded content” setting is switched on",
+        BRANDED: "The platform's setting for partner content is switched on",
     },
 }
 HELP: Final = {
@@ -47,13 +50,13 @@ HELP: Final = {
         CAPTIONS: "Offentlige organer skal tekste video (universell utforming).",
         CONSENT: "Sjekkes mot samtykkeregisteret; registrer samtykke under Team.",
         AD_LABEL: "Gjelder innhold laget med eller for en partner.",
-        BRANDED: "Gjelder partnerinnhold på TikTok (Innholdsopplysning → Merkevareinnhold).",
+        BRANDED: "Gjelder partnerinnhold der plattformen har en slik innstilling.",
     },
     "en": {
         CAPTIONS: "Public bodies must caption video (universal design).",
         CONSENT: "Checked against the consent records; record consent under Team.",
         AD_LABEL: "Applies to content made with or for a partner.",
-        BRANDED: "Applies to partner content on TikTok (Content disclosure → Branded content).",
+        BRANDED: "Applies to partner content where the platform has such a setting.",
     },
 }
 
@@ -99,8 +102,7 @@ def is_partner_content(db: Database, slot: Slot) -> bool:
         return True
     if not slot.campaign:
         return False
-    row = db.execute("SELECT partner_id FROM campaigns WHERE name = ?", [slot.campaign]).fetchone()
-    return bool(row and row[0])
+    return planning.campaign_has_partner(db, slot.campaign)
 
 
 def consent_problems(slot: Slot, lang: str) -> list[str]:
@@ -108,11 +110,19 @@ def consent_problems(slot: Slot, lang: str) -> list[str]:
     return slot.consent_warnings(lang)
 
 
+def partner_setting(platform: str, lang: str) -> tuple[str, str] | None:
+    """(label, help) of the platform's own setting for partner content, or None."""
+    if platform not in registry.names():
+        return None
+    setting = registry.platform(platform).partner_setting
+    return setting.get(lang) or setting.get("en")
+
+
 def _applies(key: str, slot: Slot, partner: bool) -> bool:
     if key == AD_LABEL:
         return partner
     if key == BRANDED:
-        return partner and slot.platform == "tiktok"
+        return partner and partner_setting(slot.platform, "en") is not None
     if key == CONSENT:
         return bool(slot.appearances)
     return True
@@ -139,11 +149,14 @@ def checklist(db: Database, slot: Slot, items: Sequence[str], lang: str) -> list
             out.append(CheckItem(key, labels[key], helps[key], True, not problems, problems))
             continue
         who, at = ticks.get(key, (None, None))
+        label, help_ = labels.get(key, key), helps.get(key, "")
+        if key == BRANDED:
+            label, help_ = partner_setting(slot.platform, lang) or (label, help_)
         out.append(
             CheckItem(
                 key,
-                labels.get(key, key),
-                helps.get(key, ""),
+                label,
+                help_,
                 False,
                 key in ticks,
                 checked_by=who,

@@ -1,6 +1,6 @@
 """Consent of people who appear in videos, as Datatilsynet describes it.
 
-- Consent is given per channel (TikTok, LinkedIn, Facebook, the web site), in
+- Consent is given per channel (each installed platform, and the web site), in
   writing (the signed form is kept somewhere; `reference` says where), and is
   renewed every year ([consent] valid_months, default 12): Datatilsynet
   recommends a yearly routine that checks consents are still valid.
@@ -26,17 +26,20 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from core import registry
 from core.errors import SocialError
 from core.timeutil import from_utc_iso, to_utc_iso, utcnow
 
-CHANNELS: Final = ("tiktok", "linkedin", "facebook", "web")
+WEB: Final = "web"  # the organisation's own web site
+# Consent is given per channel: every installed platform, and the web site.
+CHANNELS: Final = (*registry.names(), WEB)
 GIVEN_BY: Final = ("self", "guardian")
-CHANNEL_NAMES: Final = {
-    "tiktok": "TikTok",
-    "linkedin": "LinkedIn",
-    "facebook": "Facebook",
-    "web": "web",
-}
+
+
+def channel_name(channel: str) -> str:
+    """A channel as people write it: the platform's own spelling, or 'web'."""
+    return channel if channel == WEB else registry.display_name(channel)
+
 
 # Issue codes, with what they say in each language.
 MISSING, WITHDRAWN, EXPIRED, DATE_UNKNOWN = "missing", "withdrawn", "expired", "date_unknown"
@@ -129,7 +132,7 @@ class Issue:
         """The issue in words, without the person's name."""
         words = _TEXT.get(lang, _TEXT["en"])[self.code]
         return words.format(
-            channel=CHANNEL_NAMES[self.channel],
+            channel=channel_name(self.channel),
             date=self.when.isoformat() if self.when else "",
             age=self.age or "",
         )
@@ -353,7 +356,7 @@ def issues_for_slots(
     out: dict[int, dict[int, list[Issue]]] = {sid: {} for sid in by_slot}
     for sid, pid in pairs:
         platform, planned = by_slot[sid]
-        channel = platform if platform in CHANNELS else "web"
+        channel = platform if platform in CHANNELS else WEB
         day = slot_day(planned, zone, today)
         out[sid][pid] = issues(people[pid], consents[pid], channel, day, rules)
     return out
@@ -400,7 +403,7 @@ def record_consent(
     today = today or date.today()
     chosen = check_channels(channels)
     if not chosen:
-        raise SocialError("give at least one channel (--channel tiktok, ... or all)")
+        raise SocialError(f"give at least one channel (--channel {', '.join(CHANNELS)} or all)")
     if given_by not in GIVEN_BY:
         raise SocialError(f"unknown giver '{given_by}'; use self or guardian")
     if signed_on is not None and signed_on > today:

@@ -184,7 +184,7 @@ def render_feed(
 def render_configured_feed(
     config: Config, db: Database, *, owner: str | None = None, lang: str | None = None
 ) -> bytes:
-    """render_feed with the alarms, event length, zone and language from social.toml."""
+    """render_feed with the alarms, event length, zone and language set in social.toml."""
     return render_feed(
         db,
         zone=config.timezone,

@@ -175,3 +175,9 @@ def rows(db: Database, *, status: str | None = None, limit: int = 50) -> list[di
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many ledger rows have each status (sent, failed, sending, ...)."""
+    rows = db.execute("SELECT status, COUNT(*) FROM reminder_ledger GROUP BY status").fetchall()
+    return {str(status): int(n) for status, n in rows}

@@ -32,8 +32,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.hashtags import DEFAULT_HASHTAG_THEMES, hashtags
 from core.timeutil import from_utc_iso, to_utc_iso, utcnow
-from social.insights.themes import DEFAULT_HASHTAG_THEMES, hashtags
+from db import planning
+from scheduler.calendar import link_matched_posts, unlinked_slots
 
 CONFIDENT = 0.6  # link automatically from this confidence on ...
 MARGIN = 0.1  # ... when no alternative comes this close
@@ -217,15 +219,8 @@ class _Slot:
 
 
 def _open_slots(db: Database) -> list[_Slot]:
-    rows = db.execute(
-        """SELECT s.id, s.uid, s.title, s.planned_at, s.platform, s.account_id, s.tags,
-                  (SELECT json_group_array(o.member_id) FROM slot_owners o WHERE o.slot_id = s.id)
-           FROM calendar_slots s
-           WHERE s.post_id IS NULL AND s.link_manual = 0 AND s.status != 'skipped'
-           ORDER BY s.planned_at, s.id"""
-    ).fetchall()
     out = []
-    for sid, uid, title, planned, platform, account, tags, owners in rows:
+    for sid, uid, title, planned, platform, account, tags, owners in unlinked_slots(db):
         try:
             tag_list = [str(t) for t in json.loads(tags or "[]")]
         except ValueError:
@@ -248,12 +243,8 @@ def _open_slots(db: Database) -> list[_Slot]:
 def _usual_accounts(db: Database) -> dict[int, int]:
     """member -> the account most of the posts their slots were linked to came from."""
     counts: dict[int, Counter[int]] = {}
-    for member, account, n in db.execute(
-        """SELECT o.member_id, p.account_id, COUNT(*) FROM slot_owners o
-           JOIN calendar_slots s ON s.id = o.slot_id JOIN posts p ON p.id = s.post_id
-           GROUP BY o.member_id, p.account_id"""
-    ):
-        counts.setdefault(int(member), Counter())[int(account)] = int(n)
+    for member, account, n in planning.owners_post_accounts(db):
+        counts.setdefault(member, Counter())[account] = n
     out = {}
     for member, counter in counts.items():
         account, n = counter.most_common(1)[0]
@@ -319,21 +310,13 @@ def find_matches(db: Database, *, window_hours: float = 36) -> list[tuple[_Slot,
     out = []
     for slot in slots:
         moment = from_utc_iso(slot.planned_at)
-        params: list[object] = [
+        rows = planning.unlinked_posts(
+            db,
             slot.platform,
             to_utc_iso(moment - window),
             to_utc_iso(moment + window),
-        ]
-        account_clause = ""
-        if slot.account is not None:
-            account_clause = "AND p.account_id = ?"
-            params.append(slot.account)
-        rows = db.execute(
-            f"""SELECT p.id, p.external_id, p.published_at, p.caption, p.account_id FROM posts p
-                WHERE p.platform = ? AND p.published_at BETWEEN ? AND ? {account_clause}
-                  AND NOT EXISTS (SELECT 1 FROM calendar_slots s WHERE s.post_id = p.id)""",
-            params,
-        ).fetchall()
+            account_id=slot.account,
+        )
         candidates = []
         # The owners' usual account tells posts apart only where they come from several.
         habits = {usual[o] for o in slot.owners if o in usual}
@@ -427,16 +410,7 @@ def match_slots(db: Database, *, window_hours: float = 36, dry_run: bool = False
             if match.suggestions:
                 result.unsure.append(match)
     if not dry_run and chosen:
-        now = to_utc_iso(utcnow())
-        with db.atomic():
-            for sid, candidate in chosen.items():
-                db.execute(
-                    """UPDATE calendar_slots
-                       SET post_id = ?, status = 'published', sequence = sequence + 1,
-                           updated_at = ?
-                       WHERE id = ? AND post_id IS NULL AND link_manual = 0""",
-                    [candidate.post_id, now, sid],
-                )
+        link_matched_posts(db, {sid: c.post_id for sid, c in chosen.items()}, now=utcnow())
     return result
 
 

@@ -42,7 +42,7 @@ TEXT = {
         "footer": "Hilsen social · kalenderen: social calendar list",
         "token_subject": "Tilgangen til {platform} må fornyes",
         "token_body": (
-            "Tilgangen til {platform} {when}. Forny den med: social auth {command}\n"
+            "Tilgangen til {platform} {when}. Forny den med: {command}\n"
             "Uten ny tilgang stopper innhentingen av tall."
         ),
         "expired": "er utløpt",
@@ -87,7 +87,7 @@ TEXT = {
         "footer": "From social · the calendar: social calendar list",
         "token_subject": "Renew the {platform} access",
         "token_body": (
-            "The {platform} access {when}. Renew it with: social auth {command}\n"
+            "The {platform} access {when}. Renew it with: {command}\n"
             "Without it, collecting figures stops."
         ),
         "expired": "has expired",
@@ -204,12 +204,12 @@ def consent_expiry(
     name: str, channels: Sequence[str], expires: date, guardian_age: int, lang: str
 ) -> Text:
     """A person's consent runs out soon: ask for a new one."""
-    from scheduler.consent import CHANNEL_NAMES
+    from scheduler.consent import channel_name
 
     t = _t(lang)
     fields = {
         "name": name,
-        "channels": ", ".join(CHANNEL_NAMES[c] for c in channels),
+        "channels": ", ".join(channel_name(c) for c in channels),
         "date": formats.day(expires, lang),
         "age": guardian_age,
     }
@@ -220,21 +220,21 @@ def takedown(
     task_id: int, name: str | None, channel: str, title: str | None, post: str | None, lang: str
 ) -> Text:
     """Consent was withdrawn for published content: take it down."""
-    from scheduler.consent import CHANNEL_NAMES
+    from scheduler.consent import channel_name
 
     t = _t(lang)
     where = f"post {post}" if post else ("innlegget" if lang == "nb" else "the post")
     fields = {
         "id": task_id,
         "name": name or ("En person" if lang == "nb" else "Someone"),
-        "channel": CHANNEL_NAMES.get(channel, channel),
+        "channel": channel_name(channel),
         "title": title or "?",
         "where": where,
     }
     return Text(t["takedown_subject"].format(**fields), t["takedown_body"].format(**fields))
 
 
-def token_expiry(platform: str, days_left: float, lang: str) -> Text:
+def token_expiry(platform: str, days_left: float, lang: str, renew: str) -> Text:
     """A platform token runs out soon, with the command that renews it."""
     t = _t(lang)
     name = registry.display_name(platform)
@@ -243,5 +243,5 @@ def token_expiry(platform: str, days_left: float, lang: str) -> Text:
     when = t["expired"] if days_left <= 0 else t["expires"].format(days=span)
     return Text(
         t["token_subject"].format(platform=name),
-        t["token_body"].format(platform=name, when=when, command=platform),
+        t["token_body"].format(platform=name, when=when, command=renew),
     )

@@ -193,6 +193,14 @@ def list_people(
     return [p for p in people if p.flags(day, rules)] if flagged_only else people
 
 
+def person_names(db: Database) -> list[str]:
+    """Names with a consent record, for the 'in the video' pick list."""
+    return [
+        str(r[0])
+        for r in db.execute("SELECT name FROM people_in_videos ORDER BY name COLLATE NOCASE")
+    ]
+
+
 def person_slots(db: Database, person_id: int) -> int:
     """How many calendar slots the person appears in."""
     return int(

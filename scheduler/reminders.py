@@ -31,10 +31,12 @@ from sqlite_utils import Database
 from core.config import Config
 from core.errors import ConfigError
 from core.timeutil import from_utc_iso, iso_week
+from db import planning
 from scheduler import messages
-from scheduler.calendar import list_slots
+from scheduler.calendar import list_slots, owner_ids
 from scheduler.channels import Recipient
 from scheduler.consent import Rules
+from scheduler.jobs import ExpiringTokens
 from scheduler.team import Member, in_quiet_hours, list_members
 
 OPEN = ("idea", "planned", "in_production", "ready")
@@ -83,25 +85,24 @@ def recipient(member: Member) -> Recipient:
     return Recipient(member.name, member.email, member.slack_member, member.teams)
 
 
-def due_reminders(db: Database, config: Config, now: datetime) -> list[Reminder]:
-    """Every reminder whose time has come at `now` and that may still be sent."""
+def due_reminders(
+    db: Database, config: Config, now: datetime, *, tokens: ExpiringTokens | None = None
+) -> list[Reminder]:
+    """Every reminder whose time has come at `now` and that may still be sent.
+
+    `tokens` tells which platform tokens run out soon (the application's
+    `Jobs.expiring_tokens`); without it there are no token reminders.
+    """
     zone = config.timezone
     members = {m.id: m for m in list_members(db)}  # active members only
     out: list[Reminder] = []
     out += _slot_reminders(db, config, members, now, zone)
     out += _digests(db, config, members, now, zone)
     out += _brief_deadlines(db, config, members, now, zone)
-    out += _token_expiry(config, members, now, zone)
+    out += _token_expiry(config, members, now, zone, tokens)
     out += _consent_expiry(db, config, members, now, zone)
     out += _takedowns(db, members, now, zone, config)
     return out
-
-
-def _owners(db: Database, slot_id: int) -> list[int]:
-    return [
-        int(r[0])
-        for r in db.execute("SELECT member_id FROM slot_owners WHERE slot_id = ?", [slot_id])
-    ]
 
 
 def _lang(member: Member, config: Config) -> str:
@@ -124,7 +125,7 @@ def _slot_reminders(
         planned = from_utc_iso(slot.planned_at)
         # The planned time is part of the key: a moved slot is reminded again for its new time.
         subject = f"slot:{slot.uid}@{slot.planned_at}"
-        for member_id in _owners(db, slot.id):
+        for member_id in owner_ids(db, slot.id):
             member = members.get(member_id)
             if member is None:
                 continue
@@ -179,7 +180,7 @@ def _digests(
         s for s in list_slots(db, start=start, end=end, rules=rules, zone=zone) if s.status in OPEN
     ]
     for member in members.values():
-        own = [s for s in slots if member.id in _owners(db, s.id)]
+        own = [s for s in slots if member.id in owner_ids(db, s.id)]
         if not own:
             continue
         due = out_of_quiet_hours(moment, member, zone)
@@ -203,12 +204,7 @@ def _brief_deadlines(
         return
     tz = ZoneInfo(zone)
     days_before = sorted({int(d) for d in config.get("reminders", "brief_days_before")})
-    rows = db.execute(
-        """SELECT b.id, b.title, p.name, b.deadline, b.status FROM briefs b
-           JOIN partners p ON p.id = b.partner_id
-           WHERE b.status IN ('draft', 'sent') AND b.deadline >= ?""",
-        [(now.astimezone(tz).date() - timedelta(days=1)).isoformat()],
-    ).fetchall()
+    rows = planning.open_briefs(db, (now.astimezone(tz).date() - timedelta(days=1)).isoformat())
     for brief_id, title, partner, deadline_text, status in rows:
         deadline = date.fromisoformat(deadline_text)
         ends = datetime.combine(deadline + timedelta(days=1), time(0), tz).astimezone(UTC)
@@ -305,36 +301,31 @@ def _takedowns(
 
 
 def _token_expiry(
-    config: Config, members: dict[int, Member], now: datetime, zone: str
+    config: Config,
+    members: dict[int, Member],
+    now: datetime,
+    zone: str,
+    tokens: ExpiringTokens | None,
 ) -> Iterator[Reminder]:
-    from collectors.auth import TokenStore, token_entries, token_statuses
-
+    if tokens is None:
+        return
     leads = [m for m in members.values() if m.role == "communications"]
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
     nominal = datetime.combine(today, BRIEF_HOUR, tz).astimezone(UTC)
-    store = TokenStore(config.token_file)
-    entries = {e.label: e for e in token_entries()}
-    for status in token_statuses(config, store, now=now):
-        label = status.platform  # the token: tiktok, tiktok_business, linkedin_ads, ...
-        # Only tokens in use that run out soon; "not connected" is not news every morning.
-        if status.source == "none" or not status.warning:
-            continue
-        entry = entries[label]
+    for token in tokens(config, now):
         for member in leads:
             due = out_of_quiet_hours(nominal, member, zone)
             if due <= now:
-                text = messages.token_expiry(
-                    entry.platform, status.days_left or 0.0, _lang(member, config)
-                )
-                # Two tokens of one platform (LinkedIn's page and ads apps): name the command
-                # that renews this one.
-                body = text.body.replace(f"social auth {entry.platform}", entry.renew)
                 yield Reminder(
-                    f"token:{label}:{today.isoformat()}",
+                    f"token:{token.label}:{today.isoformat()}",
                     "expiry",
                     member.id,
                     recipient(member),
                     due,
-                    messages.Text(text.subject, body),
+                    # Two tokens of one platform (a page app and an ads app): the
+                    # message names the command that renews this one.
+                    messages.token_expiry(
+                        token.platform, token.days_left, _lang(member, config), token.renew
+                    ),
                 )

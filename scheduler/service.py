@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from core.config import Config
 from core.errors import SocialError
 from core.redact import redact
+from scheduler.jobs import Jobs
 from scheduler.tick import cron_trigger, send_reminders, send_weekly_report
 
 log = logging.getLogger("social.scheduler")
@@ -42,8 +43,12 @@ def _guarded(name: str, job: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
-def build_scheduler(config: Config, db: Database, *, scheduler: Any = None) -> Any:
-    """A configured APScheduler (BlockingScheduler unless one is given) with every job."""
+def build_scheduler(config: Config, db: Database, jobs: Jobs, *, scheduler: Any = None) -> Any:
+    """A configured APScheduler (BlockingScheduler unless one is given) with every job.
+
+    The reminder scan and the backup are the scheduler's own; the sync, the weekly
+    report and the token statuses come from `jobs`.
+    """
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
@@ -58,18 +63,16 @@ def build_scheduler(config: Config, db: Database, *, scheduler: Any = None) -> A
         )
 
     def reminders() -> None:
-        outcome = send_reminders(db, config, echo=log.info)
+        outcome = send_reminders(db, config, echo=log.info, tokens=jobs.expiring_tokens)
         for line in outcome.lines:
             log.info(line)
 
     def sync() -> None:
-        from social.sync import run_sync
-
-        for summary in run_sync(config, db):
-            log.info(summary.line())
+        for line in jobs.sync(config, db):
+            log.info(line)
 
     def weekly() -> None:
-        line = send_weekly_report(db, config)
+        line = send_weekly_report(db, config, jobs.weekly_report)
         if line:
             log.info(line)
 
@@ -101,11 +104,11 @@ def backup_now(config: Config, db: Database, *, reason: str = "nightly") -> str:
     return f"backup written to {made.path} ({made.size} bytes){gone if removed else ''}"
 
 
-def run_service(config: Config, db: Database) -> None:
+def run_service(config: Config, db: Database, jobs: Jobs) -> None:
     """Run until SIGTERM or SIGINT."""
     from apscheduler.events import EVENT_SCHEDULER_STARTED
 
-    scheduler = build_scheduler(config, db)
+    scheduler = build_scheduler(config, db, jobs)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received %s; stopping after the running job", signal.Signals(signum).name)

@@ -20,6 +20,7 @@ from core.redact import redact
 from core.timeutil import iso_week, last_complete_week, local_date, utcnow
 from scheduler import channels, ledger
 from scheduler.channels import Channel, Note
+from scheduler.jobs import ExpiringTokens, Jobs, WeeklyReport
 from scheduler.reminders import due_reminders
 
 WEEKLY_LATE = timedelta(days=3)  # a weekly report more than this late is not sent any more
@@ -46,8 +47,12 @@ def send_reminders(
     channel: str | None = None,
     dry_run: bool = False,
     echo: Callable[[str], None] | None = None,
+    tokens: ExpiringTokens | None = None,
 ) -> Outcome:
-    """Deliver every due reminder once, through the person's channel (or `channel`)."""
+    """Deliver every due reminder once, through the person's channel (or `channel`).
+
+    `tokens` is the application's `Jobs.expiring_tokens`; without it no token reminders.
+    """
     now = now or utcnow()
     attempts = int(config.get("reminders", "max_attempts"))
     if channel is not None and channel not in channels.available(config):
@@ -62,7 +67,7 @@ def send_reminders(
         )
     outcome = Outcome()
     built: dict[str, Channel] = {}
-    for reminder in due_reminders(db, config, now):
+    for reminder in due_reminders(db, config, now, tokens=tokens):
         name = channel or channels.choose(config, reminder.recipient)
         key = ledger.Key(reminder.subject, reminder.rule, reminder.member_id, name)
         label = f"{reminder.rule} {reminder.subject} -> {reminder.recipient.name} ({name})"
@@ -128,8 +133,10 @@ def last_fire(cron: str, zone: str, now: datetime) -> datetime | None:
     return latest
 
 
-def send_weekly_report(db: Database, config: Config, *, now: datetime | None = None) -> str | None:
-    """E-mail last week's report once, when its time has come and recipients are set."""
+def send_weekly_report(
+    db: Database, config: Config, report: WeeklyReport, *, now: datetime | None = None
+) -> str | None:
+    """E-mail last week's report once through `report`, when due and recipients are set."""
     recipients = [str(r) for r in config.get("reports", "recipients")]
     if not recipients or not config.get("email", "host"):
         return None
@@ -144,10 +151,8 @@ def send_weekly_report(db: Database, config: Config, *, now: datetime | None = N
     row_id = ledger.claim(db, key, fired, now, max_attempts=attempts)
     if row_id is None:
         return None
-    from social.reports.weekly import send_weekly
-
     try:
-        path = send_weekly(config, db, week=week)
+        path = report(config, db, week)
     except SocialError as exc:
         ledger.failed(db, row_id, str(exc), now, max_attempts=attempts)
         return f"failed weekly report {week}: {exc}"
@@ -161,6 +166,7 @@ def send_weekly_report(db: Database, config: Config, *, now: datetime | None = N
 def run_tick(
     db: Database,
     config: Config,
+    jobs: Jobs,
     *,
     now: datetime | None = None,
     channel: str | None = None,
@@ -168,13 +174,19 @@ def run_tick(
     sync: bool = False,
     echo: Callable[[str], None] | None = None,
 ) -> Outcome:
-    """Everything due now: a sync if asked, reminders, and the weekly report."""
+    """Everything due now: a sync if asked, reminders, and the weekly report (the `jobs`)."""
     outcome = Outcome()
     if sync and not dry_run:
-        from social.sync import run_sync
-
-        outcome.lines += [s.line() for s in run_sync(config, db)]
-    reminders = send_reminders(db, config, now=now, channel=channel, dry_run=dry_run, echo=echo)
+        outcome.lines += jobs.sync(config, db)
+    reminders = send_reminders(
+        db,
+        config,
+        now=now,
+        channel=channel,
+        dry_run=dry_run,
+        echo=echo,
+        tokens=jobs.expiring_tokens,
+    )
     outcome.lines += reminders.lines
     outcome.sent, outcome.failed, outcome.skipped = (
         reminders.sent,
@@ -182,7 +194,7 @@ def run_tick(
         reminders.skipped,
     )
     if not dry_run:
-        line = send_weekly_report(db, config, now=now)
+        line = send_weekly_report(db, config, jobs.weekly_report, now=now)
         if line:
             outcome.lines.append(line)
     return outcome

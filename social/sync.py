@@ -1,7 +1,8 @@
 """The sync orchestrator: run collectors, store each page in its own transaction, log the run.
 
 A platform that fails (an expired token, an answer with a missing field) stops
-alone: the others still sync. Every run is logged in `sync_runs`; a run stopped
+alone: the others still sync. Pages are stored, and every run is logged in
+`sync_runs`, through `social.ingest` (the path imports take too); a run stopped
 by Ctrl+C or SIGTERM is marked 'interrupted' on its way out, and one left
 'running' by a process that died is marked 'interrupted' by the next run.
 """
@@ -28,8 +29,9 @@ from core.config import Config
 from core.domain import Account
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
-from db import queries, writes
+from db import queries
 from scheduler.matching import match_published_posts
+from social import ingest
 
 # What a payload we do not understand raises while a collector reads it.
 PAYLOAD_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -131,7 +133,7 @@ def run_sync(
     """
     options = sync_options(config, since=since, full=full, now=now)
     tokens = TokenStore(config.token_file)
-    writes.mark_dead_runs(db)
+    ingest.close_dead_runs(db)
     summaries = []
     with sandbox_if_configured(config, transport):
         for platform in platforms or enabled_platforms(config):
@@ -185,16 +187,12 @@ def _sync_platform(
         on_advance=on_progress or (lambda description: None),
         on_stage=on_stage or (lambda name: None),
     )
-    run_id = writes.start_sync_run(db, platform)
+    run = ingest.start_sync(db, platform)
     state = DbSyncState(db)
-    account_ids: dict[Account, int] = {}
-    result = writes.PageResult()
     LAST_ENDPOINT.set("")
     try:
         for batch in collector.collect(options, state, progress):
-            if batch.account not in account_ids:
-                account_ids[batch.account] = writes.upsert_account(db, batch.account)
-            result += writes.save_page(db, account_ids[batch.account], batch.page, source="api")
+            run.store(batch.account, batch.page)
         summary.outcome = "ok"
     except SocialError as exc:
         summary.error = str(exc)
@@ -209,16 +207,12 @@ def _sync_platform(
     finally:
         summary.requests = collector.requests
         collector.close()
-        summary.new_posts = result.new_posts
-        summary.updated_values = result.updated_values
+        summary.new_posts = run.result.new_posts
+        summary.updated_values = run.result.updated_values
         summary.warnings = progress.warnings
         summary.seconds = time.monotonic() - started
-        writes.finish_sync_run(
-            db,
-            run_id,
-            outcome=summary.outcome,
-            new_posts=summary.new_posts,
-            updated_values=summary.updated_values,
+        run.finish(
+            summary.outcome,
             requests=summary.requests,
             error=summary.error,
             warnings=summary.warnings,

@@ -996,7 +996,8 @@ class WeeklyAudit(Audit):
     def freshness(self, out: Figures, now: datetime) -> None:
         for platform in PLATFORMS:
             last = self.rows(
-                """SELECT finished_at FROM sync_runs WHERE platform = ? AND outcome = 'ok'
+                """SELECT finished_at FROM sync_runs
+                   WHERE platform = ? AND kind = 'sync' AND outcome = 'ok'
                    ORDER BY id DESC LIMIT 1""",
                 [platform],
             )

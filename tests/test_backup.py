@@ -17,6 +17,7 @@ from db.backup import backup_name, list_backups, prune
 from db.migrations import migrations
 from scheduler.service import backup_now, build_scheduler
 from social.cli import cli
+from social.jobs import application_jobs
 
 
 def run(runner: CliRunner, *args: str) -> Result:
@@ -215,7 +216,7 @@ def test_the_nightly_backup_keeps_backups_for_keep_days_and_never_deletes_manual
     assert recent.exists() and manual.exists() and other.exists()
     nightly = [b for b in list_backups(folder, db_file) if b.reason == "nightly"]
     assert len(nightly) == 2
-    assert build_scheduler(config, db, scheduler=_Recorder()).ids == [
+    assert build_scheduler(config, db, application_jobs(), scheduler=_Recorder()).ids == [
         "reminders",
         "sync",
         "weekly-report",

@@ -406,12 +406,12 @@ def test_month_day_helper_matches_tiktok_studio() -> None:
 def test_the_write_path_refuses_an_instagram_part_even_when_called_directly(
     tmp_path: Path,
 ) -> None:
-    from collectors.importers.store import store
     from db import open_db
+    from social.ingest import import_file
 
     path = instagram_posts_csv(tmp_path)
     parsed = parse_export(path, ctx(path))
     db = open_db(tmp_path / "social.db")
     with pytest.raises(ImportFileError, match="instagram is not an installed platform of social"):
-        store(db, parsed, path.name)
+        import_file(db, parsed, path.name)
     assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0

@@ -182,6 +182,7 @@ def test_the_weekly_report_goes_out_once_on_monday_morning(
 ) -> None:
     from core.config import load_config
     from scheduler.tick import send_weekly_report
+    from social.jobs import weekly_report
     from tests.reports_support import NOW, weekly_scenario
 
     sink, port = smtp
@@ -191,14 +192,14 @@ def test_the_weekly_report_goes_out_once_on_monday_morning(
     path.write_text(path.read_text() + '\n[reports]\nrecipients = ["leder@example.no"]\n')
     config = load_config(path)
     with time_machine.travel(NOW, tick=False):  # Monday 08:00 in Oslo; the cron said 07:00
-        first = send_weekly_report(fresh_db, config)
-        second = send_weekly_report(fresh_db, config)
+        first = send_weekly_report(fresh_db, config, weekly_report)
+        second = send_weekly_report(fresh_db, config, weekly_report)
     assert first is not None and first.startswith("sent weekly report 2025-W48 to 1 recipient")
     assert second is None
     (message,) = sink.messages()
     assert message["Subject"].startswith("Ukerapport uke 48")
     with time_machine.travel("2025-12-05T07:00:00Z", tick=False):  # Friday: too late, no resend
-        assert send_weekly_report(fresh_db, config) is None
+        assert send_weekly_report(fresh_db, config, weekly_report) is None
 
 
 def test_a_moved_slot_is_reminded_again_for_its_new_time(

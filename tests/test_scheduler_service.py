@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from db import open_db
 from scheduler.service import build_scheduler
+from social.jobs import application_jobs
 from tests.delivery_support import Sink
 from tests.reminders_support import oslo, slot, team, write_config
 
@@ -24,7 +25,7 @@ def test_the_service_has_its_jobs_on_the_configured_crons(
 ) -> None:
     config = write_config(tmp_path, extra="", digest="off")
     scheduler = build_scheduler(
-        config, fresh_db, scheduler=BackgroundScheduler(timezone="Europe/Oslo")
+        config, fresh_db, application_jobs(), scheduler=BackgroundScheduler(timezone="Europe/Oslo")
     )
     jobs = {job.id: str(job.trigger) for job in scheduler.get_jobs()}
     assert jobs["reminders"] == "interval[0:01:00]"
@@ -39,7 +40,7 @@ def test_a_slot_added_while_the_service_runs_is_reminded_without_a_restart(
     config = write_config(tmp_path, port)
     team(fresh_db)
     scheduler = build_scheduler(
-        config, fresh_db, scheduler=BackgroundScheduler(timezone="Europe/Oslo")
+        config, fresh_db, application_jobs(), scheduler=BackgroundScheduler(timezone="Europe/Oslo")
     )
     scan = scheduler.get_job("reminders").func
     with time_machine.travel(oslo("2026-11-30 16:05"), tick=False):

@@ -9,6 +9,7 @@ import pytest
 
 from collectors.auth import TokenSet, TokenStore
 from scheduler.reminders import due_reminders
+from social.jobs import expiring_tokens
 from tests.reminders_support import oslo, team, write_config
 
 
@@ -43,6 +44,10 @@ def test_each_linkedin_app_and_the_tiktok_business_chain_get_their_own_reminder(
         "tiktok_business",
         TokenSet("biz", "refresh", iso(timedelta(hours=3)), later),
     )
-    reminders = [r for r in due_reminders(fresh_db, config, now) if r.rule == "expiry"]
+    reminders = [
+        r
+        for r in due_reminders(fresh_db, config, now, tokens=expiring_tokens)
+        if r.rule == "expiry"
+    ]
     assert [r.subject.split(":")[1] for r in reminders] == ["linkedin_ads"]
     assert "social auth linkedin --part ads" in reminders[0].text.body

@@ -53,4 +53,14 @@ PLATFORM = Platform(
     importers="collectors.tiktok.exports:KINDS",
     import_account_key="business_id",
     order=10,
+    partner_setting={
+        "nb": (
+            "TikTok-innstillingen «Branded content» er slått på",
+            "Gjelder partnerinnhold på TikTok (Innholdsopplysning → Merkevareinnhold).",
+        ),
+        "en": (
+            "TikTok's “Branded content” setting is switched on",
+            "Applies to partner content on TikTok (Content disclosure → Branded content).",
+        ),
+    },
 )

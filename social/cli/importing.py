@@ -66,8 +66,8 @@ def import_file(
     """
     from collectors.importers import Context, read_export
     from collectors.importers.base import EARLIEST_DAY
-    from collectors.importers.store import store
     from core.timeutil import local_date, utcnow
+    from social.ingest import import_file
 
     config = ws.config
     now = utcnow()
@@ -100,7 +100,7 @@ def import_file(
         db = open_db(":memory:")  # nothing stored yet: everything would be new
     else:
         db = ws.db
-    result = store(db, parsed, file.name, account_id=account_id, dry_run=dry_run)
+    result = import_file(db, parsed, file.name, account_id=account_id, dry_run=dry_run)
     if fmt == "json":
         import json
 

@@ -62,9 +62,18 @@ def tick(
       */5 * * * *  cd ~/social && social tick --sync   # crontab
     """
     from scheduler.tick import run_tick
+    from social.jobs import application_jobs
 
     now = _aware(_when(now_text), ws.config.timezone)
-    outcome = run_tick(ws.db, ws.config, now=now, channel=channel, dry_run=dry_run, sync=with_sync)
+    outcome = run_tick(
+        ws.db,
+        ws.config,
+        application_jobs(),
+        now=now,
+        channel=channel,
+        dry_run=dry_run,
+        sync=with_sync,
+    )
     for line in outcome.lines:
         click.echo(line)
     click.echo(("Dry run: " if dry_run else "") + outcome.summary())
@@ -101,12 +110,13 @@ def run(ws: Workspace, verbose: bool) -> None:
     import logging
 
     from scheduler.service import run_service
+    from social.jobs import application_jobs
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
-    run_service(ws.config, ws.db)
+    run_service(ws.config, ws.db, application_jobs())
 
 
 @scheduler.command("status")
@@ -125,12 +135,13 @@ def status(ws: Workspace, fmt: str) -> None:
     from scheduler import ledger
     from scheduler.reminders import due_reminders
     from scheduler.tick import next_fire
+    from social.jobs import expiring_tokens
 
     now = utcnow()
     from scheduler import channels
 
     due = []
-    for r in due_reminders(ws.db, ws.config, now):
+    for r in due_reminders(ws.db, ws.config, now, tokens=expiring_tokens):
         channel = channels.choose(ws.config, r.recipient)
         key = ledger.Key(r.subject, r.rule, r.member_id, channel)
         if r.skip or ledger.status_of(ws.db, key) in ("sent", "skipped"):

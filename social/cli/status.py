@@ -22,19 +22,13 @@ def status(ws: Workspace, fmt: str) -> None:
       social status --format json
     """
     from collectors.auth import TokenStore, token_statuses
-    from db.queries import latest_runs
+    from db.queries import accounts_with_post_counts, latest_runs
+    from scheduler import ledger
 
     db = ws.db
     path = ws.config.database_path
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.exists())
-    accounts = [
-        dict(zip(("platform", "kind", "external_id", "name", "posts"), row, strict=True))
-        for row in db.execute(
-            """SELECT a.platform, a.kind, a.external_id, a.name,
-                              (SELECT COUNT(*) FROM posts p WHERE p.account_id = a.id)
-                       FROM accounts a ORDER BY a.platform, a.kind"""
-        )
-    ]
+    accounts = accounts_with_post_counts(db)
     store = TokenStore(ws.config.token_file)
     tokens = [vars(t) for t in token_statuses(ws.config, store)]
     data: dict[str, Any] = {
@@ -43,9 +37,7 @@ def status(ws: Workspace, fmt: str) -> None:
         "accounts": accounts,
         "syncs": latest_runs(db),
         "tokens": tokens,
-        "reminders": dict(
-            db.execute("SELECT status, COUNT(*) FROM reminder_ledger GROUP BY status").fetchall()
-        ),
+        "reminders": ledger.counts(db),
     }
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

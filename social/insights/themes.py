@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
+from core.hashtags import DEFAULT_HASHTAG_THEMES, hashtags
+
 UNTAGGED = "untagged"
-
-# Hashtags the team uses, mapped to the themes they plan with; social.toml adds more.
-DEFAULT_HASHTAG_THEMES: dict[str, str] = {
-    "eksamen": "eksamen",
-    "eksamenstips": "eksamen",
-    "tips": "tips",
-    "studietips": "tips",
-    "studieliv": "studieliv",
-    "tmatte": "T-matte",
-    "rmatte": "R-matte",
-    "ærlig": "ærlig historie",
-    "aerlig": "ærlig historie",
-    "rollemodell": "rollemodell",
-    "jobb": "jobb",
-    "karriere": "jobb",
-}
-
-_HASHTAG = re.compile(r"#([\wæøåÆØÅ]+)")
-
-
-def hashtags(caption: str) -> list[str]:
-    """Hashtags of a caption, lower-case, without '#', in order of appearance."""
-    seen: list[str] = []
-    for tag in _HASHTAG.findall(caption or ""):
-        tag = tag.lower()
-        if tag not in seen:
-            seen.append(tag)
-    return seen
 
 
 def themes_of(caption: str, slot_tags: Iterable[str], mapping: Mapping[str, str]) -> list[str]:

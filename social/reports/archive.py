@@ -3,12 +3,12 @@ what changed between one generation of a report and the next (its revisions)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from social.reports import store
 from social.reports.store import StoredReport, flatten, revisions
 
 KINDS = ("weekly", "campaign", "partner")
@@ -33,32 +33,13 @@ def list_generations(
     db: Database, *, kind: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[Generation], bool]:
     """Generated reports, newest first; (rows, whether there are more)."""
-    where = "WHERE g.kind = ?" if kind else ""
-    params: list[Any] = [kind] if kind else []
-    rows = db.execute(
-        f"""SELECT g.id, g.kind, g.key, g.lang, g.generated_at,
-                   (SELECT COUNT(*) FROM generated_reports o WHERE o.kind = g.kind AND o.key = g.key)
-            FROM generated_reports g {where}
-            ORDER BY g.generated_at DESC, g.id DESC LIMIT ? OFFSET ?""",
-        [*params, limit + 1, offset],
-    ).fetchall()
-    items = [Generation(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows[:limit]]
-    return items, len(rows) > limit
+    rows = store.generations(db, kind, limit + 1, offset)
+    return [Generation(*r) for r in rows[:limit]], len(rows) > limit
 
 
 def get_generation(db: Database, report_id: int) -> StoredReport | None:
     """One stored generation with its figures exactly as they were reported."""
-    row = db.execute(
-        "SELECT id, kind, key, lang, generated_at, figures FROM generated_reports WHERE id = ?",
-        [report_id],
-    ).fetchone()
-    if row is None:
-        return None
-    try:
-        figures = json.loads(row[5])
-    except ValueError:
-        figures = {}
-    return StoredReport(int(row[0]), row[1], row[2], row[3], row[4], figures)
+    return store.by_id(db, report_id)
 
 
 def _tree(report: StoredReport) -> dict[str, Any]:
@@ -72,14 +53,10 @@ def _tree(report: StoredReport) -> dict[str, Any]:
 
 def revision_history(db: Database, report: StoredReport) -> list[dict[str, Any]]:
     """Each earlier and later generation of the same report with the figures that differ."""
-    rows = db.execute(
-        "SELECT id FROM generated_reports WHERE kind = ? AND key = ? ORDER BY generated_at, id",
-        [report.kind, report.key],
-    ).fetchall()
     history = []
     previous: StoredReport | None = None
-    for (rid,) in rows:
-        current = get_generation(db, int(rid))
+    for rid in store.generation_ids(db, report.kind, report.key):
+        current = store.by_id(db, rid)
         if current is None:
             continue
         changes: list[dict[str, Any]] = []

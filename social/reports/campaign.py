@@ -46,15 +46,9 @@ class Campaign:
 
 def find_campaign(db: Database, name: str) -> Campaign:
     """The campaign of that name (any letter case), or an error naming the known ones."""
-    row = db.execute(
-        """SELECT c.id, c.name, c.start_date, c.end_date, c.platforms, p.name, c.budget,
-                  c.currency, c.description
-           FROM campaigns c LEFT JOIN partners p ON p.id = c.partner_id
-           WHERE c.name = ? COLLATE NOCASE""",
-        [name],
-    ).fetchone()
+    row = queries.campaign_row(db, name)
     if row is None:
-        known = [r[0] for r in db.execute("SELECT name FROM campaigns ORDER BY name")]
+        known = queries.campaign_names(db)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listing = (
@@ -87,9 +81,7 @@ def resolve_members(db: Database, campaign: Campaign, zone: str) -> Campaign:
     flight = Window(campaign.start, campaign.end, zone)
     posts: set[int] = set()
     ads: list[dict[str, Any]] = []
-    for kind_, value, platform in db.execute(
-        "SELECT kind, value, platform FROM campaign_members WHERE campaign_id = ?", [campaign.id]
-    ):
+    for kind_, value, platform in queries.campaign_members(db, campaign.id):
         campaign.members += 1
         if kind_ == "hashtag":
             tag = value.lstrip("#")
@@ -120,12 +112,9 @@ def resolve_members(db: Database, campaign: Campaign, zone: str) -> Campaign:
 
 def load_targets(db: Database, campaign_id: int) -> list[dict[str, Any]]:
     return [
-        {"kpi": r[0], "origin": r[1], "platform": r[2], "target": float(r[3])}
-        for r in db.execute(
-            "SELECT kpi, origin, platform, target FROM kpi_targets WHERE campaign_id = ? ORDER BY id",
-            [campaign_id],
-        )
-        if r[0] in kpi.KPIS
+        {"kpi": k, "origin": origin, "platform": platform, "target": target}
+        for k, origin, platform, target in queries.kpi_targets(db, campaign_id)
+        if k in kpi.KPIS
     ]
 
 

@@ -145,13 +145,7 @@ class KpiContext:
             ids = sorted(scope.ad_ids or ())
             if not ids:
                 return None
-            objectives = {
-                int(r[0]): str(r[1] or "").upper()
-                for r in self.db.execute(
-                    f"SELECT id, objective FROM ad_entities WHERE id IN ({','.join('?' * len(ids))})",
-                    ids,
-                )
-            }
+            objectives = queries.ad_objectives(self.db, ids)
             concepts = ("views", "follower_gain", "link_clicks", "clicks")
             names = {c: queries.names(c, platform) for c in concepts}
             sums = queries.ad_day_by_entity(

@@ -367,7 +367,7 @@ def _from_snapshots(
     if metric is None:
         if scope.post_ids:
             # The posts exist but did not grow in the window: zero, not "no data".
-            origins = _snapshot_origins(db, names, scope.post_ids)
+            origins = queries.snapshot_origins(db, names, scope.post_ids)
             if origins:
                 if "total" in origins:
                     counters.whole = 0.0
@@ -481,22 +481,6 @@ def _combine(
     if organic is not None or paid is not None:
         split.total = add(organic, paid)
         split.basis["total"] = "organic+paid" if organic is not None else "paid"
-
-
-def _snapshot_origins(db: Database, names: list[str], post_ids: frozenset[int]) -> set[str]:
-    ids = sorted(post_ids)
-    if not ids:
-        return set()
-    marks = ",".join("?" * len(ids))
-    metric_marks = ",".join("?" * len(names))
-    return {
-        r[0]
-        for r in db.execute(
-            f"""SELECT DISTINCT origin FROM post_latest
-                WHERE post_id IN ({marks}) AND metric IN ({metric_marks})""",
-            [*ids, *names],
-        )
-    }
 
 
 def measure_views(db: Database, platform: str, window: Window, scope: Scope = ALL) -> Split:

@@ -24,39 +24,19 @@ KIND = "partner"
 
 def find_partner(db: Database, name: str) -> dict[str, Any]:
     """The partner of that name (any letter case), or an error naming the nearest one."""
-    row = db.execute(
-        "SELECT id, name, tier, region, industry FROM partners WHERE name = ? COLLATE NOCASE",
-        [name],
-    ).fetchone()
+    row = queries.partner_row(db, name)
     if row is None:
-        known = [r[0] for r in db.execute("SELECT name FROM partners ORDER BY name")]
+        known = queries.partner_names(db)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listing = "; see 'social partner list'" if known else "; add it with 'social partner add'"
         raise SocialError(f"unknown partner '{name}'{hint}{listing}")
-    return dict(zip(("id", "name", "tier", "region", "industry"), row, strict=True))
+    return row
 
 
 def _campaigns(db: Database, partner_id: int, year_window: Window) -> list[Campaign]:
-    names = [
-        r[0]
-        for r in db.execute(
-            """SELECT name FROM campaigns WHERE partner_id = ? AND start_date <= ? AND end_date >= ?
-               ORDER BY start_date""",
-            [partner_id, year_window.end.isoformat(), year_window.start.isoformat()],
-        )
-    ]
+    names = queries.partner_campaigns(db, partner_id, year_window)
     return [resolve_members(db, find_campaign(db, n), year_window.zone) for n in names]
-
-
-def _slot_posts(db: Database, partner_id: int) -> set[int]:
-    return {
-        int(r[0])
-        for r in db.execute(
-            "SELECT post_id FROM calendar_slots WHERE partner_id = ? AND post_id IS NOT NULL",
-            [partner_id],
-        )
-    }
 
 
 def build_partner(
@@ -85,7 +65,7 @@ def build_partner(
     campaigns = _campaigns(db, partner["id"], year_window)
 
     via: dict[int, list[str]] = {}
-    for pid in _slot_posts(db, partner["id"]):
+    for pid in queries.partner_slot_posts(db, partner["id"]):
         via.setdefault(pid, []).append("calendar")
     for c in campaigns:
         for ids in c.post_ids.values():
@@ -160,14 +140,7 @@ def build_partner(
         "estimated_posts": sum(1 for c in content if c["estimated"]),
         "briefs": 0,
     }
-    briefs = [
-        {"title": r[0], "template": r[1], "deadline": r[2], "status": r[3]}
-        for r in db.execute(
-            """SELECT title, template, deadline, status FROM briefs
-               WHERE partner_id = ? AND deadline >= ? AND deadline <= ? ORDER BY deadline""",
-            [partner["id"], year_window.start.isoformat(), year_window.end.isoformat() + "T99"],
-        )
-    ]
+    briefs = queries.partner_briefs(db, partner["id"], year_window)
     totals["briefs"] = len(briefs)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,

@@ -694,7 +694,7 @@ def posts_of_slot(db: Database, value: str) -> list[int]:
 
 
 def sync_state(db: Database, platforms: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """platform -> last successful finish and the last run's outcome.
+    """platform -> last successful sync's finish and the last sync's outcome (imports aside).
 
     Runs are appended in time order, so walking back from the newest row id
     finds both after a few rows, however long the log is.
@@ -702,11 +702,13 @@ def sync_state(db: Database, platforms: Iterable[str]) -> dict[str, dict[str, An
     out: dict[str, dict[str, Any]] = {}
     for platform in platforms:
         last = db.execute(
-            "SELECT outcome FROM sync_runs WHERE platform = ? ORDER BY id DESC LIMIT 1", [platform]
+            """SELECT outcome FROM sync_runs WHERE platform = ? AND kind = 'sync'
+               ORDER BY id DESC LIMIT 1""",
+            [platform],
         ).fetchone()
         ok = db.execute(
-            """SELECT finished_at FROM sync_runs WHERE platform = ? AND outcome = 'ok'
-               ORDER BY id DESC LIMIT 1""",
+            """SELECT finished_at FROM sync_runs
+               WHERE platform = ? AND kind = 'sync' AND outcome = 'ok' ORDER BY id DESC LIMIT 1""",
             [platform],
         ).fetchone()
         if last is not None:
@@ -754,3 +756,119 @@ def json_list(text: str | None) -> list[Any]:
     except ValueError:
         return []
     return value if isinstance(value, list) else []
+
+
+# --- campaigns, partners and their briefs (the campaign and partner reports) ----------------
+
+
+def campaign_row(db: Database, name: str) -> tuple[Any, ...] | None:
+    """(id, name, start, end, platforms JSON, partner, budget, currency, description) of the
+    campaign of that name in any letter case."""
+    row = db.execute(
+        """SELECT c.id, c.name, c.start_date, c.end_date, c.platforms, p.name, c.budget,
+                  c.currency, c.description
+           FROM campaigns c LEFT JOIN partners p ON p.id = c.partner_id
+           WHERE c.name = ? COLLATE NOCASE""",
+        [name],
+    ).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def campaign_names(db: Database) -> list[str]:
+    return [str(r[0]) for r in db.execute("SELECT name FROM campaigns ORDER BY name")]
+
+
+def campaign_members(db: Database, campaign_id: int) -> list[tuple[str, str, str]]:
+    """(kind, value, platform) of each member of a campaign: hashtag, post, slot, ad campaign."""
+    return [
+        (str(k), str(v), str(p))
+        for k, v, p in db.execute(
+            "SELECT kind, value, platform FROM campaign_members WHERE campaign_id = ?",
+            [campaign_id],
+        )
+    ]
+
+
+def kpi_targets(db: Database, campaign_id: int) -> list[tuple[str, str, str, float]]:
+    """(kpi, origin, platform, target) of a campaign, in the order they were set."""
+    return [
+        (str(k), str(o), str(p), float(t))
+        for k, o, p, t in db.execute(
+            "SELECT kpi, origin, platform, target FROM kpi_targets WHERE campaign_id = ? ORDER BY id",
+            [campaign_id],
+        )
+    ]
+
+
+def partner_row(db: Database, name: str) -> dict[str, Any] | None:
+    """id, name, tier, region and industry of the partner of that name in any letter case."""
+    row = db.execute(
+        "SELECT id, name, tier, region, industry FROM partners WHERE name = ? COLLATE NOCASE",
+        [name],
+    ).fetchone()
+    keys = ("id", "name", "tier", "region", "industry")
+    return dict(zip(keys, row, strict=True)) if row is not None else None
+
+
+def partner_names(db: Database) -> list[str]:
+    return [str(r[0]) for r in db.execute("SELECT name FROM partners ORDER BY name")]
+
+
+def partner_campaigns(db: Database, partner_id: int, window: Window) -> list[str]:
+    """Names of the partner's campaigns that overlap the window, by start date."""
+    return [
+        str(r[0])
+        for r in db.execute(
+            """SELECT name FROM campaigns WHERE partner_id = ? AND start_date <= ? AND end_date >= ?
+               ORDER BY start_date""",
+            [partner_id, window.end.isoformat(), window.start.isoformat()],
+        )
+    ]
+
+
+def partner_slot_posts(db: Database, partner_id: int) -> set[int]:
+    """Posts of the calendar slots made with the partner."""
+    return {
+        int(r[0])
+        for r in db.execute(
+            "SELECT post_id FROM calendar_slots WHERE partner_id = ? AND post_id IS NOT NULL",
+            [partner_id],
+        )
+    }
+
+
+def partner_briefs(db: Database, partner_id: int, window: Window) -> list[dict[str, Any]]:
+    """The partner's briefs due in the window, by deadline."""
+    return [
+        {"title": r[0], "template": r[1], "deadline": r[2], "status": r[3]}
+        for r in db.execute(
+            """SELECT title, template, deadline, status FROM briefs
+               WHERE partner_id = ? AND deadline >= ? AND deadline <= ? ORDER BY deadline""",
+            [partner_id, window.start.isoformat(), window.end.isoformat() + "T99"],
+        )
+    ]
+
+
+def ad_objectives(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """Ad entity id -> its objective, upper case ('' when the platform gave none)."""
+    return {
+        int(r[0]): str(r[1] or "").upper()
+        for r in db.execute(
+            f"SELECT id, objective FROM ad_entities WHERE id IN ({_marks(ids)})", list(ids)
+        )
+    }
+
+
+def snapshot_origins(db: Database, metrics: Sequence[str], post_ids: Iterable[int]) -> set[str]:
+    """The origins (organic, paid, total) the posts' latest snapshots of these metrics have."""
+    ids = sorted(post_ids)
+    if not ids:
+        return set()
+    return {
+        r[0]
+        for r in db.execute(
+            f"""SELECT DISTINCT origin FROM post_latest
+                WHERE post_id IN ({_marks(ids)}) AND metric IN ({_marks(metrics)})""",
+            [*ids, *metrics],
+        )
+    }

@@ -58,13 +58,54 @@ def latest(db: Database, kind: str, key: str, *, before: str | None = None) -> S
         sql += " AND generated_at < ?"
         params.append(before)
     row = db.execute(sql + " ORDER BY generated_at DESC, id DESC LIMIT 1", params).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _stored(row)
+
+
+def _stored(row: Any) -> StoredReport | None:
+    """A generated_reports row (id, kind, key, lang, generated_at, figures) as a StoredReport;
+    None when its figures are not JSON."""
     try:
         figures = json.loads(row[5])
     except ValueError:
         return None
     return StoredReport(int(row[0]), row[1], row[2], row[3], row[4], figures)
+
+
+def by_id(db: Database, report_id: int) -> StoredReport | None:
+    """One stored generation, or None; figures that are not JSON read as none."""
+    row = db.execute(
+        "SELECT id, kind, key, lang, generated_at, figures FROM generated_reports WHERE id = ?",
+        [report_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return _stored(row) or StoredReport(int(row[0]), row[1], row[2], row[3], row[4], {})
+
+
+def generations(
+    db: Database, kind: str | None, limit: int, offset: int
+) -> list[tuple[int, str, str, str, str, int]]:
+    """(id, kind, key, lang, generated_at, generations of that report) newest first, of one
+    kind or all."""
+    where = "WHERE g.kind = ?" if kind else ""
+    params: list[Any] = [kind] if kind else []
+    rows = db.execute(
+        f"""SELECT g.id, g.kind, g.key, g.lang, g.generated_at,
+                   (SELECT COUNT(*) FROM generated_reports o WHERE o.kind = g.kind AND o.key = g.key)
+            FROM generated_reports g {where}
+            ORDER BY g.generated_at DESC, g.id DESC LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+
+
+def generation_ids(db: Database, kind: str, key: str) -> list[int]:
+    """Every stored generation of one report, oldest first."""
+    rows = db.execute(
+        "SELECT id FROM generated_reports WHERE kind = ? AND key = ? ORDER BY generated_at, id",
+        [kind, key],
+    )
+    return [int(r[0]) for r in rows]
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, float | None]:

@@ -1,8 +1,7 @@
-"""Store a parsed export file through the write path, all or nothing.
+"""What an import stored, or would store in a dry run: the result and the per-metric breakdown.
 
-The whole file goes in one transaction: the account, its posts, snapshots
-(only changed counters) and metric values. A dry run does the same work and
-rolls it back, so its counts of new and unchanged records are exact.
+Nothing here touches the database; `social.ingest.import_file` stores a parsed
+file and fills in an `ImportResult`.
 """
 
 from __future__ import annotations
@@ -11,13 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
-from collectors.importers.base import Parsed, not_installed
-from collectors.importers.readers import ImportFileError
+from collectors.importers.base import Parsed
 from core.domain import Account
 from core.timeutil import to_utc_iso
-from db.writes import save_page, upsert_account
 
 
 @dataclass
@@ -103,83 +98,6 @@ class ImportResult:
             "notes": self.notes,
             "not_stored": [{"column": c, "why": w} for c, w in self.not_stored.items()],
         }
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction to undo a dry run."""
-
-
-def store(
-    db: Database,
-    parsed: Parsed,
-    file: str,
-    *,
-    account_id: str | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Store everything a file holds in one transaction (rolled back when dry_run)."""
-    missing = not_installed(parsed.platform)
-    if missing:
-        raise ImportFileError(f"{file}: {parsed.describe()}; {missing}, so nothing was stored.")
-    page = parsed.page
-    result: ImportResult | None = None
-    try:
-        with db.atomic():
-            account = _account(db, parsed, account_id, file)
-            stored = save_page(db, upsert_account(db, account), page, source=parsed.source)
-            result = ImportResult(
-                file=file,
-                kind=parsed.kind,
-                source=parsed.source,
-                account=account,
-                posts=len(page.posts),
-                new_posts=stored.new_posts,
-                values=len(page.values) + sum(len(s.values) for s in page.snapshots),
-                changed=stored.updated_values,
-                dry_run=dry_run,
-                parts=list(parsed.parts),
-                breakdown=breakdown(parsed),
-                label=parsed.label,
-                period=parsed.period,
-                as_of=parsed.as_of,
-                notes=list(parsed.notes),
-                warnings=[f.message for f in parsed.findings.of_level("warning")],
-                findings=[f.to_json() for f in parsed.findings.items.values()],
-                skipped=list(parsed.skipped),
-                not_stored=dict(parsed.not_stored),
-            )
-            notes = [f.message for f in parsed.findings.of_level("note")]
-            result.notes = notes + result.notes
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    assert result is not None
-    return result
-
-
-def _account(db: Database, parsed: Parsed, override: str | None, file: str) -> Account:
-    """The account the file belongs to: --account, the file or config, else the only stored one."""
-    if override and parsed.file_account and override != parsed.file_account:
-        raise ImportFileError(
-            f"{file}: the file belongs to {parsed.platform} {parsed.account_kind} "
-            f"{parsed.file_account}, but --account says {override}; leave --account out "
-            "or import that account's own export."
-        )
-    external = override or parsed.account_id
-    if external:
-        return Account(parsed.platform, parsed.account_kind, external, parsed.account_name)
-    rows = db.execute(
-        "SELECT kind, external_id, name FROM accounts WHERE platform = ? AND kind != 'ads'",
-        [parsed.platform],
-    ).fetchall()
-    if len(rows) == 1:
-        kind, external, name = rows[0]
-        return Account(parsed.platform, str(kind), str(external), str(name or ""))
-    raise ImportFileError(
-        f"{file}: the {parsed.kind} export does not say which {parsed.platform} account it belongs "
-        f"to; set {parsed.config_key} in social.toml or pass --account ID."
-    )
 
 
 def breakdown(parsed: Parsed) -> list[dict[str, Any]]:
