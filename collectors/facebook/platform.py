@@ -11,5 +11,6 @@ PLATFORM = Platform(
         paid_fallback={"views": ("impressions",)},
     ),
     collector="collectors.facebook.collector:build",
+    sandbox="collectors.facebook.sandbox:PART",
     order=30,
 )

@@ -25,5 +25,6 @@ PLATFORM = Platform(
         paid_fallback={},
     ),
     collector="collectors.linkedin.collector:build",
+    sandbox="collectors.linkedin.sandbox:PART",
     order=20,
 )

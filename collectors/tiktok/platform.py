@@ -26,5 +26,6 @@ PLATFORM = Platform(
         paid_fallback={},
     ),
     collector="collectors.tiktok.collector:build",
+    sandbox="collectors.tiktok.sandbox:PART",
     order=10,
 )
