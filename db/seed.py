@@ -74,9 +74,10 @@ def seed_demo(
         if planned is not None:
             slots = _calendar(db, today, tz, members, campaign, partners["Equinor"], now, planned)
             _brief(db, partners["Equinor"], campaign, today, now, planned, plans[planned])
+    briefs = 0 if planned is None else 1
     return [
         f"Demo: {len(members)} team members, {slots} calendar slots, "
-        f"{len(partners)} partners, 1 brief, 1 campaign"
+        f"{len(partners)} partners, {briefs} brief{'s' * (briefs != 1)}, 1 campaign"
     ]
 
 
