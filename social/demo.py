@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from collectors.auth import TokenStore
 from collectors.sandbox import sandbox_parts
+from collectors.sandbox.part import DemoPlan
 from core.config import Config, load_config
 from core.timeutil import last_complete_week, local_date, utcnow
 
@@ -72,6 +73,11 @@ seed = {seed}
 def sandbox_ids() -> dict[str, dict[str, Any]]:
     """The account ids the sandbox answers for, per platform, under their social.toml keys."""
     return {part.platform: dict(part.accounts) for part in sandbox_parts()}
+
+
+def demo_plans() -> dict[str, DemoPlan]:
+    """What each platform adds to the demo's planning data (db.seed.seed_demo's `plans`)."""
+    return {part.platform: part.demo for part in sandbox_parts()}
 
 
 def write_sandbox_tokens(
@@ -150,9 +156,8 @@ def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) ->
     from db.seed import seed_demo
     from scheduler.matching import match_published_posts
 
-    plans = {part.platform: part.demo for part in sandbox_parts()}
     today = local_date(utcnow(), config.timezone)
-    for line in seed_demo(db, today=today, zone=config.timezone, plans=plans):
+    for line in seed_demo(db, today=today, zone=config.timezone, plans=demo_plans()):
         echo(line)
     window = float(config.get("calendar", "match_window_hours"))
     matched = match_published_posts(db, window_hours=window)
