@@ -1,6 +1,8 @@
 """LinkedIn as a platform of social: the record the registry finds through its entry point."""
 
-from core.registry import Platform, Views
+from collectors.linkedin.catalogue import METRICS
+from collectors.linkedin.settings import KEYS
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="linkedin",
@@ -24,7 +26,22 @@ PLATFORM = Platform(
         ),
         paid_fallback={},
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
+    tokens=(
+        TokenEntry("linkedin", "linkedin", "access_token", "social auth linkedin --part page"),
+        TokenEntry(
+            "linkedin_ads",
+            "linkedin",
+            "ads_access_token",
+            "social auth linkedin --part ads",
+            needed_when="ad_account_ids",
+        ),
+    ),
     collector="collectors.linkedin.collector:build",
+    auth_command="collectors.linkedin.cli:command",
+    importers="collectors.linkedin.exports:KINDS",
+    import_account_key="organization_id",
     sandbox="collectors.linkedin.sandbox:PART",
     order=20,
 )
