@@ -28,5 +28,6 @@ PLATFORM = Platform(
     auth_command="collectors.facebook.cli:command",
     importers="collectors.facebook.exports:KINDS",
     import_account_key="page_id",
+    sandbox="collectors.facebook.sandbox:PART",
     order=30,
 )

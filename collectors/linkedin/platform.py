@@ -42,5 +42,6 @@ PLATFORM = Platform(
     auth_command="collectors.linkedin.cli:command",
     importers="collectors.linkedin.exports:KINDS",
     import_account_key="organization_id",
+    sandbox="collectors.linkedin.sandbox:PART",
     order=20,
 )

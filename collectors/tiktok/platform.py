@@ -52,6 +52,7 @@ PLATFORM = Platform(
     auth_command="collectors.tiktok.cli:command",
     importers="collectors.tiktok.exports:KINDS",
     import_account_key="business_id",
+    sandbox="collectors.tiktok.sandbox:PART",
     order=10,
     partner_setting={
         "nb": (
