@@ -37,6 +37,14 @@ class Views:
     concept: str = "views"
     ad_metrics: frozenset[str] = frozenset()
     paid_fallback: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # --- H3 (neutral): what the reports' definitions say about views there ---
+    # For a platform whose headline is not plain views: a clause per language ("nb", "en")
+    # saying what it counts ("LinkedIn counts feed impressions, shown in the same row").
+    # Empty: the platform is named with the others that "count views".
+    definition: Mapping[str, str] = field(default_factory=dict)
+    # A post's own view counter already holds the views of the ads that promote it (TikTok's
+    # Spark Ads). The figures follow the stored origin ('total'); the definitions name these.
+    counter_holds_ad_views: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,18 @@ class Platform:
     import_account_key: str = ""
     # Sort position in lists and reports (lower first).
     order: int = 100
+    # --- H3 (neutral): what reports, the web app and campaigns show about the platform ---
+    # Its own engagement rate counts clicks, so ours (likes, comments, shares) reads lower.
+    own_rate_counts_clicks: bool = False
+    # Post id prefixes only this platform uses, so such an id needs no "name:" ("urn:li:").
+    post_id_prefixes: tuple[str, ...] = ()
+    # What a post's id is there, per language ("nb", "en"), for the hint next to the field.
+    post_id_hint: Mapping[str, str] = field(default_factory=dict)
+    # An example post id and ad campaign id, for help texts.
+    example_post_id: str = ""
+    example_ad_campaign_id: str = ""
+    # Its colour in the web calendar (a CSS colour); empty: the app's own.
+    colour: str = ""
 
 
 def load(target: str) -> Any:

@@ -12,4 +12,6 @@ PLATFORM = Platform(
     ),
     collector="collectors.facebook.collector:build",
     order=30,
+    post_id_hint={"nb": "sideid_innleggsid", "en": "pageid_postid"},
+    colour="#6d28d9",
 )

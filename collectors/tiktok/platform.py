@@ -24,7 +24,12 @@ PLATFORM = Platform(
             }
         ),
         paid_fallback={},
+        counter_holds_ad_views=True,
     ),
     collector="collectors.tiktok.collector:build",
     order=10,
+    post_id_hint={"nb": "video-ID-en", "en": "the video id"},
+    example_post_id="7301234567890123456",
+    example_ad_campaign_id="1780000000000002",
+    colour="#111827",
 )

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from core.domain import PLATFORMS
+from core import registry
 from social.campaigns.model import (
     ALL,
     COUNT_KPIS,
@@ -22,14 +22,36 @@ from social.campaigns.model import (
 )
 from social.reports.kpi import KPIS, UNITS
 
+# --- examples in messages and help texts, from the registry ------------------------------------
+
+
+def example_platform() -> str:
+    """The first installed platform, for examples such as reach:paid:<platform>."""
+    return next(iter(registry.names()), "platform")
+
+
+def example_id(kind: str) -> str:
+    """PLATFORM:ID of the first platform with an example id of this kind (post | ad_campaign)."""
+    for p in registry.platforms():
+        ident = p.example_post_id if kind == "post" else p.example_ad_campaign_id
+        if ident:
+            return f"{p.name}:{ident}"
+    return f"{example_platform()}:123"
+
+
+def example_scope() -> str:
+    """A KPI[:ORIGIN[:PLATFORM]] example naming a platform: reach:paid:<first platform>."""
+    return f"reach:paid:{example_platform()}"
+
+
 # --- parsing the pieces users type ------------------------------------------------------------
 
 
 def parse_platform(text: str, where: Where, *, allow_all: bool = False) -> str:
     value = str(text).strip().lower()
-    if value in PLATFORMS or (allow_all and value == ALL):
+    if value in registry.names() or (allow_all and value == ALL):
         return value
-    choices = list(PLATFORMS) + ([ALL] if allow_all else [])
+    choices = list(registry.names()) + ([ALL] if allow_all else [])
     hint = difflib.get_close_matches(value, choices, n=1)
     suggestion = f"did you mean '{hint[0]}'? " if hint else ""
     raise FieldError(
@@ -113,7 +135,7 @@ def parse_scope(text: str, where: Where) -> tuple[str, str, str]:
         raise FieldError(
             where,
             f"'{text}' is not KPI[:ORIGIN[:PLATFORM]]; write it like views, "
-            "reach:paid:tiktok or ctr:paid",
+            f"{example_scope()} or ctr:paid",
         )
     kpi = parse_kpi(parts[0], where)
     origin = parse_origin(parts[1], where) if len(parts) > 1 and parts[1] else "total"
@@ -122,7 +144,7 @@ def parse_scope(text: str, where: Where) -> tuple[str, str, str]:
 
 
 def parse_target(text: str, where: Where) -> Target:
-    """KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:tiktok=150000, ctr:paid=1.2%."""
+    """KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:<platform>=150000, ctr:paid=1.2%."""
     if "=" not in text:
         raise FieldError(
             where,
@@ -148,11 +170,19 @@ def parse_hashtag(text: str, where: Where) -> Member:
 
 
 def parse_platform_id(kind: str, text: str, where: Where) -> Member:
-    """PLATFORM:ID for posts and ad campaigns (a bare LinkedIn URN is a LinkedIn post)."""
+    """PLATFORM:ID for posts and ad campaigns.
+
+    A post id starting with a prefix only one platform uses (`Platform.post_id_prefixes`,
+    such as LinkedIn's URNs) needs no PLATFORM.
+    """
     raw = str(text).strip()
-    example = "tiktok:7301234567890123456" if kind == "post" else "tiktok:1780000000000002"
-    if kind == "post" and raw.startswith("urn:li:"):
-        platform, ident = "linkedin", raw
+    example = example_id(kind)
+    owner = next(
+        (p.name for p in registry.platforms() if raw.startswith(p.post_id_prefixes)),
+        None,
+    )
+    if kind == "post" and owner is not None:
+        platform, ident = owner, raw
     elif ":" in raw:
         prefix, ident = raw.split(":", 1)
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from core import registry
 from core.errors import SocialError
 from social.cli.common import Workspace, format_option, pass_workspace, print_table
 
@@ -18,12 +19,27 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _example(kind: str) -> str:
+    """PLATFORM:ID of the first installed platform with an example id (post | ad_campaign)."""
+    for p in registry.platforms():
+        ident = p.example_post_id if kind == "post" else p.example_ad_campaign_id
+        if ident:
+            return f"{p.name}:{ident}"
+    return "PLATFORM:ID"
+
+
+_FIRST = next(iter(registry.names()), "PLATFORM")
 TARGET_HELP = (
-    "KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:tiktok=150000, "
+    f"KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:{_FIRST}=150000, "
     "ctr:paid=1.2% (repeatable). KPIs: views, reach, impressions, clicks, link_clicks, ctr, "
     "engagement_rate, follower_gain, cost_per_click, cost_per_1000_reached, cost_per_result, "
-    "spend; ORIGIN organic|paid|total (default total); PLATFORM tiktok|linkedin|facebook|all "
-    "(default all)."
+    f"spend; ORIGIN organic|paid|total (default total); PLATFORM {'|'.join(registry.names())}"
+    "|all (default all)."
+)
+# Every post id example: one per platform that gives one.
+_POST_EXAMPLES = " or ".join(
+    f"{p.name}:{p.example_post_id}" for p in registry.platforms() if p.example_post_id
 )
 
 
@@ -87,7 +103,7 @@ def campaign_options(func: F) -> F:
             "ad_campaigns",
             multiple=True,
             metavar="PLATFORM:ID",
-            help="The platform's ad campaign id, e.g. tiktok:1780000000000002 (repeatable).",
+            help=f"The platform's ad campaign id, e.g. {_example('ad_campaign')} (repeatable).",
         ),
         click.option(
             "--slot",
@@ -101,8 +117,7 @@ def campaign_options(func: F) -> F:
             "posts",
             multiple=True,
             metavar="PLATFORM:ID",
-            help="Post by platform id, e.g. tiktok:7301234567890123456 or "
-            "linkedin:urn:li:share:123 (repeatable).",
+            help=f"Post by platform id, e.g. {_POST_EXAMPLES or 'PLATFORM:ID'} (repeatable).",
         ),
         click.option(
             "--hashtag",
@@ -117,7 +132,7 @@ def campaign_options(func: F) -> F:
             "platforms",
             multiple=True,
             metavar="PLATFORM",
-            help="tiktok, linkedin or facebook (repeatable; default: all).",
+            help=f"{', '.join(registry.names())} (repeatable; default: all).",
         ),
         click.option("--end", metavar="YYYY-MM-DD", help="Last day (local date, inclusive)."),
         click.option("--start", metavar="YYYY-MM-DD", help="First day (local date)."),

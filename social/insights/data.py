@@ -1,7 +1,7 @@
 """Load posts with their views at a fixed age, themes, owners, timing and where views came from.
 
-Every platform with posts counts: TikTok and Facebook by views, LinkedIn by
-impressions (its headline figure). A post's value at the age is read from its
+Every platform with posts counts, by its headline figure (`Views.concept` in the
+registry: views, or LinkedIn's impressions). A post's value at the age is read from its
 counter snapshots and, where those are missing (a video the Display API never
 listed, or days before the first sync), from the lifetime totals the TikTok
 business account reports per video. Everything is read in a few queries for
@@ -23,9 +23,8 @@ from sqlite_utils import Database
 from core.catalogue import metrics_for
 from core.timeutil import from_utc_iso, to_utc_iso
 from social.insights.themes import theme_mapping, themes_of
+from social.reports.measures import views_concept
 
-# The headline figure of each platform (LinkedIn counts impressions, not views).
-CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
 WATCH_METRICS = ("average_time_watched", "full_video_watched_rate")
 CHUNK = 500
 
@@ -56,7 +55,7 @@ class PostPerformance:
 
 def names_for(platform: str) -> list[str]:
     """The metrics that hold a platform's headline figure per post."""
-    return [m.metric for m in metrics_for(CONCEPT.get(platform, "views"), platform)]
+    return [m.metric for m in metrics_for(views_concept(platform), platform)]
 
 
 def load_posts(

@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
 from core.catalogue import CATALOGUE
 from core.config import Config
-from core.domain import PLATFORMS
 from core.errors import SocialError
 from core.timeutil import local_date, to_utc_iso
 from social.reports import SCHEMA_VERSION, kpi, measures, queries, store
@@ -62,7 +61,9 @@ def find_campaign(db: Database, name: str) -> Campaign:
             "; see 'social campaign list'" if known else "; create it with 'social campaign add'"
         )
         raise SocialError(f"unknown campaign '{name}'{hint}{listing}")
-    platforms = [p for p in queries.json_list(row[4]) if p in PLATFORMS] or list(PLATFORMS)
+    platforms = [p for p in queries.json_list(row[4]) if p in registry.names()] or list(
+        registry.names()
+    )
     return Campaign(
         int(row[0]),
         row[1],
@@ -625,12 +626,11 @@ _CONCEPT_OF = {
 
 def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """What each number is, in general and on each of the campaign's platforms."""
-    from social.reports.definitions import TEXT
+    from social.reports.definitions import text
 
     out = []
     for key in DEFINITION_KEYS:
-        nb, en = TEXT[key]
-        entry: dict[str, Any] = {"kpi": key, "text": nb if lang == "nb" else en, "platforms": []}
+        entry: dict[str, Any] = {"kpi": key, "text": text(key, lang), "platforms": []}
         concept_key = _CONCEPT_OF.get(key, "")
         if concept_key is not None or key == "views":
             for platform in report["campaign"]["platforms"]:

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, page
@@ -127,8 +127,14 @@ def _save(ctx: Ctx, values: dict[str, Any], cid: int | None) -> tuple[int | None
 
 def _options(ctx: Ctx) -> dict[str, Any]:
     from scheduler.calendar_views import partner_names
+    from social.campaigns.parsing import example_id, example_scope
 
-    return {"platforms": PLATFORMS, "partners": partner_names(ctx.db)}
+    return {
+        "platforms": registry.names(),
+        "partners": partner_names(ctx.db),
+        "example_scope": example_scope(),
+        "example_post": example_id("post"),
+    }
 
 
 @page("campaigns")
