@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
+from social.reports import queries
 from social.reports.i18n import t
 from social.reports.window import Window
 
@@ -27,7 +28,7 @@ class PlatformWeek:
     views: float | None  # total: organic + sponsored, each view once
     views_organic: float | None
     views_paid: float | None
-    views_concept: str  # 'views', or 'impressions' on LinkedIn
+    views_concept: str  # the platform's headline concept: 'views' or 'impressions'
     followers: float | None
     paid_impressions: float | None
     paid_reach: dict[str, Any] | None  # a reach: value, method, exact
@@ -40,7 +41,11 @@ def week_summary(db: Database, monday: date, zone: str) -> list[PlatformWeek]:
 
     window = Window(monday, monday + timedelta(days=6), zone)
     out = []
-    for (platform,) in db.execute("SELECT DISTINCT platform FROM accounts ORDER BY platform"):
+    with_accounts = queries.platforms_with_accounts(db)
+    # The registry's order; a platform no longer installed but with stored accounts comes last.
+    ordered = [p for p in registry.names() if p in with_accounts]
+    ordered += sorted(with_accounts - set(ordered))
+    for platform in ordered:
         figures = platform_figures(db, platform, window)
         views = figures["views"]
         out.append(
