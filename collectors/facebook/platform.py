@@ -1,6 +1,8 @@
 """Facebook as a platform of social: the record the registry finds through its entry point."""
 
-from core.registry import Platform, Views
+from collectors.facebook.catalogue import METRICS
+from collectors.facebook.settings import KEYS
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="facebook",
@@ -10,7 +12,20 @@ PLATFORM = Platform(
         ad_metrics=frozenset({"impressions", "reach", "clicks", "link_click", "spend"}),
         paid_fallback={"views": ("impressions",)},
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
+    tokens=(
+        TokenEntry("facebook", "facebook", "access_token", "social auth facebook"),
+        TokenEntry(
+            "facebook_ads",
+            "facebook",
+            "ads_token",
+            "social auth facebook",
+            needed_when="ad_account_ids",
+        ),
+    ),
     collector="collectors.facebook.collector:build",
+    auth_command="collectors.facebook.cli:command",
     order=30,
     post_id_hint={"nb": "sideid_innleggsid", "en": "pageid_postid"},
     colour="#6d28d9",

@@ -1,6 +1,8 @@
 """LinkedIn as a platform of social: the record the registry finds through its entry point."""
 
-from core.registry import Platform, Views
+from collectors.linkedin.catalogue import METRICS
+from collectors.linkedin.settings import KEYS
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="linkedin",
@@ -28,7 +30,20 @@ PLATFORM = Platform(
             "en": "LinkedIn counts feed impressions, shown in the same row",
         },
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
+    tokens=(
+        TokenEntry("linkedin", "linkedin", "access_token", "social auth linkedin --part page"),
+        TokenEntry(
+            "linkedin_ads",
+            "linkedin",
+            "ads_access_token",
+            "social auth linkedin --part ads",
+            needed_when="ad_account_ids",
+        ),
+    ),
     collector="collectors.linkedin.collector:build",
+    auth_command="collectors.linkedin.cli:command",
     order=20,
     own_rate_counts_clicks=True,
     post_id_prefixes=("urn:li:",),
