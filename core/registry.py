@@ -13,7 +13,7 @@ are loaded only when used, so listing the platforms stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
@@ -176,3 +176,13 @@ def display_name(name: str) -> str:
         if record.name == name:
             return record.display_name
     return name
+
+
+# --- H3 (neutral) ---------------------------------------------------------------------------
+
+
+def in_order(found: Iterable[str]) -> list[str]:
+    """Platform ids in display order; ids of platforms no longer installed last, by name."""
+    present = set(found)
+    ordered = [name for name in names() if name in present]
+    return ordered + sorted(present - set(ordered))

@@ -41,11 +41,7 @@ def week_summary(db: Database, monday: date, zone: str) -> list[PlatformWeek]:
 
     window = Window(monday, monday + timedelta(days=6), zone)
     out = []
-    with_accounts = queries.platforms_with_accounts(db)
-    # The registry's order; a platform no longer installed but with stored accounts comes last.
-    ordered = [p for p in registry.names() if p in with_accounts]
-    ordered += sorted(with_accounts - set(ordered))
-    for platform in ordered:
+    for platform in registry.in_order(queries.platforms_with_accounts(db)):
         figures = platform_figures(db, platform, window)
         views = figures["views"]
         out.append(
