@@ -114,6 +114,8 @@ class Platform:
     example_ad_campaign_id: str = ""
     # Its colour in the web calendar (a CSS colour); empty: the app's own.
     colour: str = ""
+    # The package whose folder holds its built-in brief templates (<name>.md.j2), if any.
+    brief_templates: str = ""
 
 
 def load(target: str) -> Any:

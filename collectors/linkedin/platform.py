@@ -50,4 +50,5 @@ PLATFORM = Platform(
     post_id_hint={"nb": "urn:li:share:…", "en": "urn:li:share:…"},
     example_post_id="urn:li:share:123",
     colour="#0a66c2",
+    brief_templates="collectors.linkedin.briefs",
 )

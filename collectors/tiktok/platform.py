@@ -56,4 +56,5 @@ PLATFORM = Platform(
     example_post_id="7301234567890123456",
     example_ad_campaign_id="1780000000000002",
     colour="#111827",
+    brief_templates="collectors.tiktok.briefs",
 )
