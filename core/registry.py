@@ -116,6 +116,9 @@ class Platform:
     colour: str = ""
     # The package whose folder holds its built-in brief templates (<name>.md.j2), if any.
     brief_templates: str = ""
+    # How its impression sources read inside an insight's sentence, (nb, en) by source key:
+    # "42 % av visningene kom fra søk". Unknown keys read as they are.
+    source_phrases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def load(target: str) -> Any:

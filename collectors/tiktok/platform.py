@@ -2,6 +2,7 @@
 
 from collectors.tiktok.catalogue import BREAKDOWN_LABELS, METRICS
 from collectors.tiktok.settings import KEYS
+from collectors.tiktok.wording import SOURCE_PHRASES
 from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
@@ -57,4 +58,5 @@ PLATFORM = Platform(
     example_ad_campaign_id="1780000000000002",
     colour="#111827",
     brief_templates="collectors.tiktok.briefs",
+    source_phrases=SOURCE_PHRASES,
 )
