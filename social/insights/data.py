@@ -1,7 +1,7 @@
 """Load posts with their views at a fixed age, themes, owners, timing and where views came from.
 
 Every platform with posts counts, by its headline figure (`Views.concept` in the
-registry: views, or LinkedIn's impressions). A post's value at the age is read from its
+registry: views, or impressions where a platform counts those). A post's value at the age is read from its
 counter snapshots and, where those are missing (a video the platform's listing
 never returned, or days before the first sync), from the lifetime totals a
 platform reports per video. Everything is read in a few queries for

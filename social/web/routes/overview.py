@@ -29,8 +29,8 @@ ROWS = (
 def token_label(ctx: Ctx, entry: str) -> str:
     """How a token is named on the dashboard: its platform, and which of its tokens it is.
 
-    Token entries are named for their platform ("facebook") or a part of it
-    ("facebook_ads", "tiktok_business"); ads tokens read "<Platform> (annonser)".
+    Token entries are named for their platform ("<platform>") or a part of it
+    ("<platform>_ads", "<platform>_business"); ads tokens read "<Platform> (annonser)".
     """
     for p in registry.platforms():
         if entry == p.name:
