@@ -301,7 +301,10 @@ def test_meta_daily_facebook_and_instagram_sections(tmp_path: Path, variant: str
     assert parsed.platform == "facebook"
     assert sum(values(parsed, "page_total_media_view_unique").values()) == 2768 + 2467 + 100
     [skipped] = parsed.skipped
-    assert "'Instagram reach': 2 days" in skipped and "Instagram is not a platform" in skipped
+    assert (
+        "'Instagram reach': 2 days" in skipped
+        and "instagram is not an installed platform" in skipped
+    )
     whole = parse_export(path, ctx(path))
     [instagram] = whole.others
     assert instagram.platform == "instagram" and values(instagram, "reach")[date(2023, 7, 9)] == 31
@@ -409,6 +412,6 @@ def test_the_write_path_refuses_an_instagram_part_even_when_called_directly(
     path = instagram_posts_csv(tmp_path)
     parsed = parse_export(path, ctx(path))
     db = open_db(tmp_path / "social.db")
-    with pytest.raises(ImportFileError, match="Instagram is not a platform in social yet"):
+    with pytest.raises(ImportFileError, match="instagram is not an installed platform of social"):
         store(db, parsed, path.name)
     assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0

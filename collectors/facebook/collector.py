@@ -11,13 +11,11 @@ from every error message.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from collectors.auth import WARN_DAYS, TokenSet, TokenStore, access_token, credential
-from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import CollectorError, MissingCredentials
+from collectors.base import BuildContext, Part
+from collectors.errors import MissingCredentials
 from collectors.facebook.ads import AdsApi
 from collectors.facebook.pages import PAGE_METRICS, POST_METRICS, PagesApi
 from collectors.http import ApiClient
@@ -28,45 +26,10 @@ from collectors.meta.graph import (
     classify_graph,
     graph_prefix,
 )
+from collectors.parts import PartsCollector
 from collectors.ratelimit import UsageThrottle
 
 ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token
-
-
-class FacebookCollector:
-    """Runs the configured Facebook parts; one failing part does not stop the other."""
-
-    platform = PLATFORM
-
-    def __init__(self, parts: list[Any], warnings: list[str] | None = None) -> None:
-        self.parts = parts
-        self.warnings = warnings or []
-
-    @property
-    def requests(self) -> int:
-        return sum(int(getattr(p, "requests", 0)) for p in self.parts)
-
-    def collect(
-        self, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]:
-        for warning in self.warnings:
-            progress.warn(warning)
-        first: CollectorError | None = None
-        for part in self.parts:
-            try:
-                yield from part.collect(options, state, progress)
-            except CollectorError as exc:
-                # Keep what the other part can still collect; report the first failure.
-                if first is None:
-                    first = exc
-                else:
-                    progress.warn(str(exc))
-        if first is not None:
-            raise first
-
-    def close(self) -> None:
-        for part in self.parts:
-            part.close()
 
 
 def ads_token(store: TokenStore) -> tuple[str, TokenSet | None] | None:
@@ -112,7 +75,7 @@ def _client(
     )
 
 
-def build(ctx: BuildContext) -> FacebookCollector:
+def build(ctx: BuildContext) -> PartsCollector:
     """Assemble the Facebook parts the config and credentials allow."""
     config = ctx.config
     sleep = ctx.sleep or time.sleep
@@ -128,23 +91,22 @@ def build(ctx: BuildContext) -> FacebookCollector:
             "facebook: nothing to collect; set page_id and/or ad_account_ids in the [facebook] "
             "section of social.toml"
         )
-    parts: list[Any] = []
+    parts: list[tuple[str, Part]] = []
     warnings: list[str] = []
     if page_id:
         token, _source = access_token(PLATFORM, ctx.tokens)
-        parts.append(
-            PagesApi(
-                _client(ctx, base_url, "pages", token, UsageThrottle(sleep=sleep)),
-                prefix,
-                page_id,
-                page_metrics=tuple(
-                    str(m) for m in config.get("facebook", "page_metrics") or PAGE_METRICS
-                ),
-                post_metrics=tuple(
-                    str(m) for m in config.get("facebook", "post_metrics") or POST_METRICS
-                ),
-            )
+        pages = PagesApi(
+            _client(ctx, base_url, "pages", token, UsageThrottle(sleep=sleep)),
+            prefix,
+            page_id,
+            page_metrics=tuple(
+                str(m) for m in config.get("facebook", "page_metrics") or PAGE_METRICS
+            ),
+            post_metrics=tuple(
+                str(m) for m in config.get("facebook", "post_metrics") or POST_METRICS
+            ),
         )
+        parts.append(("pages", pages))
     if accounts:
         found = ads_token(ctx.tokens)
         if found is None:
@@ -156,12 +118,11 @@ def build(ctx: BuildContext) -> FacebookCollector:
         warning = expiry_warning(tokens)
         if warning:
             warnings.append(warning)
-        parts.append(
-            AdsApi(
-                _client(ctx, base_url, "ads", token, UsageThrottle(sleep=sleep)),
-                prefix,
-                accounts,
-                sleep=sleep,
-            )
+        ads = AdsApi(
+            _client(ctx, base_url, "ads", token, UsageThrottle(sleep=sleep)),
+            prefix,
+            accounts,
+            sleep=sleep,
         )
-    return FacebookCollector(parts, warnings)
+        parts.append(("ads", ads))
+    return PartsCollector(PLATFORM, parts, warnings)

@@ -26,6 +26,8 @@ PLATFORM = Platform(
     ),
     collector="collectors.facebook.collector:build",
     auth_command="collectors.facebook.cli:command",
+    importers="collectors.facebook.exports:KINDS",
+    import_account_key="page_id",
     order=30,
     post_id_hint={"nb": "sideid_innleggsid", "en": "pageid_postid"},
     colour="#6d28d9",

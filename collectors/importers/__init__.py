@@ -1,16 +1,15 @@
 """Importers for the platforms' own export files.
 
-`read_export(path, ctx, platform)` reads a LinkedIn page export (XLS/XLSX), a
-Meta Business Suite CSV (posts, daily metrics) or a TikTok Studio / TikTok
-business-account export (CSV/XLSX), detects its kind from the columns and
-returns the records it holds (`Parsed`), without storing anything. The whole
-file is parsed before anything is written, so a bad row anywhere stores
-nothing. Every problem is an `ImportFileError` naming the file, the row or
-column, and what was expected.
+`read_export(path, ctx, platform)` reads an export file of any installed
+platform (each names its kinds in `Platform.importers`), detects its kind from
+the columns and returns the records it holds (`Parsed`), without storing
+anything. The whole file is parsed before anything is written, so a bad row
+anywhere stores nothing. Every problem is an `ImportFileError` naming the file,
+the row or column, and what was expected.
 
-Instagram content (Meta's Instagram posts export and daily sections) is
-parsed in full by `parse_export` but refused by `read_export` until Instagram
-is a platform of its own (`STORABLE_PLATFORMS`): the one place to change then.
+A kind may parse parts for a platform that is not installed (a Meta download
+holds sections of two platforms): `parse_export` reads them in full, and
+`read_export` refuses them with one line (`base.not_installed`).
 """
 
 from __future__ import annotations
@@ -19,49 +18,43 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
+from collectors.importers.base import Context, Parsed, not_installed
 from collectors.importers.readers import ImportFileError, Table, read_tables
-from collectors.linkedin import import_page as linkedin_page
-from collectors.meta import import_daily as meta_daily
-from collectors.meta import import_instagram as meta_instagram
-from collectors.meta import import_posts as meta_posts
-from collectors.meta import import_videos as meta_videos
-from collectors.tiktok import import_business as tiktok_business
-from collectors.tiktok import import_studio as tiktok_studio
 from core import registry
 
-# Detection order matters where shapes overlap: the business-account overview also has
-# `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.
-KINDS: tuple[ModuleType, ...] = (
-    linkedin_page,
-    meta_videos,
-    meta_instagram,
-    meta_posts,
-    meta_daily,
-    tiktok_business,
-    tiktok_studio,
-)
-
 __all__ = [
-    "KINDS",
-    "STORABLE_PLATFORMS",
     "Context",
     "ImportFileError",
     "Parsed",
+    "kinds",
     "parse_export",
     "read_export",
 ]
 
 
+def kinds() -> tuple[ModuleType, ...]:
+    """Every installed platform's export kinds, in detection order.
+
+    Detection order matters where shapes overlap, across platforms too, so each
+    kind has a PRIORITY (lower first); a kind two platforms share is tried once.
+    """
+    found: dict[str, ModuleType] = {}
+    for record in registry.platforms():
+        if record.importers:
+            for kind in registry.load(record.importers):
+                found.setdefault(kind.__name__, kind)
+    return tuple(sorted(found.values(), key=lambda k: int(k.PRIORITY)))
+
+
 def kinds_for(platform: str | None) -> list[ModuleType]:
-    return [k for k in KINDS if platform is None or platform == k.PLATFORM]
+    return [k for k in kinds() if platform is None or platform == k.PLATFORM]
 
 
 def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
     """Read, detect and parse one export file, whatever platform it is for."""
     platform = platform or ctx.platform
     tables = read_tables(path)
-    kind = next((k for k in KINDS if k.matches(tables)), None)
+    kind = next((k for k in kinds() if k.matches(tables)), None)
     expected = "; or ".join(dict.fromkeys(k.EXPECTED for k in kinds_for(platform)))
     if kind is None:
         found = [h for t in tables for h in t.headers if h][:12]
@@ -101,19 +94,17 @@ def _note_ragged(parsed: Parsed, tables: list[Table]) -> None:
 def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
     """Parse one export file and keep what social can store; refuse a file with nothing of it.
 
-    Parts for a platform social does not have yet (an Instagram section next to a
-    Facebook one) are listed in `Parsed.skipped`, never stored as another platform.
+    Parts for a platform that is not installed (a section of another platform in
+    a two-platform download) are listed in `Parsed.skipped`, never stored as another
+    platform.
     """
     parsed = parse_export(path, ctx, platform)
-    if parsed.platform not in STORABLE_PLATFORMS:
+    missing = not_installed(parsed.platform)
+    if missing:
         what = "; ".join(p.describe() for p in [parsed, *parsed.others])
-        raise ImportFileError(f"{path.name}: {what}; {NOT_A_PLATFORM_YET}, so nothing was stored.")
+        raise ImportFileError(f"{path.name}: {what}; {missing}, so nothing was stored.")
     for other in parsed.others:
-        why = (
-            NOT_A_PLATFORM_YET
-            if other.platform not in STORABLE_PLATFORMS
-            else "import one account per file"
-        )
+        why = not_installed(other.platform) or "import one account per file"
         parsed.skipped.append(f"{other.describe()}: not stored, {why}")
     parsed.others = []
     return parsed

@@ -14,10 +14,13 @@ from core.domain import Page, Post
 
 # No platform export holds a day before this; earlier dates are typing or conversion errors.
 EARLIEST_DAY = date(2000, 1, 1)
-# The platforms whose parts of a file are stored; Instagram is parsed but not one yet. Adding it
-# here (once it is a platform with catalogue entries) is all the importers need.
-STORABLE_PLATFORMS: tuple[str, ...] = registry.names()
-NOT_A_PLATFORM_YET = "Instagram is not a platform in social yet"
+
+
+def not_installed(platform: str) -> str | None:
+    """Why a part for `platform` cannot be stored (it is not an installed platform), or None."""
+    if platform in registry.names():
+        return None
+    return f"{platform} is not an installed platform of social"
 
 
 @dataclass

@@ -44,6 +44,8 @@ PLATFORM = Platform(
     ),
     collector="collectors.linkedin.collector:build",
     auth_command="collectors.linkedin.cli:command",
+    importers="collectors.linkedin.exports:KINDS",
+    import_account_key="organization_id",
     order=20,
     own_rate_counts_clicks=True,
     post_id_prefixes=("urn:li:",),

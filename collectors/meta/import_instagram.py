@@ -24,6 +24,8 @@ from collectors.meta.import_posts import POST_KEYS, PostColumns, read_posts
 
 KIND = "meta_business_suite"
 PLATFORM = "instagram"
+# Detection order among every installed platform's export kinds (lower first); before the Facebook posts reader: an Instagram posts export also has Post ID.
+PRIORITY = 30
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[instagram] account_id"
 

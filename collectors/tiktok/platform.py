@@ -52,6 +52,8 @@ PLATFORM = Platform(
     ),
     collector="collectors.tiktok.collector:build",
     auth_command="collectors.tiktok.cli:command",
+    importers="collectors.tiktok.exports:KINDS",
+    import_account_key="business_id",
     order=10,
     post_id_hint={"nb": "video-ID-en", "en": "the video id"},
     example_post_id="7301234567890123456",
