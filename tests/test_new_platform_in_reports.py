@@ -4,7 +4,6 @@ weekly, campaign and partner reports and on the web dashboard: no core module na
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -56,21 +55,10 @@ MASTODON = Platform(
 )
 
 
-@contextmanager
-def registered(record: Platform) -> Iterator[Platform]:
-    """The platform registered until the block ends (tests share one process)."""
-    registry.register(record)
-    try:
-        yield record
-    finally:
-        registry._extra.pop(record.name, None)
-        registry._installed.cache_clear()
-
-
 @pytest.fixture
 def mastodon() -> Iterator[Platform]:
     """The fifth platform, registered for one test only."""
-    with registered(MASTODON) as record:
+    with registry.registered(MASTODON) as record:
         yield record
 
 
@@ -148,7 +136,7 @@ def test_a_registered_platform_is_on_the_web_dashboard(tmp_path: Path) -> None:
     config_, app, db = workspace(tmp_path)
     today = local_date(utcnow(), config_.timezone)
     last_monday = today - timedelta(days=today.weekday() + 7)
-    with registered(MASTODON):
+    with registry.registered(MASTODON):
         write_week(db, last_monday)
         client = signed_in(app, db, LEAD)
         page = client.get("/")
