@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,10 +11,12 @@ import pytest
 from sqlite_utils import Database
 
 from collectors.facebook import sandbox as sandbox
+from collectors.sandbox import Sandbox
+from collectors.sandbox.state import SandboxState
 from core.config import Config
 from db import open_db
 from social.sync import run_sync
-from tests.facebook_support import SandboxState, write_config
+from tests.facebook_support import sandbox_state, write_config
 
 TODAY = date(2026, 3, 2)  # after the 2025/26 teacher campaign (3 Nov - 1 Feb)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -23,8 +24,8 @@ TEACHERS = "120210000000000101"
 
 
 def transport(state: SandboxState | None = None) -> httpx.MockTransport:
-    state = state or SandboxState(today=TODAY)
-    return httpx.MockTransport(lambda request: sandbox.handle(request, state))
+    state = state or sandbox_state(today=TODAY)
+    return httpx.MockTransport(lambda request: sandbox.PART.handle(request, state))
 
 
 def config(folder: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> Config:
@@ -198,10 +199,7 @@ def test_the_sandbox_pages_published_posts_newest_first() -> None:
 def test_the_shared_sandbox_dispatcher_routes_facebook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = importlib.import_module("collectors.sandbox")
-    if not hasattr(package, "Sandbox"):
-        pytest.skip("collectors.sandbox.Sandbox is not written yet")
-    shared = package.Sandbox(seed=7, today=TODAY)
+    shared = Sandbox(seed=7, today=TODAY)
     cfg = config(tmp_path, monkeypatch)
     db = open_db(cfg.database_path)
     summary = run_sync(
