@@ -613,7 +613,7 @@ DEFINITION_KEYS = (
     "cost_per_result",
 )
 _CONCEPT_OF = {
-    "views": None,  # per platform (LinkedIn: impressions)
+    "views": None,  # per platform: its Views.concept
     "reach": "reach",
     "impressions": "impressions",
     "clicks": "clicks",
@@ -638,7 +638,7 @@ def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 if not concept:
                     continue
                 names = queries.names(concept, platform)
-                if key == "views":  # the sponsored side's own metric (Facebook: impressions)
+                if key == "views":  # the sponsored side's own metric (Views.paid_fallback)
                     names += [m for m in measures.paid_metrics(concept, platform) if m not in names]
                 metrics = [CATALOGUE[(platform, m)] for m in names]
                 if metrics:

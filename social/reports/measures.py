@@ -763,8 +763,8 @@ def followers(db: Database, platform: str, window: Window) -> dict[str, Any]:
             out["change"] = end.value - start.value
             out["change_basis"] = "level_difference"
     if out["change"] is None:
-        # Daily gains: every gain metric counts (LinkedIn splits organic and paid gains into
-        # two metrics that do not overlap).
+        # Daily gains: every gain metric counts (a platform may split organic and paid gains
+        # into two metrics that do not overlap).
         rows = queries.account_day(db, platform, queries.names("follower_gain", platform), window)
         sums = [d.value for by_origin in rows.values() for d in by_origin.values()]
         if sums:
@@ -778,8 +778,9 @@ def _level_from_later(
 ) -> queries.Level | None:
     """The level at the window's end, worked back from a later level and every daily gain since.
 
-    LinkedIn only gives today's follower count, but daily gains for every day: today's count
-    minus the gains after the week is the count at the end of the week.
+    A generic rule for a platform that gives only today's follower count but daily gains
+    for every day (LinkedIn does): today's count minus the gains after the week is the
+    count at the end of the week. A missing day gives no figure.
     """
     later = queries.first_level_after(db, platform, names, window.end)
     if later is None:
