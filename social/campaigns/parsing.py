@@ -20,29 +20,8 @@ from social.campaigns.model import (
     Target,
     Where,
 )
+from social.examples import example_id, example_scope
 from social.reports.kpi import KPIS, UNITS
-
-# --- examples in messages and help texts, from the registry ------------------------------------
-
-
-def example_platform() -> str:
-    """The first installed platform, for examples such as reach:paid:<platform>."""
-    return next(iter(registry.names()), "platform")
-
-
-def example_id(kind: str) -> str:
-    """PLATFORM:ID of the first platform with an example id of this kind (post | ad_campaign)."""
-    for p in registry.platforms():
-        ident = p.example_post_id if kind == "post" else p.example_ad_campaign_id
-        if ident:
-            return f"{p.name}:{ident}"
-    return f"{example_platform()}:123"
-
-
-def example_scope() -> str:
-    """A KPI[:ORIGIN[:PLATFORM]] example naming a platform: reach:paid:<first platform>."""
-    return f"reach:paid:{example_platform()}"
-
 
 # --- parsing the pieces users type ------------------------------------------------------------
 

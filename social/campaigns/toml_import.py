@@ -23,7 +23,6 @@ from social.campaigns.model import (
 )
 from social.campaigns.parsing import (
     clean_name,
-    example_id,
     parse_budget,
     parse_currency,
     parse_date_value,
@@ -37,6 +36,7 @@ from social.campaigns.parsing import (
     parse_target_value,
 )
 from social.campaigns.store import campaign_id, load_by_id, partner_name, write_spec
+from social.examples import example_id
 
 # --- TOML files -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import click
 from core import registry
 from core.errors import SocialError
 from social.cli.common import Workspace, format_option, pass_workspace, print_table
+from social.examples import example_id, example_ids, example_scope
 
 if TYPE_CHECKING:
     from datetime import date
@@ -20,26 +21,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _example(kind: str) -> str:
-    """PLATFORM:ID of the first installed platform with an example id (post | ad_campaign)."""
-    for p in registry.platforms():
-        ident = p.example_post_id if kind == "post" else p.example_ad_campaign_id
-        if ident:
-            return f"{p.name}:{ident}"
-    return "PLATFORM:ID"
-
-
-_FIRST = next(iter(registry.names()), "PLATFORM")
 TARGET_HELP = (
-    f"KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:{_FIRST}=150000, "
+    f"KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, {example_scope()}=150000, "
     "ctr:paid=1.2% (repeatable). KPIs: views, reach, impressions, clicks, link_clicks, ctr, "
     "engagement_rate, follower_gain, cost_per_click, cost_per_1000_reached, cost_per_result, "
     f"spend; ORIGIN organic|paid|total (default total); PLATFORM {'|'.join(registry.names())}"
     "|all (default all)."
-)
-# Every post id example: one per platform that gives one.
-_POST_EXAMPLES = " or ".join(
-    f"{p.name}:{p.example_post_id}" for p in registry.platforms() if p.example_post_id
 )
 
 
@@ -103,7 +90,7 @@ def campaign_options(func: F) -> F:
             "ad_campaigns",
             multiple=True,
             metavar="PLATFORM:ID",
-            help=f"The platform's ad campaign id, e.g. {_example('ad_campaign')} (repeatable).",
+            help=f"The platform's ad campaign id, e.g. {example_id('ad_campaign')} (repeatable).",
         ),
         click.option(
             "--slot",
@@ -117,7 +104,7 @@ def campaign_options(func: F) -> F:
             "posts",
             multiple=True,
             metavar="PLATFORM:ID",
-            help=f"Post by platform id, e.g. {_POST_EXAMPLES or 'PLATFORM:ID'} (repeatable).",
+            help=f"Post by platform id, e.g. {' or '.join(example_ids('post')) or 'PLATFORM:ID'} (repeatable).",
         ),
         click.option(
             "--hashtag",

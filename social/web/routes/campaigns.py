@@ -127,7 +127,7 @@ def _save(ctx: Ctx, values: dict[str, Any], cid: int | None) -> tuple[int | None
 
 def _options(ctx: Ctx) -> dict[str, Any]:
     from scheduler.calendar_views import partner_names
-    from social.campaigns.parsing import example_id, example_scope
+    from social.examples import example_id, example_scope
 
     return {
         "platforms": registry.names(),
