@@ -2,7 +2,8 @@
 
 Templates are Markdown with Jinja2 (`<name>.md.j2`). A folder configured as
 `[briefs] template_dir` is searched before the built-ins, so a file there with
-a built-in's name overrides it. Rendering runs in an immutable sandbox with
+a built-in's name overrides it. The built-ins are the shared ones here and each
+platform's own (`Platform.brief_templates`, a folder in its package). Rendering runs in an immutable sandbox with
 strict undefined: a template cannot reach Python internals, and a missing or
 misspelt variable stops rendering with an error naming it. User data
 (partner names, --var values) is only ever passed to templates as values,
@@ -24,6 +25,7 @@ named as the included template, not as the brief.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 import time
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import registry
 from core.errors import ConfigError, SocialError
 
 if TYPE_CHECKING:
@@ -104,19 +107,30 @@ def template_dir(config: Any) -> Path | None:
     return path
 
 
+def builtin_folders() -> list[Path]:
+    """The built-in template folders: the shared one, then each platform's own."""
+    found = [BUILTIN_DIR]
+    for p in registry.platforms():
+        spec = importlib.util.find_spec(p.brief_templates) if p.brief_templates else None
+        if spec is not None and spec.submodule_search_locations:
+            found += [Path(location) for location in spec.submodule_search_locations]
+    return found
+
+
 def _folders(override: Path | None) -> list[Path]:
-    return [p for p in (override, BUILTIN_DIR) if p is not None]
+    return ([override] if override is not None else []) + builtin_folders()
 
 
 def list_templates(override: Path | None = None) -> list[TemplateInfo]:
     """Every brief template, override folder first; a name found in both is the override's."""
     seen: dict[str, TemplateInfo] = {}
+    builtin = builtin_folders()
     for folder in _folders(override):
         for path in sorted(folder.glob(f"*{SUFFIX}")):
             name = path.name[: -len(SUFFIX)]
             if name.startswith("_") or name in seen:
                 continue
-            origin = "built-in" if folder == BUILTIN_DIR else str(folder)
+            origin = "built-in" if folder in builtin else str(folder)
             info = _info(name, path, origin)
             # Variables the template reads but its header does not document are listed too.
             undocumented = sorted(template_variables(name, override) - set(info.variables))

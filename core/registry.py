@@ -13,7 +13,7 @@ are loaded only when used, so listing the platforms stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,6 +42,14 @@ class Views:
     concept: str = "views"
     ad_metrics: frozenset[str] = frozenset()
     paid_fallback: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # --- H3 (neutral): what the reports' definitions say about views there ---
+    # For a platform whose headline is not plain views: a clause per language ("nb", "en")
+    # saying what it counts ("LinkedIn counts feed impressions, shown in the same row").
+    # Empty: the platform is named with the others that "count views".
+    definition: Mapping[str, str] = field(default_factory=dict)
+    # A post's own view counter already holds the views of the ads that promote it (TikTok's
+    # Spark Ads). The figures follow the stored origin ('total'); the definitions name these.
+    counter_holds_ad_views: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,23 @@ class Platform:
     # checklist asks for on partner slots: language ("nb", "en") -> (label, help).
     # Empty: the platform has no such setting.
     partner_setting: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # --- H3 (neutral): what reports, the web app and campaigns show about the platform ---
+    # Its own engagement rate counts clicks, so ours (likes, comments, shares) reads lower.
+    own_rate_counts_clicks: bool = False
+    # Post id prefixes only this platform uses, so such an id needs no "name:" ("urn:li:").
+    post_id_prefixes: tuple[str, ...] = ()
+    # What a post's id is there, per language ("nb", "en"), for the hint next to the field.
+    post_id_hint: Mapping[str, str] = field(default_factory=dict)
+    # An example post id and ad campaign id, for help texts.
+    example_post_id: str = ""
+    example_ad_campaign_id: str = ""
+    # Its colour in the web calendar (a CSS colour); empty: the app's own.
+    colour: str = ""
+    # The package whose folder holds its built-in brief templates (<name>.md.j2), if any.
+    brief_templates: str = ""
+    # How its impression sources read inside an insight's sentence, (nb, en) by source key:
+    # "42 % av visningene kom fra søk". Unknown keys read as they are.
+    source_phrases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def load(target: str) -> Any:
@@ -173,3 +198,13 @@ def display_name(name: str) -> str:
         if record.name == name:
             return record.display_name
     return name
+
+
+# --- H3 (neutral) ---------------------------------------------------------------------------
+
+
+def in_order(found: Iterable[str]) -> list[str]:
+    """Platform ids in display order; ids of platforms no longer installed last, by name."""
+    present = set(found)
+    ordered = [name for name in names() if name in present]
+    return ordered + sorted(present - set(ordered))

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
+from social.reports import queries
 from social.reports.i18n import t
 from social.reports.window import Window
 
@@ -27,7 +28,7 @@ class PlatformWeek:
     views: float | None  # total: organic + sponsored, each view once
     views_organic: float | None
     views_paid: float | None
-    views_concept: str  # 'views', or 'impressions' on LinkedIn
+    views_concept: str  # the platform's headline concept: 'views' or 'impressions'
     followers: float | None
     paid_impressions: float | None
     paid_reach: dict[str, Any] | None  # a reach: value, method, exact
@@ -40,7 +41,7 @@ def week_summary(db: Database, monday: date, zone: str) -> list[PlatformWeek]:
 
     window = Window(monday, monday + timedelta(days=6), zone)
     out = []
-    for (platform,) in db.execute("SELECT DISTINCT platform FROM accounts ORDER BY platform"):
+    for platform in registry.in_order(queries.platforms_with_accounts(db)):
         figures = platform_figures(db, platform, window)
         views = figures["views"]
         out.append(

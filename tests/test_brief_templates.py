@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefs.render import BUILTIN_DIR, list_templates
+from briefs.render import builtin_folders, list_templates
 from tests.brief_support import add_campaign, run
 
-BUILT_IN = sorted(p.name.removesuffix(".md.j2") for p in BUILTIN_DIR.glob("[!_]*.md.j2"))
+BUILT_IN = sorted(
+    p.name.removesuffix(".md.j2") for f in builtin_folders() for p in f.glob("[!_]*.md.j2")
+)
 
 
 def test_the_built_ins_are_the_three_briefs_in_both_languages() -> None:

@@ -26,8 +26,10 @@ PLATFORM = Platform(
     ),
     collector="collectors.facebook.collector:build",
     auth_command="collectors.facebook.cli:command",
+    sandbox="collectors.facebook.sandbox:PART",
     importers="collectors.facebook.exports:KINDS",
     import_account_key="page_id",
-    sandbox="collectors.facebook.sandbox:PART",
     order=30,
+    post_id_hint={"nb": "sideid_innleggsid", "en": "pageid_postid"},
+    colour="#6d28d9",
 )

@@ -25,6 +25,10 @@ PLATFORM = Platform(
             }
         ),
         paid_fallback={},
+        definition={
+            "nb": "LinkedIn teller visninger i feeden (impressions), som står i samme rad",
+            "en": "LinkedIn counts feed impressions, shown in the same row",
+        },
     ),
     config_keys=KEYS,
     metrics=METRICS,
@@ -40,8 +44,14 @@ PLATFORM = Platform(
     ),
     collector="collectors.linkedin.collector:build",
     auth_command="collectors.linkedin.cli:command",
+    sandbox="collectors.linkedin.sandbox:PART",
     importers="collectors.linkedin.exports:KINDS",
     import_account_key="organization_id",
-    sandbox="collectors.linkedin.sandbox:PART",
     order=20,
+    own_rate_counts_clicks=True,
+    post_id_prefixes=("urn:li:",),
+    post_id_hint={"nb": "urn:li:share:…", "en": "urn:li:share:…"},
+    example_post_id="urn:li:share:123",
+    colour="#0a66c2",
+    brief_templates="collectors.linkedin.briefs",
 )

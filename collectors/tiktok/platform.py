@@ -2,6 +2,7 @@
 
 from collectors.tiktok.catalogue import BREAKDOWN_LABELS, METRICS
 from collectors.tiktok.settings import KEYS
+from collectors.tiktok.wording import SOURCE_PHRASES
 from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
@@ -26,6 +27,7 @@ PLATFORM = Platform(
             }
         ),
         paid_fallback={},
+        counter_holds_ad_views=True,
     ),
     config_keys=KEYS,
     metrics=METRICS,
@@ -50,9 +52,9 @@ PLATFORM = Platform(
     ),
     collector="collectors.tiktok.collector:build",
     auth_command="collectors.tiktok.cli:command",
+    sandbox="collectors.tiktok.sandbox:PART",
     importers="collectors.tiktok.exports:KINDS",
     import_account_key="business_id",
-    sandbox="collectors.tiktok.sandbox:PART",
     order=10,
     partner_setting={
         "nb": (
@@ -64,4 +66,10 @@ PLATFORM = Platform(
             "Applies to partner content on TikTok (Content disclosure → Branded content).",
         ),
     },
+    post_id_hint={"nb": "video-ID-en", "en": "the video id"},
+    example_post_id="7301234567890123456",
+    example_ad_campaign_id="1780000000000002",
+    colour="#111827",
+    brief_templates="collectors.tiktok.briefs",
+    source_phrases=SOURCE_PHRASES,
 )

@@ -64,7 +64,7 @@ class Member:
         )
 
     def text(self) -> str:
-        """How a user writes it: '#realfag', 'tiktok:7301...', the slot uid."""
+        """How a user writes it: '#realfag', 'PLATFORM:ID', the slot uid."""
         if self.kind == "hashtag":
             return "#" + self.value
         return f"{self.platform}:{self.value}" if self.platform else self.value

@@ -20,6 +20,7 @@ from social.campaigns.model import (
     Target,
     Where,
 )
+from social.examples import example_id, example_scope
 from social.reports.kpi import KPIS, UNITS
 
 # --- parsing the pieces users type ------------------------------------------------------------
@@ -113,7 +114,7 @@ def parse_scope(text: str, where: Where) -> tuple[str, str, str]:
         raise FieldError(
             where,
             f"'{text}' is not KPI[:ORIGIN[:PLATFORM]]; write it like views, "
-            "reach:paid:tiktok or ctr:paid",
+            f"{example_scope()} or ctr:paid",
         )
     kpi = parse_kpi(parts[0], where)
     origin = parse_origin(parts[1], where) if len(parts) > 1 and parts[1] else "total"
@@ -122,7 +123,7 @@ def parse_scope(text: str, where: Where) -> tuple[str, str, str]:
 
 
 def parse_target(text: str, where: Where) -> Target:
-    """KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:tiktok=150000, ctr:paid=1.2%."""
+    """KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:<platform>=150000, ctr:paid=1.2%."""
     if "=" not in text:
         raise FieldError(
             where,
@@ -148,11 +149,19 @@ def parse_hashtag(text: str, where: Where) -> Member:
 
 
 def parse_platform_id(kind: str, text: str, where: Where) -> Member:
-    """PLATFORM:ID for posts and ad campaigns (a bare LinkedIn URN is a LinkedIn post)."""
+    """PLATFORM:ID for posts and ad campaigns.
+
+    A post id starting with a prefix only one platform uses (`Platform.post_id_prefixes`,
+    such as LinkedIn's URNs) needs no PLATFORM.
+    """
     raw = str(text).strip()
-    example = "tiktok:7301234567890123456" if kind == "post" else "tiktok:1780000000000002"
-    if kind == "post" and raw.startswith("urn:li:"):
-        platform, ident = "linkedin", raw
+    example = example_id(kind)
+    owner = next(
+        (p.name for p in registry.platforms() if raw.startswith(p.post_id_prefixes)),
+        None,
+    )
+    if kind == "post" and owner is not None:
+        platform, ident = owner, raw
     elif ":" in raw:
         prefix, ident = raw.split(":", 1)
         try:

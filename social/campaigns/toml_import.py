@@ -36,6 +36,7 @@ from social.campaigns.parsing import (
     parse_target_value,
 )
 from social.campaigns.store import campaign_id, load_by_id, partner_name, write_spec
+from social.examples import example_id
 
 # --- TOML files -------------------------------------------------------------------------------
 
@@ -211,9 +212,11 @@ def _spec_from_table(db: Database, table: Any, default_currency: str) -> Campaig
         members.append(parse_slot(slot, ("slots", i)))
     ads = table.get("ad_campaigns", {})
     if not isinstance(ads, dict):
+        example_platform, _, example = example_id("ad_campaign").partition(":")
         raise FieldError(
             ("ad_campaigns",),
-            'ad_campaigns must be a table of platform = [ids], e.g. { tiktok = ["1780..."] }',
+            "ad_campaigns must be a table of platform = [ids], "
+            f'e.g. {{ {example_platform} = ["{example}"] }}',
         )
     for platform_key, ids in ads.items():
         platform = parse_platform(platform_key, ("ad_campaigns", platform_key))

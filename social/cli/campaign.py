@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from core import registry
 from core.errors import SocialError
 from social.cli.common import Workspace, format_option, pass_workspace, print_table
+from social.examples import example_id, example_ids, example_scope
 
 if TYPE_CHECKING:
     from datetime import date
@@ -18,12 +20,13 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 TARGET_HELP = (
-    "KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, reach:paid:tiktok=150000, "
+    f"KPI target KPI[:ORIGIN[:PLATFORM]]=VALUE, e.g. views=400000, {example_scope()}=150000, "
     "ctr:paid=1.2% (repeatable). KPIs: views, reach, impressions, clicks, link_clicks, ctr, "
     "engagement_rate, follower_gain, cost_per_click, cost_per_1000_reached, cost_per_result, "
-    "spend; ORIGIN organic|paid|total (default total); PLATFORM tiktok|linkedin|facebook|all "
-    "(default all)."
+    f"spend; ORIGIN organic|paid|total (default total); PLATFORM {'|'.join(registry.names())}"
+    "|all (default all)."
 )
 
 
@@ -87,7 +90,7 @@ def campaign_options(func: F) -> F:
             "ad_campaigns",
             multiple=True,
             metavar="PLATFORM:ID",
-            help="The platform's ad campaign id, e.g. tiktok:1780000000000002 (repeatable).",
+            help=f"The platform's ad campaign id, e.g. {example_id('ad_campaign')} (repeatable).",
         ),
         click.option(
             "--slot",
@@ -101,8 +104,7 @@ def campaign_options(func: F) -> F:
             "posts",
             multiple=True,
             metavar="PLATFORM:ID",
-            help="Post by platform id, e.g. tiktok:7301234567890123456 or "
-            "linkedin:urn:li:share:123 (repeatable).",
+            help=f"Post by platform id, e.g. {' or '.join(example_ids('post')) or 'PLATFORM:ID'} (repeatable).",
         ),
         click.option(
             "--hashtag",
@@ -117,7 +119,7 @@ def campaign_options(func: F) -> F:
             "platforms",
             multiple=True,
             metavar="PLATFORM",
-            help="tiktok, linkedin or facebook (repeatable; default: all).",
+            help=f"{', '.join(registry.names())} (repeatable; default: all).",
         ),
         click.option("--end", metavar="YYYY-MM-DD", help="Last day (local date, inclusive)."),
         click.option("--start", metavar="YYYY-MM-DD", help="First day (local date)."),

@@ -7,24 +7,16 @@ from typing import Any
 
 import click
 
+from core import registry
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 
 ROLE_CHOICES = ["student", "communications", "partner-contact"]
 MEMBER_COLUMNS = ["name", "role", "email", "slack", "teams", "quiet", "language", "active", "slots"]
-CHANNEL_CHOICES = ["tiktok", "linkedin", "facebook", "web", "all"]
-PERSON_COLUMNS = [
-    "name", "born", "under_18", "tiktok", "linkedin", "facebook", "web", "slots", "flags", "notes",
-]  # fmt: skip
-PERSON_TABLE_COLUMNS = [
-    "name",
-    "under_18",
-    "tiktok",
-    "linkedin",
-    "facebook",
-    "web",
-    "slots",
-    "flags",
-]
+# Consent is given per channel: every installed platform, and the organisation's own web.
+CHANNELS = [*registry.names(), "web"]
+CHANNEL_CHOICES = [*CHANNELS, "all"]
+PERSON_COLUMNS = ["name", "born", "under_18", *CHANNELS, "slots", "flags", "notes"]
+PERSON_TABLE_COLUMNS = ["name", "under_18", *CHANNELS, "slots", "flags"]
 
 
 def _role(value: str | None) -> str | None:
@@ -211,8 +203,8 @@ def remove(ws: Workspace, name: str, yes: bool) -> None:
 def person() -> None:
     """People who appear in videos and their consent, per channel.
 
-    Consent follows Datatilsynet's guidance: per channel (tiktok, linkedin,
-    facebook, web), in writing, renewed every year ([consent] valid_months),
+    Consent follows Datatilsynet's guidance: per channel (each platform, and
+    web), in writing, renewed every year ([consent] valid_months),
     withdrawable; under 15 ([consent] guardian_below_age) a guardian consents,
     from 15 a pupil normally consents to ordinary photos and video.
 

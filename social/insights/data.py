@@ -1,10 +1,10 @@
 """Load posts with their views at a fixed age, themes, owners, timing and where views came from.
 
-Every platform with posts counts: TikTok and Facebook by views, LinkedIn by
-impressions (its headline figure). A post's value at the age is read from its
-counter snapshots and, where those are missing (a video the Display API never
-listed, or days before the first sync), from the lifetime totals the TikTok
-business account reports per video. Everything is read in a few queries for
+Every platform with posts counts, by its headline figure (`Views.concept` in the
+registry: views, or impressions where a platform counts those). A post's value at the age is read from its
+counter snapshots and, where those are missing (a video the platform's listing
+never returned, or days before the first sync), from the lifetime totals a
+platform reports per video. Everything is read in a few queries for
 all posts at once, never a query per post.
 """
 
@@ -23,10 +23,10 @@ from sqlite_utils import Database
 from core.catalogue import metrics_for
 from core.timeutil import from_utc_iso, to_utc_iso
 from social.insights.themes import theme_mapping, themes_of
+from social.reports.measures import views_concept
 
-# The headline figure of each platform (LinkedIn counts impressions, not views).
-CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
-WATCH_METRICS = ("average_time_watched", "full_video_watched_rate")
+# Read per post beside views, where a platform gives them: the catalogue's concepts.
+WATCH_CONCEPTS = ("avg_watch_time", "completion_rate")
 CHUNK = 500
 
 
@@ -56,7 +56,7 @@ class PostPerformance:
 
 def names_for(platform: str) -> list[str]:
     """The metrics that hold a platform's headline figure per post."""
-    return [m.metric for m in metrics_for(CONCEPT.get(platform, "views"), platform)]
+    return [m.metric for m in metrics_for(views_concept(platform), platform)]
 
 
 def load_posts(
@@ -127,8 +127,8 @@ def load_posts(
                 sorted(set(json.loads(owners or "[]"))),
                 fmt or "",
                 duration,
-                watch.get(int(pid), {}).get("average_time_watched"),
-                watch.get(int(pid), {}).get("full_video_watched_rate"),
+                watch.get(int(pid), {}).get("avg_watch_time"),
+                watch.get(int(pid), {}).get("completion_rate"),
                 first_measured=first,
                 sources=sources.get(int(pid), {}),
             )
@@ -245,11 +245,13 @@ def _interpolate(points: list[tuple[str, float]], at: str) -> tuple[float, bool]
 
 
 def _watch(db: Database, ids: Sequence[int]) -> dict[int, dict[str, float]]:
-    """Latest average watch time and completion rate per post (TikTok business account)."""
+    """Latest average watch time and completion rate per post, by concept (WATCH_CONCEPTS)."""
     out: dict[int, dict[str, float]] = {}
-    if not ids:
+    concept_of = {m.metric: m.concept for c in WATCH_CONCEPTS for m in metrics_for(c)}
+    if not ids or not concept_of:
         return out
-    marks = ",".join("?" * len(WATCH_METRICS))
+    metrics = sorted(concept_of)
+    marks = ",".join("?" * len(metrics))
     latest: dict[tuple[int, str], str] = {}
     for chunk in _chunks(ids):
         id_marks = ",".join("?" * len(chunk))
@@ -260,12 +262,12 @@ def _watch(db: Database, ids: Sequence[int]) -> dict[int, dict[str, float]]:
                 SELECT subject_id, metric, collected_at, value FROM metric_values
                 WHERE subject_type = 'post' AND subject_id IN ({id_marks})
                   AND grain = 'lifetime' AND metric IN ({marks})""",
-            [*chunk, *WATCH_METRICS, *chunk, *WATCH_METRICS],
+            [*chunk, *metrics, *chunk, *metrics],
         ):
             key = (int(pid), metric)
             if key not in latest or moment > latest[key]:
                 latest[key] = moment
-                out.setdefault(int(pid), {})[metric] = float(value)
+                out.setdefault(int(pid), {})[concept_of[metric]] = float(value)
     return out
 
 

@@ -80,7 +80,7 @@ def post_line(p: PostPerformance, lang: str) -> str:
         f"{formats.number(p.ratio, lang, 1)}x  {formats.day(p.published, lang)}"
         f"  ({themes})  {p.caption[:60]}"
     )
-    source = source_sentence(p.sources, lang)
+    source = source_sentence(p.platform, p.sources, lang)
     return f"{line}  [{source}]" if source else line
 
 

@@ -68,7 +68,7 @@ class Insights:
                 "themes": [theme_label(t, self.lang) for t in p.themes],
                 "caption": p.caption,
                 "impression_sources": dict(p.sources),
-                "source_note": source_sentence(p.sources, self.lang),
+                "source_note": source_sentence(p.platform, p.sources, self.lang),
             }
 
         return {
@@ -249,7 +249,7 @@ def week_highlights(
                 "measured_at_age": p.exact_age,
                 "ratio": p.ratio,
                 "themes": [theme_label(t, lang) for t in p.themes],
-                "source_note": source_sentence(p.sources, lang),
+                "source_note": source_sentence(p.platform, p.sources, lang),
             }
             for p in best
         ],

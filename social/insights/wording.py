@@ -6,19 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core import formats
+from core import formats, registry
 from social.insights.analysis import GroupResult
-
-# TikTok's impression sources (post_breakdowns, dimension 'impression_source'), as readers say it.
-SOURCES = {
-    "For You": ("For deg-siden", "the For You feed"),
-    "Search": ("søk", "search"),
-    "Follow": ("følgerne", "followers"),
-    "Personal Profile": ("profilen", "the profile"),
-    "Hashtag": ("emneknagger", "hashtags"),
-    "Sound": ("lyden", "the sound"),
-    "Direct Message": ("direktemeldinger", "direct messages"),
-}
 
 
 def _bound(value: float, lang: str, decimals: int) -> str:
@@ -90,12 +79,16 @@ def data_age_sentence(
     )
 
 
-def source_sentence(sources: dict[str, float], lang: str) -> str:
-    """'42 % av visningene kom fra søk': the biggest source of a post's views, where known."""
+def source_sentence(platform: str, sources: dict[str, float], lang: str) -> str:
+    """'42 % av visningene kom fra søk': the biggest source of a post's views, where known.
+
+    The source reads as the platform words it (`Platform.source_phrases`).
+    """
     if not sources:
         return ""
     key, share = max(sources.items(), key=lambda item: (item[1], item[0]))
-    nb_name, en_name = SOURCES.get(key, (key, key))
+    phrases = registry.platform(platform).source_phrases if platform in registry.names() else {}
+    nb_name, en_name = phrases.get(key, (key, key))
     pct = formats.percent(share, lang, 0)
     if lang == "nb":
         return f"{pct} av visningene kom fra {nb_name}"

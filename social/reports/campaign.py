@@ -602,7 +602,7 @@ DEFINITION_KEYS = (
     "cost_per_result",
 )
 _CONCEPT_OF = {
-    "views": None,  # per platform (LinkedIn: impressions)
+    "views": None,  # per platform: its Views.concept
     "reach": "reach",
     "impressions": "impressions",
     "clicks": "clicks",
@@ -615,12 +615,11 @@ _CONCEPT_OF = {
 
 def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """What each number is, in general and on each of the campaign's platforms."""
-    from social.reports.definitions import TEXT
+    from social.reports.definitions import text
 
     out = []
     for key in DEFINITION_KEYS:
-        nb, en = TEXT[key]
-        entry: dict[str, Any] = {"kpi": key, "text": nb if lang == "nb" else en, "platforms": []}
+        entry: dict[str, Any] = {"kpi": key, "text": text(key, lang), "platforms": []}
         concept_key = _CONCEPT_OF.get(key, "")
         if concept_key is not None or key == "views":
             for platform in report["campaign"]["platforms"]:
@@ -628,7 +627,7 @@ def definitions(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 if not concept:
                     continue
                 names = queries.names(concept, platform)
-                if key == "views":  # the sponsored side's own metric (Facebook: impressions)
+                if key == "views":  # the sponsored side's own metric (Views.paid_fallback)
                     names += [m for m in measures.paid_metrics(concept, platform) if m not in names]
                 metrics = [CATALOGUE[(platform, m)] for m in names]
                 if metrics:

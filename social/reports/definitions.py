@@ -1,27 +1,20 @@
-"""What each reported number is, in Norwegian and English (the definitions sections)."""
+"""What each reported number is, in Norwegian and English (the definitions sections).
+
+The general text is fixed here; what differs per platform (what "views" counts
+there, which metric is a link click, whose own engagement rate counts clicks) is
+composed from the platform registry, so a new platform brings its own sentence.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from core import registry
+from core.registry import Platform
+from social.reports import measures
+
+# The definitions that say nothing per platform: (Norwegian, English).
 TEXT: dict[str, tuple[str, str]] = {
-    "views": (
-        "Antall ganger innholdet ble vist. TikTok og Facebook teller visninger; LinkedIn teller "
-        "visninger i feeden (impressions), som står i samme rad. Totalt = organisk + sponset. "
-        "Organisk er kontoens dagstall der plattformen gir dem, ellers økningen i innleggenes "
-        "tellere i perioden. Sponset kommer fra annonsestatistikken (Facebook teller en visning "
-        "av en annonse som en annonsevisning). En Spark Ad eller et fremhevet innlegg er koblet "
-        "til innlegget sitt: der innleggets teller alt inneholder annonsens visninger (TikTok), "
-        "vises de som sponset og trekkes fra organisk, så hver visning telles én gang. Visninger "
-        "av annonser som ikke er egne innlegg (mørke annonser) telles med i totalen. Tall i hele "
-        "visninger.",
-        "Times the content was shown. TikTok and Facebook count views; LinkedIn counts feed "
-        "impressions, shown in the same row. Total = organic + sponsored. Organic is the "
-        "account's daily figure where the platform gives one, else the growth of the posts' "
-        "counters in the period. Sponsored comes from the ad statistics (Facebook counts a view "
-        "of an ad as an ad impression). A Spark Ad or boosted post is linked to its post: where "
-        "the post's counter already holds the ad's views (TikTok), they are shown as sponsored "
-        "and taken out of organic, so each view counts once. Views of ads that are not posts of "
-        "their own (dark posts) count in the total. In whole views.",
-    ),
     "reach": (
         "Antall unike personer (kontoer) som så innholdet. Vi bruker plattformens eget tall for "
         "hele perioden der det finnes (for en annonsekampanje: hele kampanjen; for et innlegg: "
@@ -42,20 +35,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Klikk på innholdet eller annonsene, slik plattformen teller dem.",
         "Clicks on the content or ads, as the platform counts them.",
     ),
-    "link_clicks": (
-        "Klikk videre til nettsiden (Facebook: link_click; LinkedIn: landingPageClicks).",
-        "Clicks through to the website (Facebook: link_click; LinkedIn: landingPageClicks).",
-    ),
     "ctr": (
         "Klikkrate: klikk delt på visninger av samme slag (annonsevisninger for sponset).",
         "Click-through rate: clicks divided by impressions of the same kind (ad impressions for "
         "sponsored).",
-    ),
-    "engagement_rate": (
-        "Engasjementsrate: likerklikk/reaksjoner, kommentarer og delinger delt på visninger "
-        "(LinkedIn: impressions). Klikk er ikke med, så tallet er lavere enn LinkedIns egen rate.",
-        "Engagement rate: likes/reactions, comments and shares divided by views (LinkedIn: "
-        "impressions). Clicks are not included, so it is lower than LinkedIn's own rate.",
     ),
     "follower_gain": (
         "Nye følgere. Organisk er hele kontoens økning i kampanjeperioden (den kan ikke knyttes "
@@ -84,10 +67,151 @@ TEXT: dict[str, tuple[str, str]] = {
         "Spend divided by results. The result follows the ad campaign's objective: views for "
         "video views, follows for followers/engagement, link clicks for traffic, else clicks.",
     ),
-    "partner_views": (
-        "Visninger er hvert innleggs eget tall fra publisering til datoen over (LinkedIn: "
-        "impressions). Visninger per måned er økningen i innleggenes tellere den måneden.",
-        "Views are each post's own count from publication to the date above (LinkedIn: "
-        "impressions). Views by month are the growth of the posts' counters in that month.",
-    ),
 }
+
+
+def _pick(lang: str, nb: str, en: str) -> str:
+    return nb if lang == "nb" else en
+
+
+def _listing(names: Sequence[str], lang: str) -> str:
+    """'A', 'A og B', 'A, B og C' (English: 'and')."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_pick(lang, 'og', 'and')} {names[-1]}"
+
+
+def _verb(names: Sequence[str], lang: str, nb: str, singular: str, plural: str) -> str:
+    """The verb agreeing with a list of names (Norwegian verbs do not change)."""
+    return _pick(lang, nb, singular if len(names) == 1 else plural)
+
+
+def _names_where(test: Callable[[Platform], bool]) -> list[str]:
+    return [p.display_name for p in registry.platforms() if test(p)]
+
+
+def _headline_concepts() -> str:
+    """' (LinkedIn: impressions)' for the platforms whose headline is not plain views."""
+    other = [
+        f"{p.display_name}: {p.views.concept}"
+        for p in registry.platforms()
+        if p.views.concept != "views"
+    ]
+    return f" ({'; '.join(other)})" if other else ""
+
+
+def _views(lang: str) -> str:
+    """Views: which platforms count what, whose ads stand in impressions, whose counters hold ads."""
+    plain = _names_where(lambda p: not p.views.definition)
+    counts = _verb(plain, lang, "teller visninger", "counts views", "count views")
+    counted = [f"{_listing(plain, lang)} {counts}"] if plain else []
+    counted += [
+        p.views.definition.get(lang) or p.views.definition.get("en", "")
+        for p in registry.platforms()
+        if p.views.definition
+    ]
+    # Ads that report impressions where the posts report views (Views.paid_fallback).
+    stand_in = _names_where(lambda p: "impressions" in p.views.paid_fallback.get("views", ()))
+    fallback = ""
+    if stand_in:
+        ad_counts = _verb(
+            stand_in,
+            lang,
+            "teller en visning av en annonse som en annonsevisning",
+            "counts a view of an ad as an ad impression",
+            "count a view of an ad as an ad impression",
+        )
+        fallback = f" ({_listing(stand_in, lang)} {ad_counts})"
+    holders = _names_where(lambda p: p.views.counter_holds_ad_views)
+    inside = f" ({_listing(holders, lang)})" if holders else ""
+    if lang == "nb":
+        return (
+            "Antall ganger innholdet ble vist. "
+            + (f"{'; '.join(counted)}. " if counted else "")
+            + "Totalt = organisk + sponset. Organisk er kontoens dagstall der plattformen gir "
+            "dem, ellers økningen i innleggenes tellere i perioden. Sponset kommer fra "
+            f"annonsestatistikken{fallback}. En Spark Ad eller et fremhevet innlegg er koblet "
+            "til innlegget sitt: der innleggets teller alt inneholder annonsens visninger"
+            f"{inside}, vises de som sponset og trekkes fra organisk, så hver visning telles én "
+            "gang. Visninger av annonser som ikke er egne innlegg (mørke annonser) telles med i "
+            "totalen. Tall i hele visninger."
+        )
+    return (
+        "Times the content was shown. "
+        + (f"{'; '.join(counted)}. " if counted else "")
+        + "Total = organic + sponsored. Organic is the account's daily figure where the "
+        "platform gives one, else the growth of the posts' counters in the period. Sponsored "
+        f"comes from the ad statistics{fallback}. A Spark Ad or boosted post is linked to its "
+        f"post: where the post's counter already holds the ad's views{inside}, they are shown "
+        "as sponsored and taken out of organic, so each view counts once. Views of ads that are "
+        "not posts of their own (dark posts) count in the total. In whole views."
+    )
+
+
+def _link_clicks(lang: str) -> str:
+    # The ad statistics' link-click metric of each platform that has one, by name.
+    named = sorted(
+        (p.display_name, metrics[0])
+        for p in registry.platforms()
+        if (metrics := measures.ad_metric_names("link_clicks", p.name))
+    )
+    which = f" ({'; '.join(f'{name}: {metric}' for name, metric in named)})" if named else ""
+    return _pick(lang, "Klikk videre til nettsiden", "Clicks through to the website") + which + "."
+
+
+def _genitive(name: str, lang: str) -> str:
+    if lang == "nb":
+        return name + ("'" if name[-1:].lower() in "sxz" else "s")
+    return name + "'s"
+
+
+def _engagement_rate(lang: str) -> str:
+    own = _names_where(lambda p: p.own_rate_counts_clicks)
+    owners = _listing([_genitive(n, lang) for n in own], lang)
+    lower = _pick(
+        lang,
+        f", så tallet er lavere enn {owners} egen rate",
+        f", so it is lower than {owners} own rate",
+    )
+    return _pick(
+        lang,
+        "Engasjementsrate: likerklikk/reaksjoner, kommentarer og delinger delt på visninger",
+        "Engagement rate: likes/reactions, comments and shares divided by views",
+    ) + (
+        f"{_headline_concepts()}. "
+        + _pick(lang, "Klikk er ikke med", "Clicks are not included")
+        + (lower if own else "")
+        + "."
+    )
+
+
+def _partner_views(lang: str) -> str:
+    return _pick(
+        lang,
+        "Visninger er hvert innleggs eget tall fra publisering til datoen over",
+        "Views are each post's own count from publication to the date above",
+    ) + (
+        f"{_headline_concepts()}. "
+        + _pick(
+            lang,
+            "Visninger per måned er økningen i innleggenes tellere den måneden.",
+            "Views by month are the growth of the posts' counters in that month.",
+        )
+    )
+
+
+# The definitions composed per platform from the registry.
+COMPOSED: dict[str, Callable[[str], str]] = {
+    "views": _views,
+    "link_clicks": _link_clicks,
+    "engagement_rate": _engagement_rate,
+    "partner_views": _partner_views,
+}
+
+
+def text(key: str, lang: str) -> str:
+    """What the reported number `key` is, in the language (nb, else English)."""
+    if key in COMPOSED:
+        return COMPOSED[key](lang)
+    nb, en = TEXT[key]
+    return _pick(lang, nb, en)

@@ -335,4 +335,5 @@ def t(lang: str, key: str, **fields: Any) -> str:
 
 
 def platform_name(platform: str | None) -> str:
-    return registry.display_name(platform or "")
+    """How the platform spells itself (the registry's display name)."""
+    return registry.display_name(platform) if platform else ""

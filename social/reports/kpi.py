@@ -1,7 +1,7 @@
 """Campaign KPIs: actual values for a target's scope, attainment and pacing.
 
-A KPI target is (kpi, origin organic|paid|total, platform tiktok|linkedin|
-facebook|all). Actuals come from `measures` for the campaign's posts and ad
+A KPI target is (kpi, origin organic|paid|total, platform: an installed
+platform's name or all). Actuals come from `measures` for the campaign's posts and ad
 campaigns, so the same rules hold: one source per figure, a boosted post's
 views counted once, and reach only as the platform's own number or a labelled
 sum.

@@ -32,51 +32,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from core import registry
+from core.registry import Views
 from core.timeutil import from_utc_iso, local_date
 from social.reports import queries
 from social.reports.window import Window
 
 ORIGINS = ("organic", "paid", "total")
 
-# What "views" means per platform in the headline: LinkedIn counts impressions, not views.
-VIEWS_CONCEPT = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
-# The metrics each platform's ad statistics carry (what the Marketing APIs report).
-AD_METRICS: dict[str, frozenset[str]] = {
-    "tiktok": frozenset(
-        {
-            "spend",
-            "impressions",
-            "reach",
-            "clicks",
-            "video_play_actions",
-            "video_watched_2s",
-            "video_watched_6s",
-            "profile_visits",
-            "likes",
-            "comments",
-            "shares",
-            "follows",
-        }
-    ),
-    "linkedin": frozenset(
-        {
-            "impressions",
-            "clicks",
-            "costInLocalCurrency",
-            "videoViews",
-            "likes",
-            "comments",
-            "shares",
-            "follows",
-            "landingPageClicks",
-            "approximateMemberReach",
-            "totalEngagements",
-        }
-    ),
-    "facebook": frozenset({"impressions", "reach", "clicks", "link_click", "spend"}),
-}
-# Meta's ads have no "views"; an ad impression is the same event Meta now calls a view.
-PAID_FALLBACK: dict[tuple[str, str], tuple[str, ...]] = {("facebook", "views"): ("impressions",)}
 ENGAGEMENT_PARTS = ("likes", "comments", "shares")
 # Concepts counted in whole units (interpolated counters are rounded to them).
 UNCOUNTABLE = frozenset({"spend"})
@@ -91,15 +53,31 @@ UPPER_BOUND = "sum_of_daily"
 ISSUE_CODES = frozenset({"paid_exceeds_counter", "ads_unattributed", "counter_decreased"})
 
 
+def _views(platform: str) -> Views:
+    """How the platform defines views (a platform no longer installed: plain views, no ads)."""
+    return registry.platform(platform).views if platform in registry.names() else Views()
+
+
 def views_concept(platform: str) -> str:
-    return VIEWS_CONCEPT.get(platform, "views")
+    """What the headline "views" counts on the platform (LinkedIn: impressions)."""
+    return _views(platform).concept
+
+
+def ad_metric_names(concept: str, platform: str) -> list[str]:
+    """The platform's metrics for a concept that its ad statistics carry (catalogue order)."""
+    carried = _views(platform).ad_metrics
+    return [m for m in queries.names(concept, platform) if m in carried]
 
 
 def paid_metrics(concept: str, platform: str) -> list[str]:
-    """The ad statistics' metric names for a concept on a platform (catalogue order)."""
-    found = [m for m in queries.names(concept, platform) if m in AD_METRICS.get(platform, ())]
-    for fallback in PAID_FALLBACK.get((platform, concept), ()):
-        found += [m for m in queries.names(fallback, platform) if m in AD_METRICS[platform]]
+    """The ad statistics' metric names for a concept, then those standing in for it.
+
+    A platform's `Views.paid_fallback` names the concepts its ads report instead
+    (Meta's ads count impressions, the same event Meta's posts call a view).
+    """
+    found = ad_metric_names(concept, platform)
+    for fallback in _views(platform).paid_fallback.get(concept, ()):
+        found += ad_metric_names(fallback, platform)
     return list(dict.fromkeys(found))
 
 
@@ -735,7 +713,7 @@ def paid_block(
     """
     out: dict[str, float | None] = {}
     for concept in ("spend", "impressions", "clicks", "link_clicks"):
-        names = [m for m in queries.names(concept, platform) if m in AD_METRICS.get(platform, ())]
+        names = ad_metric_names(concept, platform)
         out[concept] = ad_figures(db, platform, names, window, entity_ids).total()
     out["ctr"] = ratio(out["clicks"], out["impressions"])
     cpm = ratio(out["spend"], out["impressions"])
@@ -769,8 +747,8 @@ def followers(db: Database, platform: str, window: Window) -> dict[str, Any]:
             out["change"] = end.value - start.value
             out["change_basis"] = "level_difference"
     if out["change"] is None:
-        # Daily gains: every gain metric counts (LinkedIn splits organic and paid gains into
-        # two metrics that do not overlap).
+        # Daily gains: every gain metric counts (a platform may split organic and paid gains
+        # into two metrics that do not overlap).
         rows = queries.account_day(db, platform, queries.names("follower_gain", platform), window)
         sums = [d.value for by_origin in rows.values() for d in by_origin.values()]
         if sums:
@@ -784,8 +762,9 @@ def _level_from_later(
 ) -> queries.Level | None:
     """The level at the window's end, worked back from a later level and every daily gain since.
 
-    LinkedIn only gives today's follower count, but daily gains for every day: today's count
-    minus the gains after the week is the count at the end of the week.
+    A generic rule for a platform that gives only today's follower count but daily gains
+    for every day (LinkedIn does): today's count minus the gains after the week is the
+    count at the end of the week. A missing day gives no figure.
     """
     later = queries.first_level_after(db, platform, names, window.end)
     if later is None:

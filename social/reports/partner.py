@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
 from core.config import Config
 from core.errors import SocialError
 from core.timeutil import from_utc_iso, local_date, to_utc_iso
@@ -112,7 +112,7 @@ def build_partner(
     segments = _segments(db, posts, campaigns, window)
     paid = _paid(db, campaigns, window, today)
     by_platform = []
-    for platform in sorted({c["platform"] for c in content} | set(segments.by_platform)):
+    for platform in registry.in_order({c["platform"] for c in content} | set(segments.by_platform)):
         mine = [c for c in content if c["platform"] == platform]
         split = segments.by_platform.get(platform) or {}
         by_platform.append(

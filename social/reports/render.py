@@ -143,10 +143,9 @@ def helpers(report: dict[str, Any]) -> dict[str, Any]:
         return t(lang, key, **fields)
 
     def definition(key: str) -> str:
-        from social.reports.definitions import TEXT
+        from social.reports.definitions import text
 
-        nb, en = TEXT[key]
-        return nb if lang == "nb" else en
+        return text(key, lang)
 
     return {
         "t": tr,

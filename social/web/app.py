@@ -32,6 +32,7 @@ _SECRET_PATH = re.compile(r"^(/login/|/p/|/feeds/)[^/?]+")
 
 
 def routes() -> list[Any]:
+    from social.web import platform_css
     from social.web.routes import (
         calendar,
         campaigns,
@@ -47,6 +48,7 @@ def routes() -> list[Any]:
     found: list[Any] = []
     for module in (login, overview, calendar, me, posts, campaigns, partners, team, reports):
         found += module.ROUTES
+    found += platform_css.ROUTES  # before the static mount, which would answer it otherwise
     found.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     return found
 

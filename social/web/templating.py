@@ -40,7 +40,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["platform_name"] = lambda p: registry.display_name(p or "")
+    env.globals["platform_name"] = lambda p: registry.display_name(p) if p else ""
     env.filters["platform_name"] = env.globals["platform_name"]
     return env
 
@@ -93,7 +93,12 @@ def render_template(ctx: Ctx, name: str, data: dict[str, Any]) -> str:
             locale=formats.locale_of(ctx.lang),
         ),
         pairs=lambda items: [(str(i), str(i)) for i in items],
-        platform_options=[(p, registry.display_name(p)) for p in registry.names()],
+        platform_options=[(p.name, p.display_name) for p in registry.platforms()],
+        post_id_hint=", ".join(
+            f"{p.display_name}: {p.post_id_hint.get(ctx.lang) or p.post_id_hint.get('en', '')}"
+            for p in registry.platforms()
+            if p.post_id_hint
+        ),
         status_options=lambda current: [
             (key, label)
             for key, label in labels.items()

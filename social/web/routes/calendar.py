@@ -200,7 +200,7 @@ def _form_values(ctx: Ctx, slot: cal.Slot | None) -> dict[str, Any]:
         return {
             "date": day if _DATE.match(day) else "",
             "time": "16:00",
-            "platform": "tiktok",
+            "platform": next(iter(registry.names()), ""),
             "title": "",
             "notes": "",
             "tags": "",

@@ -127,8 +127,14 @@ def _save(ctx: Ctx, values: dict[str, Any], cid: int | None) -> tuple[int | None
 
 def _options(ctx: Ctx) -> dict[str, Any]:
     from scheduler.calendar_views import partner_names
+    from social.examples import example_id, example_scope
 
-    return {"platforms": registry.names(), "partners": partner_names(ctx.db)}
+    return {
+        "platforms": registry.names(),
+        "partners": partner_names(ctx.db),
+        "example_scope": example_scope(),
+        "example_post": example_id("post"),
+    }
 
 
 @page("campaigns")

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core import registry
 from social.web.core import Ctx, page
 
 ROWS = (
@@ -25,10 +26,26 @@ ROWS = (
 )
 
 
+def token_label(ctx: Ctx, entry: str) -> str:
+    """How a token is named on the dashboard: its platform, and which of its tokens it is.
+
+    Token entries are named for their platform ("<platform>") or a part of it
+    ("<platform>_ads", "<platform>_business"); ads tokens read "<Platform> (annonser)".
+    """
+    for p in registry.platforms():
+        if entry == p.name:
+            return p.display_name
+        if entry.startswith(p.name + "_"):
+            part = entry[len(p.name) + 1 :]
+            if part.startswith("ads"):
+                return ctx.t("{platform} (annonser)", platform=p.display_name)
+            return f"{p.display_name} ({part.replace('_', ' ')})"
+    return entry
+
+
 def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     """Everything the dashboard shows, computed by the same library code as the CLI."""
-    from collectors.auth import TokenStore, token_status
-    from core import registry
+    from collectors.auth import TokenStore, token_statuses
     from core.timeutil import local_date, utcnow
     from scheduler import ledger
     from scheduler.calendar_views import upcoming
@@ -47,10 +64,10 @@ def dashboard_data(ctx: Ctx) -> dict[str, Any]:
         if spec.status(today) == "running"
     ]
     store = TokenStore(ctx.config.token_file)
-    tokens = [vars(token_status(p, store, now=now)) for p in registry.names()]
-    ads = token_status("facebook", store, now=now, token_name="ads_token", entry="facebook_ads")
-    if ads.source != "none":
-        tokens.append(vars(ads))
+    tokens = [
+        {**vars(status), "label": token_label(ctx, status.platform)}
+        for status in token_statuses(ctx.config, store, now=now)
+    ]
     from social.campaigns.store import campaign_id
 
     return {

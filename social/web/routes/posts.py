@@ -12,21 +12,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core import registry
+from core.catalogue import breakdown_label
 from core.timeutil import utcnow
 from social.web.core import Ctx, NotFound, page
 
 PAGE_SIZE = 50
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 GROUPINGS = ("theme", "owner", "format", "length", "weekday", "hour", "season")
-SOURCE_LABELS = {
-    "For You": "For deg",
-    "Search": "Søk",
-    "Follow": "Følger",
-    "Personal Profile": "Profilen",
-    "Hashtag": "Emneknagg",
-    "Sound": "Lyd",
-    "Direct Message": "Direktemelding",
-}
 
 
 def _date(ctx: Ctx, name: str, errors: dict[str, str]) -> date | None:
@@ -100,13 +92,22 @@ def post(ctx: Ctx) -> Response:
         day=lambda d: ctx.day(d),
     )
     breakdowns = post_breakdowns(ctx.db, found.id)
-    labels = SOURCE_LABELS if ctx.lang == "nb" else {}
+    sources = breakdowns.get("impression_source", [])
+    # The platform's own labels for its sources (the registry's breakdown labels).
+    labels = (
+        {
+            s["key"]: breakdown_label(found.platform, "impression_source", s["key"], ctx.lang)
+            for s in sources
+        }
+        if found.platform in registry.names()
+        else {}
+    )
     data: dict[str, Any] = {
         "post": found,
         "history": history,
         "views": views,
         "chart": chart,
-        "sources": breakdowns.get("impression_source", []),
+        "sources": sources,
         "source_labels": labels,
         "other_breakdowns": {k: v for k, v in breakdowns.items() if k != "impression_source"},
     }

@@ -1,0 +1,1 @@
+"""TikTok's built-in brief templates (<name>.md.j2), listed through `Platform.brief_templates`."""
