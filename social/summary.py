@@ -111,7 +111,7 @@ def render_text(
             parts.append(
                 f"{formats.number(w.spend, lang, 2)} {currency} {'brukt' if nb else 'spent'}"
             )
-        lines.append(f"  {w.platform:<9} " + ", ".join(parts))
+        lines.append(f"  {registry.display_name(w.platform):<9} " + ", ".join(parts))
     if len(lines) == 1:
         lines.append("  (ingen data ennå)" if nb else "  (no data yet)")
     return "\n".join(lines)
