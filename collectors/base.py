@@ -7,13 +7,12 @@ posts) it asks through `SyncState`, which the orchestrator implements.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from core import registry
 from core.domain import Account, Page
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ class SyncOptions:
 
     @property
     def utc_today(self) -> date:
-        """Today's date in UTC (the day boundary of TikTok's and LinkedIn's statistics)."""
+        """Today's date in UTC (the day boundary of platforms that count their days in UTC)."""
         return self.now.astimezone(UTC).date()
 
     def listing_start(self, covered_since: str | None, listed_on: str | None = None) -> date:
@@ -106,7 +105,7 @@ class Batch:
 class Progress:
     """Callbacks a collector uses to report progress, the stage it enters, and warnings.
 
-    A stage is one bookmarked stream (e.g. "tiktok/ads/weeks"). Each stage keeps
+    A stage is one bookmarked stream (e.g. "<platform>/ads/weeks"). Each stage keeps
     its own bookmark, saved with the page that completes it, so a run stopped
     between (or inside) stages is finished by the next run: no stage relies on
     another stage's bookmark.
@@ -169,22 +168,13 @@ class BuildContext:
     sleep: Callable[[float], None] | None = None
 
 
-# platform -> "module:factory"; a factory returns a Collector (or None when not configured).
-FACTORIES: dict[str, str] = {
-    "tiktok": "collectors.tiktok.collector:build",
-    "linkedin": "collectors.linkedin.collector:build",
-    "facebook": "collectors.facebook.collector:build",
-}
-
-
 def build_collector(platform: str, ctx: BuildContext) -> Collector:
-    """Create the collector of a platform from the config."""
-    module_name, attr = FACTORIES[platform].split(":")
-    factory = getattr(importlib.import_module(module_name), attr)
+    """Create the collector of a platform from the config (its record's `collector` factory)."""
+    factory = registry.load(registry.platform(platform).collector)
     collector: Collector = factory(ctx)
     return collector
 
 
 def available_platforms() -> list[str]:
-    """Platforms whose collector module is installed."""
-    return [p for p, target in FACTORIES.items() if importlib.util.find_spec(target.split(":")[0])]
+    """Installed platforms that have a collector."""
+    return [p.name for p in registry.platforms() if p.collector]

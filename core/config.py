@@ -1,7 +1,7 @@
 """Load, validate and write `social.toml`.
 
-The schema below is the single source of truth: `social init` writes it out
-with its comments, and loading checks every key and value against it, naming
+The schema below (with each installed platform's own section, from the
+registry) is the single source of truth: `social init` writes it out with its comments, and loading checks every key and value against it, naming
 the line of a bad one and suggesting the nearest known key.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core import registry
 from core.errors import ConfigError
 
 CONFIG_ENV = "SOCIAL_CONFIG"
@@ -56,7 +57,7 @@ def _not_empty(value: Any) -> str | None:
     return "must not be empty" if isinstance(value, str) and not value.strip() else None
 
 
-def _url(value: Any) -> str | None:
+def check_url(value: Any) -> str | None:
     if value and not re.match(r"^https?://[^\s/?#]+[^\s]*$", str(value)):
         return "must be an http:// or https:// address (no spaces)"
     return None
@@ -108,17 +109,6 @@ def _cron_or_off(value: Any) -> str | None:
     return None if str(value).strip().lower() == "off" else _cron(value)
 
 
-def _yyyymm(value: Any) -> str | None:
-    text = str(value)
-    if re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", text):
-        return None
-    return "must be a LinkedIn version YYYYMM such as 202610"
-
-
-def _graph_version(value: Any) -> str | None:
-    return None if re.fullmatch(r"v\d{1,2}\.\d", str(value)) else "must look like v25.0"
-
-
 def _exam_periods(value: Any) -> str | None:
     for pair in value:
         ok = isinstance(pair, list) and len(pair) == 2 and all(_mm_dd(x) for x in pair)
@@ -154,7 +144,8 @@ def _themes(value: Any) -> str | None:
     return None
 
 
-SCHEMA: dict[str, dict[str, Key]] = {
+# The sections before the platforms' own.
+_BEFORE: dict[str, dict[str, Key]] = {
     "general": {
         "database": Key(str, "social.db", "SQLite file, relative to this file", check=_not_empty),
         "timezone": Key(
@@ -178,80 +169,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
             int, 5, "Retries of a retriable error (429, 5xx) before giving up", low=0, high=20
         ),
     },
-    "tiktok": {
-        "enabled": Key(bool, True, "Collect TikTok"),
-        "base_url": Key(str, "https://open.tiktokapis.com", "Display API v2 (organic)", check=_url),
-        "business_base_url": Key(
-            str,
-            "https://business-api.tiktok.com/open_api/v1.3",
-            "Business and Marketing API",
-            check=_url,
-        ),
-        "client_key": Key(
-            str, "", "App client key (the secret comes from SOCIAL_TIKTOK_CLIENT_SECRET)"
-        ),
-        "business_id": Key(str, "", "Business account id for per-video reach and daily metrics"),
-        "advertiser_ids": Key(
-            list, [], "Ad accounts for paid stats", item=(str, int), low=0, high=MAX_ID
-        ),
-        "business_client_id": Key(
-            str,
-            "",
-            "Business app id for the business-account sign-in and its daily token refresh "
-            "(the secret comes from SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET)",
-        ),
-    },
-    "linkedin": {
-        "enabled": Key(bool, False, "Collect LinkedIn"),
-        "base_url": Key(str, "https://api.linkedin.com", "API host", check=_url),
-        "version": Key(
-            str,
-            "202610",
-            "LinkedIn-Version header (YYYYMM); versions retire after a year",
-            check=_yyyymm,
-        ),
-        "client_id": Key(
-            str, "", "App client id (the secret comes from SOCIAL_LINKEDIN_CLIENT_SECRET)"
-        ),
-        "organization_id": Key(str, "", "Company page (numeric id of urn:li:organization)"),
-        "ad_account_ids": Key(
-            list, [], "Sponsored accounts for paid stats", item=(str, int), low=0, high=MAX_ID
-        ),
-        "ads_client_id": Key(
-            str,
-            "",
-            "Client id of the second app, the one with the Advertising API (the secret comes "
-            "from SOCIAL_LINKEDIN_ADS_CLIENT_SECRET); client_id is the page app's",
-        ),
-    },
-    "facebook": {
-        "enabled": Key(bool, False, "Collect Facebook"),
-        "base_url": Key(str, "https://graph.facebook.com", "Graph API host", check=_url),
-        "api_version": Key(str, "v25.0", "Graph API version", check=_graph_version),
-        "app_id": Key(str, "", "App id (the secret comes from SOCIAL_FACEBOOK_APP_SECRET)"),
-        "page_id": Key(str, "", "Facebook Page id"),
-        "ad_account_ids": Key(
-            list, [], "Ad accounts (without the act_ prefix)", item=(str, int), low=0, high=MAX_ID
-        ),
-        "page_metrics": Key(
-            list,
-            [
-                "page_media_view",
-                "page_total_media_view_unique",
-                "page_post_engagements",
-                "page_daily_follows",
-                "page_follows",
-            ],
-            "Daily Page insights metrics (a metric Meta retires is skipped with a warning)",
-            item=str,
-        ),
-        "post_metrics": Key(
-            list,
-            ["post_media_view", "post_total_media_view_unique"],
-            "Lifetime post insights metrics",
-            item=str,
-        ),
-    },
+}
+
+# The sections after the platforms' own (which come from the registry, between these two).
+_AFTER: dict[str, dict[str, Key]] = {
     "email": {
         "host": Key(str, "", "SMTP server; empty disables e-mail"),
         "port": Key(int, 587, "SMTP port", low=1, high=65535),
@@ -344,7 +265,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             str,
             "",
             "Base URL phones subscribe to, e.g. http://192.168.1.20:8765/feeds",
-            check=_url,
+            check=check_url,
         ),
     },
     "scheduler": {
@@ -446,7 +367,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             str,
             "",
             "Address people open the app at, e.g. https://social.example.no (login links use it)",
-            check=_url,
+            check=check_url,
         ),
         "session_hours": Key(int, 12, "A sign-in lasts at most this many hours", low=1, high=720),
         "idle_minutes": Key(
@@ -463,6 +384,23 @@ SCHEMA: dict[str, dict[str, Key]] = {
 }
 
 
+_built: tuple[tuple[object, ...], dict[str, dict[str, Key]]] | None = None
+
+
+def schema() -> dict[str, dict[str, Key]]:
+    """Every section and key social.toml may hold: the core's and each installed platform's.
+
+    A platform's section is its record's `config_keys` (core.registry), asked at call
+    time so the core never imports a platform; rebuilt only when the registry changes.
+    """
+    global _built
+    records = registry.platforms()
+    if _built is None or _built[0] is not records:
+        own = {p.name: dict(p.config_keys) for p in records if p.config_keys}
+        _built = (records, {**_BEFORE, **own, **_AFTER})
+    return _built[1]
+
+
 @dataclass
 class Config:
     """A validated configuration; values not in the file take the schema default."""
@@ -472,11 +410,11 @@ class Config:
 
     def get(self, section: str, key: str) -> Any:
         """A value, or its default."""
-        return self.values.get(section, {}).get(key, SCHEMA[section][key].default)
+        return self.values.get(section, {}).get(key, schema()[section][key].default)
 
     def section(self, name: str) -> dict[str, Any]:
         """All keys of a section with defaults filled in."""
-        return {k: self.get(name, k) for k in SCHEMA[name]}
+        return {k: self.get(name, k) for k in schema()[name]}
 
     @property
     def base_dir(self) -> Path:
@@ -572,15 +510,16 @@ def _deepest_line(text: str) -> int:
 
 def _validate(data: dict[str, Any], text: str, path: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
+    known = schema()
     for section, table in data.items():
-        if section not in SCHEMA:
-            raise ConfigError(_unknown(path, text, section, None, SCHEMA))
+        if section not in known:
+            raise ConfigError(_unknown(path, text, section, None, known))
         if not isinstance(table, dict):
             raise ConfigError(f"{path}:{_line(text, section)}: '{section}' must be a [section]")
         for key, value in table.items():
-            spec = SCHEMA[section].get(key)
+            spec = known[section].get(key)
             if spec is None:
-                raise ConfigError(_unknown(path, text, key, section, SCHEMA[section]))
+                raise ConfigError(_unknown(path, text, key, section, known[section]))
             where = f"{path}:{_line(text, key, section)}: [{section}] {key}"
             problem = _problem(spec, value)
             if problem:
@@ -705,13 +644,14 @@ def _line(text: str, name: str, section: str | None = None) -> int:
 
 def render_default_config() -> str:
     """The commented `social.toml` that `social init` writes."""
+    example = registry.names()[0] if registry.names() else "<platform>"
     lines = [
         "# social.toml: configuration for the 'social' tool.",
         "# Secrets never go here: tokens come from SOCIAL_<PLATFORM>_<NAME> environment",
-        "# variables (e.g. SOCIAL_TIKTOK_ACCESS_TOKEN) or from 'social auth <platform>'.",
+        f"# variables (e.g. SOCIAL_{example.upper()}_ACCESS_TOKEN) or from 'social auth <platform>'.",
         "",
     ]
-    for section, keys in SCHEMA.items():
+    for section, keys in schema().items():
         lines.append(f"[{section}]")
         for key, spec in keys.items():
             choices = f" ({' | '.join(spec.choices)})" if spec.choices else ""

@@ -1,7 +1,8 @@
 """Domain records that collectors and importers produce and `db` stores.
 
 Collectors never write SQL; they yield these records in pages and the write
-path in `db.writes` stores one page per transaction.
+path in `db.writes` stores one page per transaction. Which platforms exist is
+the registry's business (`core.registry`), not this module's.
 """
 
 from __future__ import annotations
@@ -10,10 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-Platform = Literal["tiktok", "linkedin", "facebook"]
-PLATFORMS: tuple[str, ...] = ("tiktok", "linkedin", "facebook")
-# How the platforms spell their own names, for text people read.
-PLATFORM_NAMES = {"tiktok": "TikTok", "linkedin": "LinkedIn", "facebook": "Facebook"}
 Origin = Literal["organic", "paid", "total"]
 Grain = Literal["day", "week", "month", "lifetime", "campaign", "window"]
 SubjectType = Literal["account", "post", "ad"]
@@ -22,7 +19,7 @@ AdLevel = Literal["campaign", "adgroup", "ad"]
 
 @dataclass(frozen=True)
 class Account:
-    """A platform account we collect from (a TikTok user, a Page, an ad account...)."""
+    """A platform account we collect from (a user, a Page, an organization, an ad account...)."""
 
     platform: str
     kind: str  # organic | business | ads | page | organization

@@ -17,9 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from core.catalogue import MetricInfo
+    from core.config import Key
 
 GROUP = "social.platforms"
 
@@ -40,26 +44,54 @@ class Views:
 
 
 @dataclass(frozen=True)
+class TokenEntry:
+    """One token a platform's collectors use: where `social auth status` and reminders look.
+
+    `needed_when` names a key of the platform's config section: the token is listed
+    only when that key is set (or the token is stored); empty: always listed.
+    `env_refresh` names a refresh-token credential (SOCIAL_<PLATFORM>_<NAME>) that
+    stands for the token in the environment (the sync refreshes from it).
+    """
+
+    label: str  # shown to users, and the token file entry
+    platform: str
+    token_name: str  # SOCIAL_<PLATFORM>_<TOKEN_NAME>
+    renew: str  # the command that renews it
+    needed_when: str = ""
+    env_refresh: str = ""
+
+
+@dataclass(frozen=True)
 class Platform:
-    """One platform: its names, settings, metrics and the parts that talk to it."""
+    """One platform: its names, settings, metrics and the parts that talk to it.
+
+    The data parts (config keys, metrics, labels, tokens) are plain values; the
+    code parts are "module:attribute" strings, loaded by `load` when used.
+    """
 
     name: str  # the id stored in the database and used in social.toml: "tiktok"
     display_name: str  # how the platform spells itself: "TikTok"
     views: Views = field(default_factory=Views)
-    # The keys of the platform's social.toml section: name -> core.config.Key.
-    config_keys: Mapping[str, Any] = field(default_factory=dict)
-    # The metric catalogue entries (core.catalogue.MetricInfo) of this platform.
-    metrics: tuple[Any, ...] = ()
+    # The keys of the platform's social.toml section, in the order `social init` writes them.
+    config_keys: Mapping[str, Key] = field(default_factory=dict)
+    # The metric catalogue entries of this platform (API and export-only metrics alike).
+    metrics: tuple[MetricInfo, ...] = ()
+    # Labels (nb, en) of the keys of its post breakdowns: (dimension, key) -> labels.
+    breakdown_labels: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # The tokens its collectors use, in the order `social auth status` lists them.
+    tokens: tuple[TokenEntry, ...] = ()
     # "module:attribute" of the collector factory: (BuildContext) -> Collector | None.
     collector: str = ""
     # "module:attribute" of a click command (or group) mounted as `social auth <name>`.
     auth_command: str = ""
-    # "module:attribute" of the export-file kinds (importer modules), in detection order.
+    # "module:attribute" of a tuple of export-file kinds (importer modules). Each module has
+    # PLATFORM, PRIORITY (detection order across all platforms, lower first), EXPECTED,
+    # matches(tables) and parse(tables, ctx).
     importers: str = ""
+    # The config key (of its section) naming the account an export file belongs to.
+    import_account_key: str = ""
     # "module:attribute" of the sandbox part (declared routes, ids, tokens, demo config).
     sandbox: str = ""
-    # The config key naming the account an export file belongs to.
-    import_account_key: str = ""
     # Sort position in lists and reports (lower first).
     order: int = 100
 

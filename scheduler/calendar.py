@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from core.timeutil import check_range, from_utc_iso, to_utc_iso, utcnow
 from db.lookup import find_id, row_number
@@ -233,8 +233,8 @@ def parse_status(text: str) -> str:
 def parse_platform(text: str) -> str:
     """A platform name in lower case, or an error listing the known ones."""
     value = text.strip().lower()
-    if value not in PLATFORMS:
-        raise SocialError(f"unknown platform '{text}'; use one of {', '.join(PLATFORMS)}")
+    if value not in registry.names():
+        raise SocialError(f"unknown platform '{text}'; use one of {', '.join(registry.names())}")
     return value
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from core.domain import PLATFORM_NAMES
+from core import registry
 from core.timeutil import from_utc_iso
 from scheduler.calendar import STATUS_LABELS, Slot, list_slots
 
@@ -70,14 +70,14 @@ TEXT = {
 
 def summary(slot: Slot, lang: str) -> str:
     """'TikTok: title' (no consent or age details: a feed travels far)."""
-    return f"{PLATFORM_NAMES.get(slot.platform, slot.platform)}: {slot.title}"
+    return f"{registry.display_name(slot.platform)}: {slot.title}"
 
 
 def description(slot: Slot, lang: str) -> str:
     """The details a phone shows under the event, in the feed's language."""
     t = TEXT[lang]
     lines = [
-        f"{t['platform']}: {PLATFORM_NAMES.get(slot.platform, slot.platform)}",
+        f"{t['platform']}: {registry.display_name(slot.platform)}",
         f"{t['owners']}: {', '.join(slot.owners) or t['nobody']}",
         f"{t['status']}: {STATUS_LABELS[lang][slot.status]}",
     ]

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from core import formats
-from core.domain import PLATFORM_NAMES
+from core import formats, registry
 from scheduler.calendar import STATUS_LABELS, Slot
 
 TEXT = {
@@ -144,7 +143,7 @@ def _slot_details(slot: Slot, lang: str) -> list[str]:
 def _fields(slot: Slot, zone: str, lang: str) -> dict[str, object]:
     return {
         "title": slot.title,
-        "platform": PLATFORM_NAMES.get(slot.platform, slot.platform),
+        "platform": registry.display_name(slot.platform),
         "when": formats.moment(slot.local(zone), lang),
         "id": slot.id,
     }
@@ -238,7 +237,7 @@ def takedown(
 def token_expiry(platform: str, days_left: float, lang: str) -> Text:
     """A platform token runs out soon, with the command that renews it."""
     t = _t(lang)
-    name = PLATFORM_NAMES.get(platform, platform)
+    name = registry.display_name(platform)
     days = max(1, round(days_left))
     span = f"{days} {'dag' if days == 1 else 'dager'}" if lang == "nb" else f"{days} day(s)"
     when = t["expired"] if days_left <= 0 else t["expires"].format(days=span)

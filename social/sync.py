@@ -23,8 +23,9 @@ from sqlite_utils import Database
 from collectors.auth import TokenStore
 from collectors.base import BuildContext, Progress, SyncOptions, build_collector
 from collectors.http import LAST_ENDPOINT
+from core import registry
 from core.config import Config
-from core.domain import PLATFORMS, Account
+from core.domain import Account
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
 from db import queries, writes
@@ -89,7 +90,7 @@ class DbSyncState:
 
 def enabled_platforms(config: Config) -> list[str]:
     """Platforms switched on in social.toml."""
-    return [p for p in PLATFORMS if config.get(p, "enabled")]
+    return [p for p in registry.names() if config.get(p, "enabled")]
 
 
 def sync_options(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.domain import PLATFORMS
+from core import registry
 from social.campaigns import (
     ALL,
     ORIGINS,
@@ -24,7 +24,7 @@ from social.reports.kpi import KPIS, UNITS
 @given(
     kpi=st.sampled_from(KPIS),
     origin=st.sampled_from(ORIGINS),
-    platform=st.sampled_from((*PLATFORMS, ALL)),
+    platform=st.sampled_from((*registry.names(), ALL)),
     hundredths=st.integers(min_value=1, max_value=10_000_000),
 )
 def test_a_target_written_back_parses_to_the_same_target(

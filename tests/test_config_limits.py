@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from core.config import SCHEMA, load_config, render_default_config
+from core.config import load_config, render_default_config, schema
 from core.errors import ConfigError
 from social.cli import cli
 
@@ -100,7 +100,7 @@ def test_an_unreadable_config_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_every_number_in_the_schema_has_a_range_and_its_default_obeys_it() -> None:
-    for section, keys in SCHEMA.items():
+    for section, keys in schema().items():
         for name, key in keys.items():
             types = key.type if isinstance(key.type, tuple) else (key.type,)
             if int in types or float in types:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from core.config import SCHEMA
+from core.config import schema
 from db import open_db
 from db.seed import seed_demo
 from scheduler.calendar_csv import COLUMNS
@@ -39,7 +39,7 @@ TOML_VALUES = st.sampled_from(
         '"ftp://x"', '"NOK"', '"2026-13-45"', "[24, 2]", '[["05-01", "06-20"]]',
     ]
 )  # fmt: skip
-KEYS = [(section, key) for section, keys in SCHEMA.items() for key in keys]
+KEYS = [(section, key) for section, keys in schema().items() for key in keys]
 # Commands that read most settings: each must work or fail with one line.
 READERS = [
     ["status"],

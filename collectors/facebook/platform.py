@@ -1,5 +1,7 @@
 """Facebook as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.facebook.catalogue import METRICS
+from collectors.facebook.settings import KEYS
 from core.registry import Platform, Views
 
 PLATFORM = Platform(
@@ -10,6 +12,8 @@ PLATFORM = Platform(
         ad_metrics=frozenset({"impressions", "reach", "clicks", "link_click", "spend"}),
         paid_fallback={"views": ("impressions",)},
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
     collector="collectors.facebook.collector:build",
     order=30,
 )

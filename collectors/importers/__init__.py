@@ -28,7 +28,7 @@ from collectors.meta import import_posts as meta_posts
 from collectors.meta import import_videos as meta_videos
 from collectors.tiktok import import_business as tiktok_business
 from collectors.tiktok import import_studio as tiktok_studio
-from core.domain import PLATFORM_NAMES
+from core import registry
 
 # Detection order matters where shapes overlap: the business-account overview also has
 # `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.
@@ -72,7 +72,7 @@ def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parse
     if platform is not None and platform != kind.PLATFORM:
         raise ImportFileError(
             f"{path.name}: this is a {kind.EXPECTED.split(' (')[0]}, not a "
-            f"{PLATFORM_NAMES.get(platform, platform)} export (--platform {platform}); "
+            f"{registry.display_name(platform)} export (--platform {platform}); "
             f"expected a {expected}."
         )
     parsed: Parsed = kind.parse(tables, replace(ctx, platform=platform))

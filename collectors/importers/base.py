@@ -9,13 +9,14 @@ from datetime import date, datetime, timedelta
 from collectors.importers.findings import Findings
 from collectors.importers.periods import NamedPeriod, from_file_name
 from collectors.importers.readers import ImportFileError, Row, Table
-from core.domain import PLATFORM_NAMES, PLATFORMS, Page, Post
+from core import registry
+from core.domain import Page, Post
 
 # No platform export holds a day before this; earlier dates are typing or conversion errors.
 EARLIEST_DAY = date(2000, 1, 1)
 # The platforms whose parts of a file are stored; Instagram is parsed but not one yet. Adding it
 # here (once it is a platform with catalogue entries) is all the importers need.
-STORABLE_PLATFORMS: tuple[str, ...] = PLATFORMS
+STORABLE_PLATFORMS: tuple[str, ...] = registry.names()
 NOT_A_PLATFORM_YET = "Instagram is not a platform in social yet"
 
 
@@ -85,7 +86,7 @@ class Parsed:
     def describe(self) -> str:
         """One phrase saying what this part of the file is: 'a TikTok Studio Overview export
         (365 days, 2025-02-28..2026-02-27)'."""
-        label = self.label or f"{PLATFORM_NAMES.get(self.platform, self.platform)} export"
+        label = self.label or f"{registry.display_name(self.platform)} export"
         details = list(self.parts)
         if self.period:
             details.append(f"{self.period[0].isoformat()}..{self.period[1].isoformat()}")

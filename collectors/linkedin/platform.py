@@ -1,5 +1,7 @@
 """LinkedIn as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.linkedin.catalogue import METRICS
+from collectors.linkedin.settings import KEYS
 from core.registry import Platform, Views
 
 PLATFORM = Platform(
@@ -24,6 +26,8 @@ PLATFORM = Platform(
         ),
         paid_fallback={},
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
     collector="collectors.linkedin.collector:build",
     order=20,
 )

@@ -1,5 +1,7 @@
 """TikTok as a platform of social: the record the registry finds through its entry point."""
 
+from collectors.tiktok.catalogue import BREAKDOWN_LABELS, METRICS
+from collectors.tiktok.settings import KEYS
 from core.registry import Platform, Views
 
 PLATFORM = Platform(
@@ -25,6 +27,9 @@ PLATFORM = Platform(
         ),
         paid_fallback={},
     ),
+    config_keys=KEYS,
+    metrics=METRICS,
+    breakdown_labels=BREAKDOWN_LABELS,
     collector="collectors.tiktok.collector:build",
     order=10,
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlite_utils import Database
 
-from core.domain import PLATFORMS
+from core import registry
 from social.campaigns.model import DEFAULT_CURRENCY, CampaignSpec, FieldError, Member, Where
 from social.campaigns.parsing import (
     clean_name,
@@ -75,7 +75,7 @@ def _members_from(changes: Changes) -> list[Member]:
 
 def _platforms_from(values: Iterable[str], where: Where) -> list[str]:
     chosen = {parse_platform(p, where) for p in values}
-    return [p for p in PLATFORMS if p in chosen]
+    return [p for p in registry.names() if p in chosen]
 
 
 def new_spec(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from social.reports.kpi import KPIS, LOWER_IS_BETTER, UNITS
 
@@ -150,7 +150,7 @@ class CampaignSpec:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "days": self.days,
-            "platforms": self.platforms or list(PLATFORMS),
+            "platforms": self.platforms or list(registry.names()),
             "all_platforms": not self.platforms,
             "partner": self.partner,
             "budget": self.budget,

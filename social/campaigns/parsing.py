@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from core.domain import PLATFORMS
+from core import registry
 from social.campaigns.model import (
     ALL,
     COUNT_KPIS,
@@ -27,9 +27,9 @@ from social.reports.kpi import KPIS, UNITS
 
 def parse_platform(text: str, where: Where, *, allow_all: bool = False) -> str:
     value = str(text).strip().lower()
-    if value in PLATFORMS or (allow_all and value == ALL):
+    if value in registry.names() or (allow_all and value == ALL):
         return value
-    choices = list(PLATFORMS) + ([ALL] if allow_all else [])
+    choices = list(registry.names()) + ([ALL] if allow_all else [])
     hint = difflib.get_close_matches(value, choices, n=1)
     suggestion = f"did you mean '{hint[0]}'? " if hint else ""
     raise FieldError(

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from core.timeutil import to_utc_iso, utcnow
 from db.lookup import find_id
@@ -53,7 +53,7 @@ def validate(db: Database, spec: CampaignSpec, *, current_id: int | None = None)
             f"unknown partner '{spec.partner}'; see 'social partner list' or add it with "
             "'social partner add'",
         )
-    allowed = set(spec.platforms or PLATFORMS)
+    allowed = set(spec.platforms or registry.names())
     wanted = ", ".join(spec.platforms)
     seen_members: dict[tuple[str, str, str], Member] = {}
     for m in spec.members:
@@ -147,7 +147,7 @@ def load_by_id(db: Database, cid: int) -> CampaignSpec:
         stored = json.loads(row[3] or "[]")
     except json.JSONDecodeError:
         stored = []
-    platforms = [p for p in PLATFORMS if p in stored]
+    platforms = [p for p in registry.names() if p in stored]
     members = [
         Member(kind, value, platform or "")
         for kind, value, platform in db.execute(
@@ -197,7 +197,7 @@ def write_spec(db: Database, spec: CampaignSpec, current_id: int | None) -> int:
         "name": spec.name,
         "start_date": spec.start.isoformat(),
         "end_date": spec.end.isoformat(),
-        "platforms": json.dumps([p for p in PLATFORMS if p in spec.platforms]),
+        "platforms": json.dumps([p for p in registry.names() if p in spec.platforms]),
         "partner_id": partner_id(db, spec.partner) if spec.partner else None,
         "budget": spec.budget,
         "currency": spec.currency,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from core.domain import PLATFORMS
+from core import registry
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 
 # where each platform's account id lives in social.toml
@@ -18,7 +18,7 @@ ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": 
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--platform",
-    type=click.Choice(PLATFORMS),
+    type=click.Choice(registry.names()),
     help="Only accept an export of this platform (default: detect from the columns); "
     "also says whose a Meta daily 'Views' file is.",
 )

@@ -7,14 +7,14 @@ from datetime import date
 
 import click
 
-from core.domain import PLATFORMS
+from core import registry
 from social.cli.common import DATE, Workspace, format_option, pass_workspace
 
 GROUPINGS = ("theme", "owner", "format", "length", "weekday", "hour", "season")
 
 
 @click.command()
-@click.option("--platform", type=click.Choice(PLATFORMS), help="Only this platform.")
+@click.option("--platform", type=click.Choice(registry.names()), help="Only this platform.")
 @click.option("--since", type=DATE, help="Only posts published on or after this date.")
 @click.option(
     "--by",

@@ -6,14 +6,14 @@ from datetime import date
 
 import click
 
-from core.domain import PLATFORMS
+from core import registry
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 
 COLUMNS = ["platform", "published", "id", "views", "likes", "comments", "shares", "caption"]
 
 
 @click.command()
-@click.option("--platform", type=click.Choice(PLATFORMS), help="Only this platform.")
+@click.option("--platform", type=click.Choice(registry.names()), help="Only this platform.")
 @click.option("--since", type=DATE, help="Published on or after this date (YYYY-MM-DD).")
 @click.option(
     "--limit",

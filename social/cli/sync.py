@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
-from core.domain import PLATFORMS
+from core import registry
 from social.cli.common import DATE, Workspace, pass_workspace
 
 
 @click.command()
-@click.argument("platforms", nargs=-1, type=click.Choice(PLATFORMS))
+@click.argument("platforms", nargs=-1, type=click.Choice(registry.names()))
 @click.option(
     "--since", type=DATE, help="Collect from this date (YYYY-MM-DD) instead of the bookmark."
 )

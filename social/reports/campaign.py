@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
 from core.catalogue import CATALOGUE
 from core.config import Config
-from core.domain import PLATFORMS
 from core.errors import SocialError
 from core.timeutil import local_date, to_utc_iso
 from social.reports import SCHEMA_VERSION, kpi, measures, queries, store
@@ -62,7 +61,9 @@ def find_campaign(db: Database, name: str) -> Campaign:
             "; see 'social campaign list'" if known else "; create it with 'social campaign add'"
         )
         raise SocialError(f"unknown campaign '{name}'{hint}{listing}")
-    platforms = [p for p in queries.json_list(row[4]) if p in PLATFORMS] or list(PLATFORMS)
+    platforms = [p for p in queries.json_list(row[4]) if p in registry.names()] or list(
+        registry.names()
+    )
     return Campaign(
         int(row[0]),
         row[1],

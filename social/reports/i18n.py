@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.domain import PLATFORM_NAMES
+from core import registry
 
 # key -> (nb, en); str.format fields in braces.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -335,4 +335,4 @@ def t(lang: str, key: str, **fields: Any) -> str:
 
 
 def platform_name(platform: str | None) -> str:
-    return PLATFORM_NAMES.get(platform or "", platform or "")
+    return registry.display_name(platform or "")

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core.domain import PLATFORMS
+from core import registry
 from core.timeutil import from_utc_iso, local_date
 from social.reports import queries
 from social.reports.window import Window
@@ -844,7 +844,7 @@ def post_views(
     to one post).
     """
     out: dict[int, PostViews] = {}
-    for platform in PLATFORMS:
+    for platform in registry.names():
         names = queries.names(views_concept(platform), platform)
         gains = queries.snapshot_gains(db, names, window, platform=platform, post_ids=post_ids)
         chosen = next((m for m in names if any(g.metric == m for g in gains)), None)

@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core import formats
+from core import formats, registry
 from core.config import Config
-from core.domain import PLATFORMS
 from core.errors import ConfigError, SocialError
 from core.timeutil import from_utc_iso, last_complete_week, local_date, parse_iso_week, to_utc_iso
 from social.reports import SCHEMA_VERSION, measures, queries, store
@@ -230,10 +229,10 @@ def freshness(
     db: Database, config: Config, now: datetime, stale_hours: int
 ) -> list[dict[str, Any]]:
     """Last successful sync per platform and whether it is fresh."""
-    state = queries.sync_state(db, PLATFORMS)
+    state = queries.sync_state(db, registry.names())
     with_accounts = queries.platforms_with_accounts(db)
     out = []
-    for platform in PLATFORMS:
+    for platform in registry.names():
         in_use = platform in with_accounts or bool(config.get(platform, "enabled"))
         info = state.get(platform, {})
         last_ok = info.get("last_ok")
@@ -348,8 +347,8 @@ def build_weekly(
     currency = str(config.get("reports", "currency"))
     window = resolve_week(week, local_date(now, zone), zone)
     previous_window = window.shifted(-7)
-    platforms = [platform_figures(db, p, window, currency=currency) for p in PLATFORMS]
-    before = [platform_figures(db, p, previous_window, currency=currency) for p in PLATFORMS]
+    platforms = [platform_figures(db, p, window, currency=currency) for p in registry.names()]
+    before = [platform_figures(db, p, previous_window, currency=currency) for p in registry.names()]
     for current, prev in zip(platforms, before, strict=True):
         current["week_on_week"] = week_on_week(headline(current), headline(prev))
     total = total_figures(platforms, currency)

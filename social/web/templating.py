@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from core import formats
-from core.domain import PLATFORM_NAMES
+from core import formats, registry
 from social.web import i18n
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["platform_name"] = lambda p: PLATFORM_NAMES.get(p or "", p or "")
+    env.globals["platform_name"] = lambda p: registry.display_name(p or "")
     env.filters["platform_name"] = env.globals["platform_name"]
     return env
 
@@ -94,7 +93,7 @@ def render_template(ctx: Ctx, name: str, data: dict[str, Any]) -> str:
             locale=formats.locale_of(ctx.lang),
         ),
         pairs=lambda items: [(str(i), str(i)) for i in items],
-        platform_options=[(p, PLATFORM_NAMES[p]) for p in PLATFORM_NAMES],
+        platform_options=[(p, registry.display_name(p)) for p in registry.names()],
         status_options=lambda current: [
             (key, label)
             for key, label in labels.items()

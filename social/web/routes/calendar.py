@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
 from scheduler import calendar as cal
@@ -34,7 +34,7 @@ def _filters(ctx: Ctx) -> views.Filters:
         owner=ctx.field("owner") or None,
         tag=ctx.field("tag") or None,
         campaign=ctx.field("campaign") or None,
-        platform=platform if platform in PLATFORMS else None,
+        platform=platform if platform in registry.names() else None,
     )
 
 
@@ -155,7 +155,7 @@ def calendar_page(ctx: Ctx) -> Response:
             "members": [m.name for m in list_members(ctx.db) if m.role != "partner_contact"],
             "tags": views.tags_in_use(ctx.db),
             "campaigns": views.campaign_names(ctx.db),
-            "platforms": PLATFORMS,
+            "platforms": registry.names(),
             "feed_url": _feed_url(ctx),
         }
     )
@@ -236,7 +236,7 @@ def _resolve(
         errors["time"] = ctx.t("Skriv klokkeslett som TT:MM, for eksempel 16:00.")
     if not values["title"]:
         errors["title"] = ctx.t("Gi posten en kort tittel.")
-    if values["platform"] not in PLATFORMS:
+    if values["platform"] not in registry.names():
         errors["platform"] = ctx.t("Velg en plattform.")
     if values["status"] not in cal.STATUSES:
         errors["status"] = ctx.t("Velg en status.")
@@ -277,7 +277,7 @@ def _form_context(ctx: Ctx) -> dict[str, Any]:
     from scheduler.team import list_members
 
     return {
-        "platforms": PLATFORMS,
+        "platforms": registry.names(),
         "statuses": cal.STATUSES,
         "members": [m.name for m in list_members(ctx.db) if m.role != "partner_contact"],
         "people": views.person_names(ctx.db),

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from core.domain import PLATFORMS
+from core import registry
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
 from social.web.core import Ctx, NotFound, page
@@ -128,7 +128,7 @@ def _save(ctx: Ctx, values: dict[str, Any], cid: int | None) -> tuple[int | None
 def _options(ctx: Ctx) -> dict[str, Any]:
     from scheduler.calendar_views import partner_names
 
-    return {"platforms": PLATFORMS, "partners": partner_names(ctx.db)}
+    return {"platforms": registry.names(), "partners": partner_names(ctx.db)}
 
 
 @page("campaigns")

@@ -28,7 +28,7 @@ ROWS = (
 def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     """Everything the dashboard shows, computed by the same library code as the CLI."""
     from collectors.auth import TokenStore, token_status
-    from core.domain import PLATFORMS
+    from core import registry
     from core.timeutil import local_date, utcnow
     from scheduler import ledger
     from scheduler.calendar_views import upcoming
@@ -45,7 +45,7 @@ def dashboard_data(ctx: Ctx) -> dict[str, Any]:
         if spec.status(today) == "running"
     ]
     store = TokenStore(ctx.config.token_file)
-    tokens = [vars(token_status(p, store, now=now)) for p in PLATFORMS]
+    tokens = [vars(token_status(p, store, now=now)) for p in registry.names()]
     ads = token_status("facebook", store, now=now, token_name="ads_token", entry="facebook_ads")
     if ads.source != "none":
         tokens.append(vars(ads))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.domain import PLATFORMS
+from core import registry
 from core.timeutil import utcnow
 from social.web.core import Ctx, NotFound, page
 
@@ -57,7 +57,7 @@ def posts(ctx: Ctx) -> Response:
     rows, more = list_posts(
         ctx.db,
         zone=ctx.zone,
-        platform=platform if platform in PLATFORMS else None,
+        platform=platform if platform in registry.names() else None,
         search=ctx.field("q")[:200] or None,
         since=since,
         until=until,
@@ -71,7 +71,7 @@ def posts(ctx: Ctx) -> Response:
         "page": number,
         "values": {**query},
         "errors": errors,
-        "platforms": PLATFORMS,
+        "platforms": registry.names(),
         "filter_query": urlencode(query),
     }
     return ctx.render(
@@ -137,14 +137,14 @@ def insights(ctx: Ctx) -> Response:
         ctx.config,
         by=by,
         lang=ctx.lang,
-        platform=platform if platform in PLATFORMS else None,
+        platform=platform if platform in registry.names() else None,
         now=utcnow(),
     )
     data = {
         "result": result,
         "by": by,
         "groupings": GROUPINGS,
-        "platforms": PLATFORMS,
+        "platforms": registry.names(),
         "platform": platform,
     }
     return ctx.render("insights.html", data, title=ctx.t("Innsikt"), json_data=result.to_json())
