@@ -197,10 +197,12 @@ class InstagramCollector:
             last = min(end, start + timedelta(days=SERIES_DAYS - 1))
             page = Page(bookmarks={"account_daily": last.isoformat()})
             values: list[tuple[str, date, float]] = []
-            # follower_count reaches back 30 days only: it gets its own, shorter window.
-            windows = [([m for m in series if m != "follower_count"], start)]
-            if "follower_count" in series and last >= recent:
-                windows.append((["follower_count"], max(start, recent)))
+            # follower_count reaches back 30 days only: before that it gets its own window.
+            windows = [(series, start)]
+            if "follower_count" in series and start < recent:
+                windows = [([m for m in series if m != "follower_count"], start)]
+                if last >= recent:
+                    windows.append((["follower_count"], recent))
             for asked, first in windows:
                 fetch = partial(self.api.series, uid, first=first, last=last)
                 for metric, days in refusals.ask("account", asked, fetch).items():

@@ -28,7 +28,7 @@ def _ig_user_id(value: Any) -> str | None:
     return None if not text or re.fullmatch(r"\d{5,20}", text) else "must be the account's digits"
 
 
-CONFIG_KEYS: dict[str, Key] = {
+KEYS: dict[str, Key] = {
     "enabled": Key(bool, False, "Collect Instagram (uses the [facebook] Page and its token)"),
     "ig_user_id": Key(
         str,
