@@ -21,13 +21,15 @@ from typing import Any
 import httpx
 
 from collectors.errors import AuthError, MissingCredentials
+from core import registry
 from core.errors import SocialError
+from core.registry import TokenEntry
 
 WARN_DAYS = 14
 
 
 def env_name(platform: str, name: str) -> str:
-    """The environment variable of a credential, e.g. SOCIAL_TIKTOK_ACCESS_TOKEN."""
+    """The environment variable of a credential, e.g. SOCIAL_<PLATFORM>_ACCESS_TOKEN."""
     return f"SOCIAL_{platform.upper()}_{name.upper()}"
 
 
@@ -40,7 +42,7 @@ class TokenSet:
     expires_at: str | None = None  # UTC ISO
     refresh_expires_at: str | None = None
     scope: str = ""
-    account_id: str = ""  # e.g. TikTok open_id
+    account_id: str = ""  # the account the token belongs to (an OAuth response's open_id)
     # For tokens refreshed from a refresh token given in the environment: a digest of that
     # refresh token, so the file's newer tokens are used until the environment changes.
     origin: str = ""
@@ -162,7 +164,7 @@ def access_token(
     """The access token to use and where it came from ('env' or 'file').
 
     `entry` is the token file entry when it is not the platform itself (e.g.
-    'linkedin_ads'); `renew` the command that signs in (default `social auth <platform>`).
+    '<platform>_ads'); `renew` the command that signs in (default `social auth <platform>`).
     """
     value = credential(platform, name)
     if value:
@@ -273,7 +275,7 @@ def token_status(
     """Where a platform's token comes from and when it (or its refresh token) expires.
 
     `entry` names the token-file entry when it is not the platform itself (for
-    example 'facebook_ads', the long-lived user token of Meta's Marketing API).
+    example '<platform>_ads', a second token for a platform's ads API).
     """
     now = now or datetime.now(UTC)
     label = entry or platform
@@ -328,28 +330,9 @@ def digest(secret_value: str) -> str:
     return hashlib.sha256(secret_value.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class TokenEntry:
-    """One token the tool uses: where `social auth status` and reminders look for it."""
-
-    label: str  # shown to users, and the token file entry
-    platform: str
-    token_name: str  # SOCIAL_<PLATFORM>_<TOKEN_NAME>
-    renew: str  # the command that renews it
-
-
-# Every token the collectors use, in the order `social auth status` lists them.
-TOKEN_ENTRIES: tuple[TokenEntry, ...] = (
-    TokenEntry("tiktok", "tiktok", "access_token", "social auth tiktok"),
-    TokenEntry("tiktok_business", "tiktok", "business_token", "social auth tiktok --part business"),
-    TokenEntry(
-        "tiktok_ads_token", "tiktok", "ads_token", "social auth tiktok --part ads --token ..."
-    ),
-    TokenEntry("linkedin", "linkedin", "access_token", "social auth linkedin --part page"),
-    TokenEntry("linkedin_ads", "linkedin", "ads_access_token", "social auth linkedin --part ads"),
-    TokenEntry("facebook", "facebook", "access_token", "social auth facebook"),
-    TokenEntry("facebook_ads", "facebook", "ads_token", "social auth facebook"),
-)
+def token_entries() -> tuple[TokenEntry, ...]:
+    """Every token the installed platforms' collectors use, in the order `social auth status` lists them."""
+    return tuple(entry for record in registry.platforms() for entry in record.tokens)
 
 
 def entry_status(
@@ -357,11 +340,9 @@ def entry_status(
 ) -> TokenStatus:
     """Where one token comes from and when it (or its refresh token) expires."""
     now = now or datetime.now(UTC)
-    if credential(entry.platform, entry.token_name) or (
-        entry.label == "tiktok_business" and credential("tiktok", "business_refresh_token")
-    ):
+    env_refresh = credential(entry.platform, entry.env_refresh) if entry.env_refresh else None
+    if credential(entry.platform, entry.token_name) or env_refresh:
         stored = store.get(entry.label)
-        env_refresh = credential(entry.platform, "business_refresh_token")
         if stored is not None and env_refresh and stored.origin == digest(env_refresh):
             # Refreshed from the environment's refresh token: the file holds the live chain.
             return _status(
@@ -398,19 +379,15 @@ def token_statuses(
 ) -> list[TokenStatus]:
     """The status of every token `social auth status` shows.
 
-    TikTok's Login Kit token, LinkedIn's page token and Facebook's Page token are
-    always listed; the other tokens when the config uses them or they are stored.
+    A token whose entry names the config key that needs it (`needed_when`) is listed
+    only when that key is set or the token is stored; the others always.
     """
-    in_use = {
-        "tiktok_business": bool(str(config.get("tiktok", "business_id")).strip()),
-        "tiktok_ads_token": bool(config.get("tiktok", "advertiser_ids")),
-        "linkedin_ads": bool(config.get("linkedin", "ad_account_ids")),
-        "facebook_ads": bool(config.get("facebook", "ad_account_ids")),
-    }
     out = []
-    for entry in TOKEN_ENTRIES:
+    for entry in token_entries():
         status = entry_status(entry, store, now=now)
-        if entry.label in in_use and not in_use[entry.label] and status.source == "none":
-            continue
+        if entry.needed_when and status.source == "none":
+            value = config.get(entry.platform, entry.needed_when)
+            if not (str(value).strip() if isinstance(value, str) else value):
+                continue
         out.append(status)
     return out

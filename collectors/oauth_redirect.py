@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
 from collectors.errors import AuthError
@@ -52,3 +53,22 @@ def wait_for_code(port: int, state: str, *, platform: str, timeout: float = 300.
             platform=platform,
         )
     return result["code"]
+
+
+def sign_in(
+    url: str,
+    port: int,
+    state: str,
+    platform: str,
+    *,
+    open_browser: bool,
+    echo: Callable[[str], None],
+    note: str = "",
+) -> str:
+    """Show (and open) a sign-in page and wait for its code on the localhost redirect."""
+    echo(f"Open this URL and allow access{note}:\n  {url}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    return wait_for_code(port, state, platform=platform)

@@ -307,14 +307,14 @@ def _takedowns(
 def _token_expiry(
     config: Config, members: dict[int, Member], now: datetime, zone: str
 ) -> Iterator[Reminder]:
-    from collectors.auth import TOKEN_ENTRIES, TokenStore, token_statuses
+    from collectors.auth import TokenStore, token_entries, token_statuses
 
     leads = [m for m in members.values() if m.role == "communications"]
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
     nominal = datetime.combine(today, BRIEF_HOUR, tz).astimezone(UTC)
     store = TokenStore(config.token_file)
-    entries = {e.label: e for e in TOKEN_ENTRIES}
+    entries = {e.label: e for e in token_entries()}
     for status in token_statuses(config, store, now=now):
         label = status.platform  # the token: tiktok, tiktok_business, linkedin_ads, ...
         # Only tokens in use that run out soon; "not connected" is not news every morning.

@@ -2,7 +2,7 @@
 
 from collectors.facebook.catalogue import METRICS
 from collectors.facebook.settings import KEYS
-from core.registry import Platform, Views
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="facebook",
@@ -14,6 +14,17 @@ PLATFORM = Platform(
     ),
     config_keys=KEYS,
     metrics=METRICS,
+    tokens=(
+        TokenEntry("facebook", "facebook", "access_token", "social auth facebook"),
+        TokenEntry(
+            "facebook_ads",
+            "facebook",
+            "ads_token",
+            "social auth facebook",
+            needed_when="ad_account_ids",
+        ),
+    ),
     collector="collectors.facebook.collector:build",
+    auth_command="collectors.facebook.cli:command",
     order=30,
 )

@@ -112,16 +112,14 @@ def command(
     redirect_uri = f"http://127.0.0.1:{port}/callback"
     scopes = scopes_for(part)
     if not code:
-        from collectors.oauth_redirect import wait_for_code
+        from collectors.oauth_redirect import sign_in
 
         state = secrets.token_urlsafe(16)
         url = authorize_url(base_url, client_id, redirect_uri, state, scopes)
-        click.echo(f"Open this URL and allow access ({' '.join(scopes)}):\n  {url}")
-        if not no_browser:
-            import webbrowser
-
-            webbrowser.open(url)
-        code = wait_for_code(port, state, platform="linkedin")
+        note = f" ({' '.join(scopes)})"
+        code = sign_in(
+            url, port, state, "linkedin", open_browser=not no_browser, echo=click.echo, note=note
+        )
     tokens = exchange_token(
         base_url,
         {

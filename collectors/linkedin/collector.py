@@ -27,13 +27,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from collectors.auth import (
-    TOKEN_ENTRIES,
     WARN_DAYS,
     RefreshingAuth,
     TokenSet,
     TokenStore,
     entry_status,
     secret,
+    token_entries,
 )
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
 from collectors.errors import AuthError, CollectorError, MissingCredentials
@@ -126,7 +126,7 @@ def check_token(
     store: TokenStore, app: App, now: datetime, timezone: str, progress: Progress
 ) -> None:
     """Warn from 14 days before a token's expiry; stop before any request when it has expired."""
-    entry = next(e for e in TOKEN_ENTRIES if e.label == app.entry)
+    entry = next(e for e in token_entries() if e.label == app.entry)
     status = entry_status(entry, store, now=now)
     if status.days_left is None:
         return

@@ -2,7 +2,7 @@
 
 from collectors.linkedin.catalogue import METRICS
 from collectors.linkedin.settings import KEYS
-from core.registry import Platform, Views
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="linkedin",
@@ -28,6 +28,17 @@ PLATFORM = Platform(
     ),
     config_keys=KEYS,
     metrics=METRICS,
+    tokens=(
+        TokenEntry("linkedin", "linkedin", "access_token", "social auth linkedin --part page"),
+        TokenEntry(
+            "linkedin_ads",
+            "linkedin",
+            "ads_access_token",
+            "social auth linkedin --part ads",
+            needed_when="ad_account_ids",
+        ),
+    ),
     collector="collectors.linkedin.collector:build",
+    auth_command="collectors.linkedin.cli:command",
     order=20,
 )

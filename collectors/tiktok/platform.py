@@ -2,7 +2,7 @@
 
 from collectors.tiktok.catalogue import BREAKDOWN_LABELS, METRICS
 from collectors.tiktok.settings import KEYS
-from core.registry import Platform, Views
+from core.registry import Platform, TokenEntry, Views
 
 PLATFORM = Platform(
     name="tiktok",
@@ -30,6 +30,25 @@ PLATFORM = Platform(
     config_keys=KEYS,
     metrics=METRICS,
     breakdown_labels=BREAKDOWN_LABELS,
+    tokens=(
+        TokenEntry("tiktok", "tiktok", "access_token", "social auth tiktok"),
+        TokenEntry(
+            "tiktok_business",
+            "tiktok",
+            "business_token",
+            "social auth tiktok --part business",
+            needed_when="business_id",
+            env_refresh="business_refresh_token",
+        ),
+        TokenEntry(
+            "tiktok_ads_token",
+            "tiktok",
+            "ads_token",
+            "social auth tiktok --part ads --token ...",
+            needed_when="advertiser_ids",
+        ),
+    ),
     collector="collectors.tiktok.collector:build",
+    auth_command="collectors.tiktok.cli:command",
     order=10,
 )
