@@ -73,9 +73,9 @@ MEDIA_PER_PAGE = 50
 SERIES_DAYS = 30  # days per time_series request
 HISTORY_DAYS = 730  # insights are kept for two years
 FOLLOWER_DAYS = 30  # follower_count gives the last 30 days only
+MIN_FOLLOWERS = 100  # follower_count is not given below this many followers
 # Account metrics Meta gives per day (metric_type=time_series); the others only as total_value.
 SERIES_METRICS = frozenset({"reach", "follower_count"})
-MIN_FOLLOWERS = 100  # follower_count is not given below this many followers
 INVALID_METRIC_CODE = 100
 # Metrics Meta retired, and what replaced them (shown when a configured one is refused).
 RETIRED = {

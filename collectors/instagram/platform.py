@@ -17,5 +17,6 @@ PLATFORM = Platform(
     config_keys=KEYS,
     metrics=METRICS,
     collector="collectors.instagram.collector:build",
+    auth_command="collectors.instagram.cli:command",
     order=40,
 )
