@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from collectors.sandbox.state import SandboxState
 from core.config import Config, load_config
 
 GRAPH = "https://graph.facebook.com"
@@ -25,13 +25,9 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 1, 20, 10, 0, tzinfo=UTC)
 
 
-@dataclass
-class SandboxState:
-    """What collectors.sandbox handlers read: a seed and a 'today'."""
-
-    seed: int = 7
-    today: date = date(2026, 1, 20)
-    extra: dict[str, Any] = field(default_factory=dict)
+def sandbox_state(today: date = date(2026, 1, 20), seed: int = 7) -> SandboxState:
+    """The state the Facebook sandbox part answers from: a seed and a 'today'."""
+    return SandboxState(seed=seed, today=today)
 
 
 def write_config(folder: Path, facebook: str = "", sync: str = "") -> Config:

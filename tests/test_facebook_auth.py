@@ -19,7 +19,7 @@ from core.config import load_config
 from db import open_db
 from social.cli import cli
 from social.sync import run_sync
-from tests.facebook_support import SandboxState
+from tests.facebook_support import sandbox_state
 
 SECRET = "app-secret-0123456789"
 HOST = "https://graph.test"
@@ -46,10 +46,10 @@ def _write(folder: Path, extra: str) -> None:
 
 @pytest.fixture
 def graph() -> Iterator[respx.MockRouter]:
-    state = SandboxState(today=datetime.now(UTC).date())
+    state = sandbox_state(today=datetime.now(UTC).date())
     with respx.mock(assert_all_called=False) as router:
         router.route(host="graph.test", name="sandbox").mock(
-            side_effect=lambda request: sandbox.handle(request, state)
+            side_effect=lambda request: sandbox.PART.handle(request, state)
         )
         yield router
 

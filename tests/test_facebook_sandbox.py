@@ -12,10 +12,11 @@ import pytest
 from sqlite_utils import Database
 
 from collectors.facebook import sandbox as sandbox
+from collectors.sandbox.state import SandboxState
 from core.config import Config
 from db import open_db
 from social.sync import run_sync
-from tests.facebook_support import SandboxState, write_config
+from tests.facebook_support import sandbox_state, write_config
 
 TODAY = date(2026, 3, 2)  # after the 2025/26 teacher campaign (3 Nov - 1 Feb)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -23,8 +24,8 @@ TEACHERS = "120210000000000101"
 
 
 def transport(state: SandboxState | None = None) -> httpx.MockTransport:
-    state = state or SandboxState(today=TODAY)
-    return httpx.MockTransport(lambda request: sandbox.handle(request, state))
+    state = state or sandbox_state(today=TODAY)
+    return httpx.MockTransport(lambda request: sandbox.PART.handle(request, state))
 
 
 def config(folder: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> Config:

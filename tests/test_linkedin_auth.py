@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 
 from collectors.auth import TokenSet, TokenStore
 from collectors.linkedin import sandbox as sandbox
+from collectors.sandbox.state import SandboxState
 from social.cli import cli
 from social.sync import run_sync
 from tests.linkedin_support import (
@@ -214,8 +214,10 @@ def test_browser_sign_in_against_the_sandbox_stores_a_working_token(
         '[linkedin]\nbase_url = "http://127.0.0.1:9/linkedin"\nclient_id = "77abc"\n'
         'ads_client_id = "77ads"\nad_account_ids = ["1"]\n'
     )
-    state = SimpleNamespace(seed=1, today=TODAY)
-    respx_mock.route(host="127.0.0.1", port=9).mock(side_effect=lambda r: sandbox.handle(r, state))
+    state = SandboxState(seed=1, today=TODAY)
+    respx_mock.route(host="127.0.0.1", port=9).mock(
+        side_effect=lambda r: sandbox.PART.handle(r, state)
+    )
     respx_mock.route(host="127.0.0.1", port=port).pass_through()
     opened: list[str] = []
 
@@ -223,7 +225,7 @@ def test_browser_sign_in_against_the_sandbox_stores_a_working_token(
         opened.append(url)
 
         def follow() -> None:
-            redirect = sandbox.handle(httpx.Request("GET", url), state).headers["Location"]
+            redirect = sandbox.PART.handle(httpx.Request("GET", url), state).headers["Location"]
             for _ in range(100):  # the callback server starts right after the browser opens
                 try:
                     httpx.get(redirect, timeout=2)
@@ -256,8 +258,8 @@ def test_the_sandbox_refuses_an_app_that_asks_for_page_and_ads_scopes_at_once() 
         "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&state=s"
         "&scope=r_organization_social%20rw_organization_admin%20r_ads%20r_ads_reporting"
     )
-    state = SimpleNamespace(seed=1, today=TODAY)
-    response = sandbox.handle(httpx.Request("GET", url), state)
+    state = SandboxState(seed=1, today=TODAY)
+    response = sandbox.PART.handle(httpx.Request("GET", url), state)
     assert response.status_code == 400
     assert "unauthorized_scope_error" in response.json()["message"]
 
@@ -273,7 +275,7 @@ def test_the_sandbox_refuses_an_app_that_asks_for_page_and_ads_scopes_at_once() 
 def test_the_sandbox_ties_each_token_to_its_apps_product(
     token: str, path: str, status: int
 ) -> None:
-    state = SimpleNamespace(seed=1, today=TODAY)
+    state = SandboxState(seed=1, today=TODAY)
     request = httpx.Request(
         "GET",
         f"http://sbx{path}",
@@ -283,7 +285,7 @@ def test_the_sandbox_ties_each_token_to_its_apps_product(
             "X-Restli-Protocol-Version": "2.0.0",
         },
     )
-    assert sandbox.handle(request, state).status_code == status
+    assert sandbox.PART.handle(request, state).status_code == status
 
 
 @respx.mock(assert_all_called=False)

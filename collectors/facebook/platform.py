@@ -26,5 +26,6 @@ PLATFORM = Platform(
     ),
     collector="collectors.facebook.collector:build",
     auth_command="collectors.facebook.cli:command",
+    sandbox="collectors.facebook.sandbox:PART",
     order=30,
 )

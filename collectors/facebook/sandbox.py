@@ -17,41 +17,57 @@ teacher campaign (about 400,000 impressions, 142,000 people reached and 4,300
 link clicks over its flight) plus a small recent one. Reach is honest: a
 window's reach is computed for that window and is below the sum of daily reach.
 
-`handle(request, state)` serves paths with or without the `/facebook` prefix;
-`state` needs `seed` and `today` (a date) attributes; report runs and the call
-counter live on the state object.
+The routes are declared in `ROUTES` and mounted on the shared Graph host
+(`collectors.sandbox.graph`, which checks the version and the token and adds
+the usage headers); `PART` is the platform's sandbox part. `PART.handle(request,
+state)` serves paths with or without the `/facebook` prefix; report runs live
+in the state's "facebook" store.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import math
 import random
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
 
-PREFIX = "/facebook"
+from collectors.auth import TokenSet, TokenStore
+from collectors.sandbox.dates import months_before
+from collectors.sandbox.graph import (
+    GRAPH,
+    INVALID_METRIC,
+    PACIFIC,
+    GraphError,
+    end_time,
+    marketing,
+    moment,
+    ok,
+    pacific_start,
+    paged,
+    token_guard,
+)
+from collectors.sandbox.graph import params as graph_params
+from collectors.sandbox.part import DEMO_TOKEN, DemoPlan, Mount, SandboxPart
+from collectors.sandbox.routes import Call, routes
+from core.config import Config
+
 PAGE_ID = "104739281650012"
 PAGE_NAME = "Realfagslærer – STEM-løftet"
 AD_ACCOUNT_ID = "2389114470012"
 OSLO = ZoneInfo("Europe/Oslo")
-PACIFIC = ZoneInfo("America/Los_Angeles")
-VERSIONS = range(22, 27)  # v22.0 .. v26.0 answer; older ones are deprecated
 HISTORY_DAYS = 760
 POST_WEEKS = 62
 MAX_SPAN_SECONDS = 90 * 86400
 FOLLOWS_ORIGIN = date(2024, 1, 1)
 LONG_LIVED_SECONDS = 5_183_944  # what Meta answers for a ~60-day token
-INVALID_METRIC = "(#100) The value must be a valid insights metric"
 PAGE_METRICS = {
     "page_media_view": ("day", "week", "days_28"),
     "page_total_media_view_unique": ("day", "week", "days_28"),
@@ -95,63 +111,11 @@ MESSAGES = (
 )
 
 
-# --- errors --------------------------------------------------------------------------------
-
-
-class GraphError(Exception):
-    """A request Meta would answer with an error envelope."""
-
-    def __init__(
-        self,
-        message: str,
-        code: int,
-        *,
-        status: int = 400,
-        subcode: int | None = None,
-        kind: str = "OAuthException",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-        self.subcode = subcode
-        self.kind = kind
-        self.headers = headers or {}
-
-    def response(self, path: str) -> httpx.Response:
-        body: dict[str, Any] = {"message": self.message, "type": self.kind, "code": self.code}
-        if self.subcode is not None:
-            body["error_subcode"] = self.subcode
-        body["fbtrace_id"] = _trace(path, self.code)
-        return httpx.Response(self.status, json={"error": body}, headers=self.headers)
-
-
-def _trace(*key: object) -> str:
-    digest = hashlib.sha256(repr(key).encode()).digest()
-    return base64.urlsafe_b64encode(digest)[:11].decode("ascii")
-
-
-def _unsupported(object_id: str) -> GraphError:
-    return GraphError(
-        f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded "
-        "due to missing permissions, or does not support this operation. Please read the Graph "
-        "API documentation at https://developers.facebook.com/docs/graph-api",
-        100,
-        subcode=33,
-        kind="GraphMethodException",
-    )
-
-
 # --- the world -----------------------------------------------------------------------------
 
 
 def _rng(seed: int, *key: object) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(repr((seed, *key)).encode()).digest()[:8]))
-
-
-def _pt_start(day: date) -> datetime:
-    return datetime.combine(day, time(), PACIFIC)
 
 
 @dataclass
@@ -318,7 +282,7 @@ def world(seed: int, today: date) -> World:
         day = post.published.astimezone(PACIFIC).date()
         previous = (0.0, 0.0)
         while day <= last and day <= post.published.date() + timedelta(days=45):
-            current = post.views_at(_pt_start(day + timedelta(days=1)))
+            current = post.views_at(pacific_start(day + timedelta(days=1)))
             row = daily.get(day)
             if row is not None:
                 row["organic"] += current[0] - previous[0]
@@ -356,243 +320,120 @@ def _page_value(w: World, metric: str, period: str, day: date) -> Any:
     return int(max(max(viewers), audience * (1 - math.exp(-sum(viewers) / audience))))
 
 
-# --- mutable per-state data (report runs, call counter) -------------------------------------
-
-_FALLBACK: dict[int, dict[str, Any]] = {}
-_LOCK = threading.Lock()
+# --- routes ----------------------------------------------------------------------------------
 
 
-def _store(state: Any) -> dict[str, Any]:
-    with _LOCK:
-        store = getattr(state, "_facebook_store", None)
-        if store is None:
-            store = {"calls": 0, "runs": {}}
-            try:
-                state._facebook_store = store
-            except (AttributeError, TypeError):
-                store = _FALLBACK.setdefault(id(state), store)
-        return store
+def _world(call: Call) -> World:
+    return world(call.state.seed, call.state.today)
 
 
-def _world(state: Any) -> World:
-    seed = int(getattr(state, "seed", 0) or 0)
-    today = getattr(state, "today", None) or date.today()
-    if isinstance(today, datetime):
-        today = today.date()
-    return world(seed, today)
+def _runs(call: Call) -> dict[str, dict[str, Any]]:
+    """The async report runs started on this sandbox, by report_run_id."""
+    runs: dict[str, dict[str, Any]] = call.state.store("facebook", dict)
+    return runs
 
 
-# --- request handling ----------------------------------------------------------------------
-
-
-@dataclass
-class Call:
-    """One parsed request."""
-
-    request: httpx.Request
-    method: str
-    parts: list[str]
-    params: dict[str, str]
-    path: str
-    token_in_header: bool
-
-
-def handle(request: httpx.Request, state: Any) -> httpx.Response:
-    """Answer one request to the simulated Graph / Marketing API."""
-    path = request.url.path
-    if path.startswith(PREFIX + "/") or path == PREFIX:
-        path = path[len(PREFIX) :]
-    store = _store(state)
-    with _LOCK:
-        store["calls"] += 1
-        calls = store["calls"]
-    # Marketing API paths (ad account, campaigns, report runs) also report ads usage.
-    ads = "act_" in path or "/1202" in path or "/8" in path
-    headers = _usage_headers(calls, ads)
-    try:
-        response = _dispatch(request, path, state, store)
-    except GraphError as exc:
-        response = exc.response(path)
-    response.headers.update(headers)
-    return response
-
-
-def _usage_headers(calls: int, ads: bool) -> dict[str, str]:
-    percent = min(99, calls // 5)
-    headers = {
-        "X-App-Usage": json.dumps(
-            {"call_count": percent, "total_cputime": percent // 2, "total_time": percent // 2}
-        ),
-        "x-fb-trace-id": _trace("call", calls),
-    }
-    if ads:
-        headers["X-Business-Use-Case-Usage"] = json.dumps(
-            {
-                AD_ACCOUNT_ID: [
-                    {
-                        "type": "ads_insights",
-                        "call_count": percent,
-                        "total_cputime": percent // 3,
-                        "total_time": percent // 3,
-                        "estimated_time_to_regain_access": 0,
-                    }
-                ]
-            }
-        )
-        headers["X-Ad-Account-Usage"] = json.dumps(
-            {
-                "acc_id_util_pct": round(percent * 0.8, 2),
-                "reset_time_duration": 0,
-                "ads_api_access_tier": "standard_access",
-            }
-        )
-    return headers
-
-
-def _params(request: httpx.Request) -> dict[str, str]:
-    params = dict(request.url.params)
-    if request.method == "POST" and request.content:
-        params.update(dict(parse_qsl(request.content.decode("utf-8"))))
-    return params
-
-
-def _token(request: httpx.Request, params: dict[str, str]) -> tuple[str, bool]:
-    auth = request.headers.get("Authorization", "")
-    for scheme in ("Bearer ", "OAuth "):
-        if auth.startswith(scheme):
-            return auth[len(scheme) :].strip(), True
-    return params.get("access_token", ""), False
-
-
-def _check_token(token: str, in_header: bool) -> None:
-    if not token:
-        raise GraphError("An access token is required to request this resource.", 104)
-    status = 401 if in_header else 400
-    headers = {"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_token" "Invalid token"'}
-    if token.startswith("sandbox-expired"):
-        raise GraphError(
-            "Error validating access token: Session has expired on Monday, 05-Jan-26 "
-            "00:00:00 PST. The current time is Tuesday, 06-Jan-26 01:00:00 PST.",
-            190,
-            status=status,
-            subcode=463,
-            headers=headers,
-        )
-    if not token.startswith("sandbox-"):
-        raise GraphError(
-            "Invalid OAuth access token - Cannot parse access token",
-            190,
-            status=status,
-            headers=headers,
-        )
-
-
-def _dispatch(
-    request: httpx.Request, path: str, state: Any, store: dict[str, Any]
-) -> httpx.Response:
-    parts = [p for p in path.split("/") if p]
-    if not parts or not parts[0].startswith("v"):
-        raise GraphError("Unsupported get request. Please add an API version to the path.", 100)
-    try:
-        major = int(parts[0][1:].split(".")[0])
-    except ValueError:
-        raise GraphError(f"Unknown path components: /{parts[0]}", 2500) from None
-    if major not in VERSIONS:
-        raise GraphError(
-            f"(#2635) You are calling a deprecated version of the Graph API. Please update to "
-            f"the latest version: v{max(VERSIONS)}.0.",
-            2635,
-        )
-    params = _params(request)
-    rest = parts[1:]
-    if rest == ["oauth", "access_token"]:
-        return _exchange(params)
-    token, in_header = _token(request, params)
-    _check_token(token, in_header)
-    w = _world(state)
-    call = Call(request, request.method, rest, params, path, in_header)
-    return _route(w, call, store)
-
-
-def _ok(body: Any) -> httpx.Response:
-    return httpx.Response(200, json=body)
-
-
-def _route(w: World, call: Call, store: dict[str, Any]) -> httpx.Response:
-    parts, params = call.parts, call.params
-    head = parts[0] if parts else ""
-    if call.method == "POST" and not (len(parts) == 2 and parts[1] == "insights"):
-        raise GraphError("Unsupported post request.", 100)
-    if parts == ["me", "accounts"]:
-        return _ok(
-            {
-                "data": [
-                    {
-                        "access_token": _page_token(params),
-                        "category": "Education",
-                        "name": PAGE_NAME,
-                        "id": PAGE_ID,
-                        "tasks": ["ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE"],
-                    }
-                ],
-                "paging": {"cursors": {"before": "QVFIUk", "after": "QVFIUk"}},
-            }
-        )
-    if parts == ["insights"]:
-        return _multi_post_insights(w, params)
-    if head == PAGE_ID:
-        if len(parts) == 1:
-            return _page_object(w, params)
-        if parts[1] == "insights" and len(parts) == 2:
-            return _page_insights(w, call)
-        if parts[1] in ("published_posts", "posts") and len(parts) == 2:
-            return _published_posts(w, call)
-    if head == f"act_{AD_ACCOUNT_ID}":
-        if len(parts) == 1:
-            return _ok(
+def _me_accounts(call: Call) -> httpx.Response:
+    return ok(
+        {
+            "data": [
                 {
-                    "id": head,
-                    "account_id": AD_ACCOUNT_ID,
-                    "name": "STEM-løftet annonsekonto",
-                    "currency": "NOK",
-                    "timezone_name": "Europe/Oslo",
+                    "access_token": _page_token(),
+                    "category": "Education",
+                    "name": PAGE_NAME,
+                    "id": PAGE_ID,
+                    "tasks": ["ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE"],
                 }
-            )
-        if parts[1] == "campaigns":
-            return _campaigns(w, call)
-        if parts[1] == "adsets":
-            return _ok(_paged(call, _adsets(w, call.params.get("fields", "id")), 25, 100))
-        if parts[1] == "ads":
-            return _ok(_paged(call, _ads(w, call.params.get("fields", "id")), 25, 100))
-        if parts[1] == "insights":
-            if call.method == "POST":
-                return _start_run(w, call, store)
-            return _insights_response(w, call, _ads_query(w, params, sync=True))
-    post = next((p for p in w.posts if p.id == head), None)
-    if post is not None:
-        if len(parts) == 1:
-            return _ok(_post_json(post, params.get("fields", "id,created_time")))
-        if parts[1:] == ["insights"]:
-            return _ok(_post_insights(w, post, params))
-    campaign = next((c for c in w.campaigns if c.id == head), None)
-    if campaign is not None:
-        if len(parts) == 1:
-            return _ok(_campaign_json(campaign, params.get("fields", "id,name")))
-        if parts[1:] == ["insights"]:
-            query = _ads_query(w, {**params, "level": "campaign"}, sync=True)
-            query["campaigns"] = [campaign.id]
-            return _insights_response(w, call, query)
-    run = store["runs"].get(head)
-    if run is not None:
-        if len(parts) == 1:
-            return _ok(_poll(run))
-        if parts[1:] == ["insights"]:
-            if run["polls"] < 2:
-                raise GraphError(
-                    "(#100) The report is not ready yet; poll until Job Completed", 100
-                )
-            return _insights_response(w, call, run["query"])
-    raise _unsupported(head)
+            ],
+            "paging": {"cursors": {"before": "QVFIUk", "after": "QVFIUk"}},
+        }
+    )
+
+
+def _ad_account(call: Call) -> httpx.Response:
+    return ok(
+        {
+            "id": f"act_{AD_ACCOUNT_ID}",
+            "account_id": AD_ACCOUNT_ID,
+            "name": "STEM-løftet annonsekonto",
+            "currency": "NOK",
+            "timezone_name": "Europe/Oslo",
+        }
+    )
+
+
+def _adsets_route(call: Call) -> httpx.Response:
+    fields = graph_params(call).get("fields", "id")
+    return ok(paged(call, _adsets(_world(call), fields), 25, 100))
+
+
+def _ads_route(call: Call) -> httpx.Response:
+    fields = graph_params(call).get("fields", "id")
+    return ok(paged(call, _ads(_world(call), fields), 25, 100))
+
+
+def _sync_insights(call: Call) -> httpx.Response:
+    w = _world(call)
+    return _insights_response(w, call, _ads_query(w, graph_params(call), sync=True))
+
+
+def _post(call: Call) -> PostSim | None:
+    return next((p for p in _world(call).posts if p.id == call.args["object"]), None)
+
+
+def _post_object(call: Call) -> httpx.Response | None:
+    post = _post(call)
+    if post is None:
+        return None
+    return ok(_post_json(post, graph_params(call).get("fields", "id,created_time")))
+
+
+def _post_insights_route(call: Call) -> httpx.Response | None:
+    post = _post(call)
+    return None if post is None else ok(_post_insights(_world(call), post, graph_params(call)))
+
+
+def _campaign(call: Call) -> CampaignSim | None:
+    return next((c for c in _world(call).campaigns if c.id == call.args["object"]), None)
+
+
+def _campaign_object(call: Call) -> httpx.Response | None:
+    campaign = _campaign(call)
+    if campaign is None:
+        return None
+    return ok(_campaign_json(campaign, graph_params(call).get("fields", "id,name")))
+
+
+def _campaign_insights(call: Call) -> httpx.Response | None:
+    campaign = _campaign(call)
+    if campaign is None:
+        return None
+    w = _world(call)
+    query = _ads_query(w, {**graph_params(call), "level": "campaign"}, sync=True)
+    query["campaigns"] = [campaign.id]
+    return _insights_response(w, call, query)
+
+
+def _run_status(call: Call) -> httpx.Response | None:
+    run = _runs(call).get(call.args["object"])
+    return None if run is None else ok(_poll(run))
+
+
+def _run_insights(call: Call) -> httpx.Response | None:
+    run = _runs(call).get(call.args["object"])
+    if run is None:
+        return None
+    if run["polls"] < 2:
+        raise GraphError("(#100) The report is not ready yet; poll until Job Completed", 100)
+    return _insights_response(_world(call), call, run["query"])
+
+
+def _exchange_route(call: Call) -> httpx.Response:
+    return _exchange(graph_params(call))
+
+
+def _page_route(call: Call) -> httpx.Response:
+    return _page_object(_world(call), graph_params(call))
 
 
 # --- auth -----------------------------------------------------------------------------------
@@ -614,10 +455,10 @@ def _exchange(params: dict[str, str]) -> httpx.Response:
             subcode=460,
         )
     token = "sandbox-long-lived-" + hashlib.sha256(short.encode()).hexdigest()[:16]
-    return _ok({"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED_SECONDS})
+    return ok({"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED_SECONDS})
 
 
-def _page_token(params: dict[str, str]) -> str:
+def _page_token() -> str:
     return "sandbox-page-" + hashlib.sha256(PAGE_ID.encode()).hexdigest()[:16]
 
 
@@ -631,39 +472,23 @@ def _page_object(w: World, params: dict[str, str]) -> httpx.Response:
         "fan_count": int(latest["level"] * 0.92),
         "category": "Education",
         "link": f"https://www.facebook.com/{PAGE_ID}",
-        "access_token": _page_token(params),
+        "access_token": _page_token(),
     }
-    return _ok({f: known[f] for f in fields if f in known} | {"id": PAGE_ID})
+    return ok({f: known[f] for f in fields if f in known} | {"id": PAGE_ID})
 
 
 # --- Page insights ---------------------------------------------------------------------------
 
 
-def _moment(value: str | None, default: datetime) -> datetime:
-    """since/until: unix seconds or a date (midnight Pacific, Page insights' day boundary)."""
-    if not value:
-        return default
-    if value.lstrip("-").isdigit():
-        return datetime.fromtimestamp(int(value), UTC)
-    try:
-        return _pt_start(date.fromisoformat(value[:10])).astimezone(UTC)
-    except ValueError:
-        raise GraphError(f"(#100) Invalid since/until value: {value}", 100) from None
-
-
-def _end_time(day: date) -> str:
-    """Meta stamps a daily value with the end of its Pacific day, in UTC."""
-    return _pt_start(day + timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def _page_insights(w: World, call: Call) -> httpx.Response:
-    params = call.params
+def _page_insights(call: Call) -> httpx.Response:
+    w = _world(call)
+    params = graph_params(call)
     metrics = [m for m in params.get("metric", "").split(",") if m]
     if not metrics or any(m not in PAGE_METRICS for m in metrics):
         raise GraphError(INVALID_METRIC, 100)
     period = params.get("period", "day")
-    until = _moment(params.get("until"), w.now)
-    since = _moment(params.get("since"), until - timedelta(days=2))
+    until = moment(params.get("until"), w.now)
+    since = moment(params.get("since"), until - timedelta(days=2))
     if (until - since).total_seconds() > MAX_SPAN_SECONDS:
         raise GraphError(
             "(#100) There cannot be more than 90 days (7776000 s) between since and until", 100
@@ -674,7 +499,9 @@ def _page_insights(w: World, call: Call) -> httpx.Response:
             f"(#100) The breakdown {breakdown} is not supported for these metrics", 100
         )
     days = sorted(
-        d for d in w.page_daily if since < _pt_start(d + timedelta(days=1)).astimezone(UTC) <= until
+        d
+        for d in w.page_daily
+        if since < pacific_start(d + timedelta(days=1)).astimezone(UTC) <= until
     )
     data = []
     for metric in metrics:
@@ -686,11 +513,11 @@ def _page_insights(w: World, call: Call) -> httpx.Response:
                 row = w.page_daily[day]
                 for flag, key in (("0", "organic"), ("1", "paid")):
                     values.append(
-                        {"value": int(row[key]), "end_time": _end_time(day), "is_from_ads": flag}
+                        {"value": int(row[key]), "end_time": end_time(day), "is_from_ads": flag}
                     )
             else:
                 values.append(
-                    {"value": _page_value(w, metric, period, day), "end_time": _end_time(day)}
+                    {"value": _page_value(w, metric, period, day), "end_time": end_time(day)}
                 )
         data.append(
             {
@@ -711,7 +538,7 @@ def _page_insights(w: World, call: Call) -> httpx.Response:
         return f"{base}?{urlencode(query)}"
 
     # Like Meta: previous/next always point at the neighbouring windows, even empty future ones.
-    return _ok(
+    return ok(
         {
             "data": data,
             "paging": {"previous": link(since - span, since), "next": link(until, until + span)},
@@ -720,44 +547,6 @@ def _page_insights(w: World, call: Call) -> httpx.Response:
 
 
 # --- posts -----------------------------------------------------------------------------------
-
-
-def _cursor(index: int) -> str:
-    return base64.b64encode(f"idx:{index}".encode()).decode("ascii").rstrip("=")
-
-
-def _uncursor(value: str) -> int:
-    try:
-        text = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
-        return int(text.split(":", 1)[1])
-    except (ValueError, IndexError, UnicodeDecodeError):
-        raise GraphError("(#100) Invalid cursor", 100) from None
-
-
-def _limit(params: dict[str, str], default: int, maximum: int) -> int:
-    try:
-        value = int(params.get("limit", default))
-    except ValueError:
-        raise GraphError("(#100) Param limit must be a number", 100) from None
-    return max(1, min(maximum, value))
-
-
-def _paged(call: Call, items: list[Any], default: int, maximum: int) -> dict[str, Any]:
-    """Graph cursor paging: data, paging.cursors.before/after, paging.next while more remain."""
-    start = _uncursor(call.params["after"]) if call.params.get("after") else 0
-    size = _limit(call.params, default, maximum)
-    chunk = items[start : start + size]
-    body: dict[str, Any] = {"data": chunk}
-    if chunk:
-        paging: dict[str, Any] = {
-            "cursors": {"before": _cursor(start), "after": _cursor(start + len(chunk))}
-        }
-        if start + size < len(items):
-            query = {k: v for k, v in call.params.items() if k != "after"}
-            query["after"] = paging["cursors"]["after"]
-            paging["next"] = f"https://graph.facebook.com{call.path}?{urlencode(query)}"
-        body["paging"] = paging
-    return body
 
 
 def _post_json(post: PostSim, fields: str) -> dict[str, Any]:
@@ -771,12 +560,13 @@ def _post_json(post: PostSim, fields: str) -> dict[str, Any]:
     return {f: known[f] for f in fields.split(",") if f in known} | {"id": post.id}
 
 
-def _published_posts(w: World, call: Call) -> httpx.Response:
-    since = _moment(call.params.get("since"), datetime(1970, 1, 1, tzinfo=UTC))
-    until = _moment(call.params.get("until"), w.now)
-    fields = call.params.get("fields", "id,created_time,message")
+def _published_posts(call: Call) -> httpx.Response:
+    w, params = _world(call), graph_params(call)
+    since = moment(params.get("since"), datetime(1970, 1, 1, tzinfo=UTC))
+    until = moment(params.get("until"), w.now)
+    fields = params.get("fields", "id,created_time,message")
     posts = [_post_json(p, fields) for p in w.posts if since <= p.published <= until]
-    return _ok(_paged(call, posts, 25, 100))
+    return ok(paged(call, posts, 25, 100))
 
 
 def _post_metrics(params: dict[str, str]) -> tuple[list[str], bool]:
@@ -818,7 +608,8 @@ def _post_insights(w: World, post: PostSim, params: dict[str, str]) -> dict[str,
     return {"data": data}
 
 
-def _multi_post_insights(w: World, params: dict[str, str]) -> httpx.Response:
+def _multi_post_insights(call: Call) -> httpx.Response:
+    w, params = _world(call), graph_params(call)
     ids = [i for i in params.get("ids", "").split(",") if i]
     if not ids:
         raise GraphError("(#100) Missing ids parameter", 100)
@@ -832,7 +623,7 @@ def _multi_post_insights(w: World, params: dict[str, str]) -> httpx.Response:
             803,
             status=404,
         )
-    return _ok({i: _post_insights(w, by_id[i], params) for i in ids})
+    return ok({i: _post_insights(w, by_id[i], params) for i in ids})
 
 
 # --- ads ---------------------------------------------------------------------------------------
@@ -861,10 +652,11 @@ def _campaign_json(campaign: CampaignSim, fields: str) -> dict[str, Any]:
     return {f: known[f] for f in names} | {"id": campaign.id}
 
 
-def _campaigns(w: World, call: Call) -> httpx.Response:
-    fields = call.params.get("fields", "id")
+def _campaigns(call: Call) -> httpx.Response:
+    w = _world(call)
+    fields = graph_params(call).get("fields", "id")
     rows = [_campaign_json(c, fields) for c in w.campaigns if c.start <= w.today]
-    return _ok(_paged(call, rows, 25, 100))
+    return ok(paged(call, rows, 25, 100))
 
 
 def _split_fields(fields: str) -> list[str]:
@@ -979,7 +771,7 @@ def _ads_query(w: World, params: dict[str, str], *, sync: bool) -> dict[str, Any
         since = until - timedelta(days=29)
     if since > until:
         raise GraphError("(#100) time_range since must not be after until", 100)
-    if since < _months_before(w.today, 37):
+    if since < months_before(w.today, 37):
         raise GraphError(
             "(#3018) The start date of the time range cannot be beyond 37 months from the "
             "current date",
@@ -1017,13 +809,6 @@ def _windows(query: dict[str, Any]) -> list[tuple[date, date]]:
         out.append((start, min(until, start + timedelta(days=step - 1))))
         start += timedelta(days=step)
     return out
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    following = date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)
-    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _ratio(value: float, digits: int = 6) -> str:
@@ -1117,22 +902,24 @@ def _ads_rows(w: World, query: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _insights_response(w: World, call: Call, query: dict[str, Any]) -> httpx.Response:
-    return _ok(_paged(call, _ads_rows(w, query), 25, 5000))
+    return ok(paged(call, _ads_rows(w, query), 25, 5000))
 
 
-def _start_run(w: World, call: Call, store: dict[str, Any]) -> httpx.Response:
-    query = _ads_query(w, call.params, sync=False)
-    with _LOCK:
-        number = len(store["runs"]) + 1
+def _start_run(call: Call) -> httpx.Response:
+    w = _world(call)
+    query = _ads_query(w, graph_params(call), sync=False)
+    runs = _runs(call)
+    with call.state.lock:
+        number = len(runs) + 1
         digest = hashlib.sha256(repr((w.seed, number)).encode()).hexdigest()
         run_id = f"8{int(digest[:12], 16) % 10**14:014d}"
-        store["runs"][run_id] = {
+        runs[run_id] = {
             "id": run_id,
             "query": query,
             "polls": 0,
             "percent": _rng(w.seed, "run", number).randint(18, 74),
         }
-    return _ok({"report_run_id": run_id})
+    return ok({"report_run_id": run_id})
 
 
 def _poll(run: dict[str, Any]) -> dict[str, Any]:
@@ -1152,3 +939,54 @@ def _poll(run: dict[str, Any]) -> dict[str, Any]:
         "friendly_name": "",
         "schedule_id": "0",
     }
+
+
+ads = marketing(AD_ACCOUNT_ID)  # Marketing API answers carry the ad account's usage headers
+PAGE = f"/{{version}}/{PAGE_ID}"
+ACT = f"/{{version}}/act_{AD_ACCOUNT_ID}"
+OBJECT = "/{version}/{object}"  # a post, a campaign or a report run, by id
+ROUTES = (
+    *routes(
+        ("GET", "/{version}/oauth/access_token", _exchange_route),
+        ("POST", "/{version}/oauth/access_token", _exchange_route),
+    ),
+    *routes(
+        ("GET", "/{version}/me/accounts", _me_accounts),
+        ("GET", "/{version}/insights", _multi_post_insights),
+        ("GET", PAGE, _page_route),
+        ("GET", f"{PAGE}/insights", _page_insights),
+        ("GET", f"{PAGE}/published_posts", _published_posts),
+        ("GET", f"{PAGE}/posts", _published_posts),
+        ("GET", ACT, ads(_ad_account)),
+        ("GET", f"{ACT}/campaigns", ads(_campaigns)),
+        ("GET", f"{ACT}/adsets", ads(_adsets_route)),
+        ("GET", f"{ACT}/ads", ads(_ads_route)),
+        ("GET", f"{ACT}/insights", ads(_sync_insights)),
+        ("POST", f"{ACT}/insights", ads(_start_run)),
+        ("GET", OBJECT, _post_object),
+        ("GET", f"{OBJECT}/insights", _post_insights_route),
+        ("GET", OBJECT, ads(_campaign_object)),
+        ("GET", f"{OBJECT}/insights", ads(_campaign_insights)),
+        ("GET", OBJECT, ads(_run_status)),
+        ("GET", f"{OBJECT}/insights", ads(_run_insights)),
+        guard=token_guard,
+    ),
+)
+
+
+# --- the part -----------------------------------------------------------------------------
+
+
+def write_tokens(store: TokenStore, config: Config | None, transport: Any) -> None:
+    """The demo's Page and ads tokens (any "sandbox-" token is valid on the Graph host)."""
+    for name in ("facebook", "facebook_ads"):
+        store.save(name, TokenSet(DEMO_TOKEN))
+
+
+PART = SandboxPart(
+    platform="facebook",
+    mounts=(Mount(GRAPH, ROUTES),),
+    accounts={"page_id": PAGE_ID, "ad_account_ids": [AD_ACCOUNT_ID]},
+    tokens=write_tokens,
+    demo=DemoPlan(ad_campaigns=("120210000000000202",)),
+)

@@ -40,5 +40,6 @@ PLATFORM = Platform(
     ),
     collector="collectors.linkedin.collector:build",
     auth_command="collectors.linkedin.cli:command",
+    sandbox="collectors.linkedin.sandbox:PART",
     order=20,
 )

@@ -11,8 +11,9 @@ followers posting 3-5 times a week to companies, universities and the public
 sector, and an ad account with two campaigns. Reach is honest: the reach of a
 window is computed for that window and is below the sum of its daily reach.
 
-`handle(request, state)` serves paths with or without the `/linkedin` prefix;
-`state` needs `seed` and `today` (a date) attributes.
+The routes are declared in `ROUTES` on the LinkedIn host; `PART` is the
+platform's sandbox part, and `PART.handle(request, state)` serves paths with or
+without the `/linkedin` prefix.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -29,7 +31,12 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import httpx
 
-PREFIX = "/linkedin"
+from collectors.auth import TokenSet, TokenStore
+from collectors.sandbox.dates import months_before
+from collectors.sandbox.part import Mount, SandboxPart, demo_expiry
+from collectors.sandbox.routes import Call, Handler, Host, Refusal, routes
+from core.config import Config
+
 ORG_ID = "10458231"
 ORG_NAME = "STEM-løftet"
 AD_ACCOUNT_ID = "512340987"
@@ -94,12 +101,8 @@ def error(
     return httpx.Response(status, json=body)
 
 
-class BadRequest(Exception):
+class BadRequest(Refusal):
     """A request LinkedIn would answer with an error response."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
 
 
 def _bad(
@@ -464,14 +467,6 @@ def member_reach(impressions: float, audience: int) -> int:
 # --- handlers -------------------------------------------------------------------------------
 
 
-def _world(state: Any) -> World:
-    seed = int(getattr(state, "seed", 0) or 0)
-    today = getattr(state, "today", None) or date.today()
-    if isinstance(today, datetime):
-        today = today.date()
-    return world(seed, today)
-
-
 def _ok(body: dict[str, Any]) -> httpx.Response:
     return httpx.Response(200, json=body)
 
@@ -513,7 +508,6 @@ def _check_headers(request: httpx.Request, today: date) -> None:
         )
 
 
-ADS_RESOURCES = ("adAccounts", "adAnalytics")
 PRODUCT_NAMES = {"page": "Community Management API", "ads": "Advertising API"}
 PRODUCT_SCOPES = {
     "page": {"r_organization_social", "rw_organization_admin", "w_organization_social"},
@@ -540,11 +534,11 @@ def app_product(client_id: str) -> str:
     return "ads" if "ads" in client_id.lower() else "page"
 
 
-def _check_product(request: httpx.Request, path: str) -> None:
-    product = token_product(request.headers.get("Authorization", "")[7:].strip())
-    parts = [p for p in path.split("/") if p]
+def _check_product(call: Call) -> None:
+    product = token_product(call.request.headers.get("Authorization", "")[7:].strip())
+    parts = [p for p in call.path.split("/") if p]
     resource = parts[1] if len(parts) > 1 else ""
-    needed = "ads" if resource in ADS_RESOURCES else "page"
+    needed = "ads" if call.route is not None and "ads" in call.route.tags else "page"
     if product is not None and product != needed:
         raise _bad(
             f"Not enough permissions to access: {resource} (the token's app has the "
@@ -553,76 +547,6 @@ def _check_product(request: httpx.Request, path: str) -> None:
             100,
             code="ACCESS_DENIED",
         )
-
-
-def handle(request: httpx.Request, state: Any) -> httpx.Response:
-    """Answer one request to the simulated LinkedIn API."""
-    path = request.url.raw_path.decode("ascii").split("?", 1)[0]
-    if path.startswith(PREFIX + "/") or path == PREFIX:
-        path = path[len(PREFIX) :]
-    try:
-        if path.startswith("/oauth/v2/"):
-            return _oauth(request, path)
-        w = _world(state)
-        _check_headers(request, w.today)
-        _check_product(request, path)
-        if request.method != "GET":
-            raise _bad(f"{request.method} is not supported by the sandbox", 405, None)
-        params = parse_query(request.url.query.decode("ascii"))
-        return _route(w, path, params)
-    except BadRequest as exc:
-        return exc.response
-
-
-def _route(w: World, path: str, params: dict[str, Any]) -> httpx.Response:
-    parts = [p for p in path.split("/") if p]
-    if parts[:1] != ["rest"] or len(parts) < 2:
-        raise _bad(f"Resource {path} does not exist", 404, 0)
-    resource, rest = parts[1], parts[2:]
-    if resource == "organizations" and len(rest) == 1:
-        _require_org(rest[0])
-        return _ok(
-            {
-                "id": int(ORG_ID),
-                "localizedName": ORG_NAME,
-                "vanityName": "stem-loftet",
-                "localizedWebsite": "https://stem-loftet.example.no",
-                "primaryOrganizationType": "NONE",
-            }
-        )
-    if resource == "networkSizes" and len(rest) == 1:
-        entity = unquote(rest[0])
-        _require_org(entity.rsplit(":", 1)[-1])
-        if params.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
-            raise _bad("edgeType must be COMPANY_FOLLOWED_BY_MEMBER for an organization")
-        return _ok({"firstDegreeSize": w.followers})
-    if resource == "organizationalEntityShareStatistics" and not rest:
-        return _share_statistics(w, params)
-    if resource == "organizationalEntityFollowerStatistics" and not rest:
-        return _follower_statistics(w, params)
-    if resource == "posts" and not rest:
-        return _posts(w, params)
-    if resource == "adAccounts" and rest:
-        if rest[0] != AD_ACCOUNT_ID:
-            raise _bad(f"Not enough permissions to access: adAccounts {rest[0]}", 403, 100)
-        if len(rest) == 1:
-            return _ok(
-                {
-                    "id": int(AD_ACCOUNT_ID),
-                    "name": f"{ORG_NAME} annonsekonto",
-                    "currency": "NOK",
-                    "status": "ACTIVE",
-                    "type": "BUSINESS",
-                    "reference": f"urn:li:organization:{ORG_ID}",
-                }
-            )
-        if rest[1:] == ["adCampaigns"]:
-            return _campaigns(w, params)
-        if rest[1:] == ["creatives"]:
-            return _creatives(w, params)
-    if resource == "adAnalytics" and not rest:
-        return _ad_analytics(w, params)
-    raise _bad(f"Resource {path} does not exist", 404, 0)
 
 
 def _require_org(org_id: str) -> None:
@@ -666,7 +590,7 @@ def _days(w: World, params: dict[str, Any]) -> list[date] | None:
     first = datetime.fromtimestamp(start / 1000, UTC).date()
     # LinkedIn: a time-bound range starts at least 2 days and at most 12 months before the
     # request's UTC date (Airbyte's source-linkedin-pages manifest); else HTTP 400.
-    if first > w.today - timedelta(days=2) or first <= _months_before(w.today, 12):
+    if first > w.today - timedelta(days=2) or first <= months_before(w.today, 12):
         raise _bad("Invalid timeIntervals parameter")
     latest = w.today - timedelta(days=2)  # LinkedIn's daily series end about two days back
     oldest = w.today - timedelta(days=366)
@@ -677,13 +601,6 @@ def _days(w: World, params: dict[str, Any]) -> list[date] | None:
             out.append(day)
         day += timedelta(days=1)
     return out
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    following = date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)
-    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _engagement(stats: dict[str, int]) -> float:
@@ -1066,61 +983,188 @@ def _account_reach(reaches: list[int]) -> int:
 # --- OAuth ----------------------------------------------------------------------------------
 
 
-def _oauth(request: httpx.Request, path: str) -> httpx.Response:
-    if path == "/oauth/v2/authorization" and request.method == "GET":
-        params = dict(request.url.params)
-        redirect = params.get("redirect_uri")
-        if not redirect or params.get("response_type") != "code" or not params.get("client_id"):
-            return error(400, "redirect_uri, client_id and response_type=code are required")
-        product = app_product(params["client_id"])
-        asked = {s for s in params.get("scope", "").replace(",", " ").split() if s}
-        refused = sorted(asked - PRODUCT_SCOPES[product])
-        if refused:
-            # An app holds one product: page scopes and ads scopes never come together.
-            return error(
-                400,
-                f'unauthorized_scope_error: Scope "{refused[0]}" is not authorized for your '
-                f"application (its product is the {PRODUCT_NAMES[product]})",
-            )
-        code = "sandbox-code-" + hashlib.sha1(params["client_id"].encode()).hexdigest()[:10]
-        location = f"{redirect}?{urlencode({'code': code, 'state': params.get('state', '')})}"
-        return httpx.Response(302, headers={"Location": location})
-    if path == "/oauth/v2/accessToken" and request.method == "POST":
-        form = {k: v[0] for k, v in parse_qs(request.content.decode("utf-8")).items()}
-        grant = form.get("grant_type")
-        if grant == "authorization_code":
-            if not form.get("code", "").startswith("sandbox-") or not form.get("client_id"):
-                return httpx.Response(
-                    400,
-                    json={
-                        "error": "invalid_request",
-                        "error_description": "Unable to retrieve access token: authorization code not found",
-                    },
-                )
-            seed = form["code"]
-        elif grant == "refresh_token":
-            if not form.get("refresh_token", "").startswith("sandbox-"):
-                return httpx.Response(
-                    400,
-                    json={
-                        "error": "invalid_request",
-                        "error_description": "The provided refresh token is invalid",
-                    },
-                )
-            seed = form["refresh_token"]
-        else:
+def _authorize(call: Call) -> httpx.Response:
+    """The sign-in page: redirects back with a code, for an app that asks its own scopes."""
+    params = dict(call.query)
+    redirect = params.get("redirect_uri")
+    if not redirect or params.get("response_type") != "code" or not params.get("client_id"):
+        return error(400, "redirect_uri, client_id and response_type=code are required")
+    product = app_product(params["client_id"])
+    asked = {s for s in params.get("scope", "").replace(",", " ").split() if s}
+    refused = sorted(asked - PRODUCT_SCOPES[product])
+    if refused:
+        # An app holds one product: page scopes and ads scopes never come together.
+        return error(
+            400,
+            f'unauthorized_scope_error: Scope "{refused[0]}" is not authorized for your '
+            f"application (its product is the {PRODUCT_NAMES[product]})",
+        )
+    code = "sandbox-code-" + hashlib.sha1(params["client_id"].encode()).hexdigest()[:10]
+    location = f"{redirect}?{urlencode({'code': code, 'state': params.get('state', '')})}"
+    return httpx.Response(302, headers={"Location": location})
+
+
+def _access_token(call: Call) -> httpx.Response:
+    """Exchange a code or a refresh token for a token of the app's product."""
+    form = {k: v[0] for k, v in parse_qs(call.request.content.decode("utf-8")).items()}
+    grant = form.get("grant_type")
+    if grant == "authorization_code":
+        if not form.get("code", "").startswith("sandbox-") or not form.get("client_id"):
             return httpx.Response(
-                400, json={"error": "unsupported_grant_type", "error_description": str(grant)}
+                400,
+                json={
+                    "error": "invalid_request",
+                    "error_description": "Unable to retrieve access token: authorization code not found",
+                },
             )
-        product = app_product(form.get("client_id", ""))
-        token = f"sandbox-li-{product}-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
-        body: dict[str, Any] = {
-            "access_token": token,
-            "expires_in": TOKEN_LIFETIME,
-            "scope": ",".join(sorted(PRODUCT_SCOPES[product])),
+        seed = form["code"]
+    elif grant == "refresh_token":
+        if not form.get("refresh_token", "").startswith("sandbox-"):
+            return httpx.Response(
+                400,
+                json={
+                    "error": "invalid_request",
+                    "error_description": "The provided refresh token is invalid",
+                },
+            )
+        seed = form["refresh_token"]
+    else:
+        return httpx.Response(
+            400, json={"error": "unsupported_grant_type", "error_description": str(grant)}
+        )
+    product = app_product(form.get("client_id", ""))
+    token = f"sandbox-li-{product}-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
+    body: dict[str, Any] = {
+        "access_token": token,
+        "expires_in": TOKEN_LIFETIME,
+        "scope": ",".join(sorted(PRODUCT_SCOPES[product])),
+    }
+    if grant == "refresh_token":
+        body["refresh_token"] = form["refresh_token"]
+        body["refresh_token_expires_in"] = 300 * 86400
+    return httpx.Response(200, json=body)
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+def _world(call: Call) -> World:
+    return world(call.state.seed, call.state.today)
+
+
+def _rest_guard(call: Call) -> httpx.Response | None:
+    """The token, version and Rest.li headers, and a token of the app whose product it is."""
+    _check_headers(call.request, call.state.today)
+    _check_product(call)
+    return None
+
+
+def _query(call: Call) -> dict[str, Any]:
+    return parse_query(call.request.url.query.decode("ascii"))
+
+
+def _resource(handler: Callable[[World, dict[str, Any]], httpx.Response]) -> Handler:
+    """A handler of (world, Rest.li query) as a route handler."""
+    return lambda call: handler(_world(call), _query(call))
+
+
+def _organization(call: Call) -> httpx.Response:
+    _require_org(call.args["org"])
+    return _ok(
+        {
+            "id": int(ORG_ID),
+            "localizedName": ORG_NAME,
+            "vanityName": "stem-loftet",
+            "localizedWebsite": "https://stem-loftet.example.no",
+            "primaryOrganizationType": "NONE",
         }
-        if grant == "refresh_token":
-            body["refresh_token"] = form["refresh_token"]
-            body["refresh_token_expires_in"] = 300 * 86400
-        return httpx.Response(200, json=body)
-    return error(404, f"Resource {path} does not exist", 0)
+    )
+
+
+def _network_size(call: Call) -> httpx.Response:
+    _require_org(unquote(call.args["entity"]).rsplit(":", 1)[-1])
+    if _query(call).get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
+        raise _bad("edgeType must be COMPANY_FOLLOWED_BY_MEMBER for an organization")
+    return _ok({"firstDegreeSize": _world(call).followers})
+
+
+def _ad_account(call: Call) -> None:
+    if call.args["account"] != AD_ACCOUNT_ID:
+        raise _bad(f"Not enough permissions to access: adAccounts {call.args['account']}", 403, 100)
+
+
+def _ad_account_object(call: Call) -> httpx.Response:
+    _ad_account(call)
+    return _ok(
+        {
+            "id": int(AD_ACCOUNT_ID),
+            "name": f"{ORG_NAME} annonsekonto",
+            "currency": "NOK",
+            "status": "ACTIVE",
+            "type": "BUSINESS",
+            "reference": f"urn:li:organization:{ORG_ID}",
+        }
+    )
+
+
+def _account_resource(handler: Callable[[World, dict[str, Any]], httpx.Response]) -> Handler:
+    """A resource below one ad account: the account must be the member's."""
+
+    def answer(call: Call) -> httpx.Response:
+        _ad_account(call)
+        return handler(_world(call), _query(call))
+
+    return answer
+
+
+def _not_found(call: Call) -> httpx.Response:
+    return error(404, f"Resource {call.path} does not exist", 0)
+
+
+def _not_allowed(call: Call) -> httpx.Response:
+    return error(405, f"{call.method} is not supported by the sandbox")
+
+
+HOST = Host(prefix="linkedin", not_found=_not_found, not_allowed=_not_allowed)
+ACCOUNT = "/rest/adAccounts/{account}"
+ROUTES = (
+    *routes(
+        ("GET", "/oauth/v2/authorization", _authorize),
+        ("POST", "/oauth/v2/accessToken", _access_token),
+    ),
+    *routes(
+        ("GET", "/rest/organizations/{org}", _organization),
+        ("GET", "/rest/networkSizes/{entity}", _network_size),
+        ("GET", "/rest/organizationalEntityShareStatistics", _resource(_share_statistics)),
+        ("GET", "/rest/organizationalEntityFollowerStatistics", _resource(_follower_statistics)),
+        ("GET", "/rest/posts", _resource(_posts)),
+        guard=_rest_guard,
+    ),
+    *routes(
+        ("GET", ACCOUNT, _ad_account_object),
+        ("GET", f"{ACCOUNT}/adCampaigns", _account_resource(_campaigns)),
+        ("GET", f"{ACCOUNT}/creatives", _account_resource(_creatives)),
+        ("GET", "/rest/adAnalytics", _resource(_ad_analytics)),
+        guard=_rest_guard,
+        tags=("ads",),
+    ),
+)
+
+
+# --- the part -----------------------------------------------------------------------------
+
+
+def write_tokens(store: TokenStore, config: Config | None, transport: Any) -> None:
+    """A token for each of the two apps, as LinkedIn issues them: the page app and the ads app."""
+    expires = demo_expiry()
+    store.save("linkedin", TokenSet("sandbox-li-page-demo-token", None, expires_at=expires))
+    store.save("linkedin_ads", TokenSet("sandbox-li-ads-demo-token", None, expires_at=expires))
+
+
+PART = SandboxPart(
+    platform="linkedin",
+    mounts=(Mount(HOST, ROUTES),),
+    accounts={"organization_id": ORG_ID, "ad_account_ids": [AD_ACCOUNT_ID]},
+    settings={"client_id": "sandbox-page-app", "ads_client_id": "sandbox-ads-app"},
+    tokens=write_tokens,
+)

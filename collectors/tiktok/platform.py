@@ -50,5 +50,6 @@ PLATFORM = Platform(
     ),
     collector="collectors.tiktok.collector:build",
     auth_command="collectors.tiktok.cli:command",
+    sandbox="collectors.tiktok.sandbox:PART",
     order=10,
 )

@@ -14,13 +14,18 @@ import json
 import math
 import random
 import time as clock
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+
+from collectors.auth import TokenSet, TokenStore
+from collectors.sandbox.part import DEMO_TOKEN, DemoPlan, Mount, SandboxPart, demo_expiry
+from collectors.sandbox.routes import Call, Host, routes
+from core.config import Config
 
 OPEN_ID = "sandbox-open-stemstudentene"
 DISPLAY_NAME = "STEM-studentene"
@@ -209,71 +214,90 @@ def _video_json(video: Video, fields: list[str], now: datetime) -> dict[str, Any
     return {f: full[f] for f in fields if f in full}
 
 
-def handle_open(request: httpx.Request, state: Any) -> httpx.Response:
-    """Display API v2 under /tiktok-open."""
-    path = request.url.path.split("/tiktok-open", 1)[-1]
-    if path == "/v2/oauth/token/":
-        return _oauth(request, state)
-    if path == "/v2/auth/authorize/":
-        return _authorize(request, state)
-    auth = request.headers.get("Authorization", "")
-    if not auth.startswith("Bearer sandbox-"):
+def _bearer_guard(call: Call) -> httpx.Response | None:
+    """Display API calls need a valid user access token."""
+    if not call.request.headers.get("Authorization", "").startswith("Bearer sandbox-"):
         return _display(
             401,
             {},
             "access_token_invalid",
             "The access token is invalid or not found in the request.",
         )
-    now = _now(state)
-    if path == "/v2/user/info/" and request.method == "GET":
-        fields = _fields(request, USER_FIELDS)
-        if isinstance(fields, httpx.Response):
-            return fields
-        all_videos = _videos(state)
-        days = (state.today - date(2025, 1, 1)).days
-        user = {
-            "open_id": OPEN_ID,
-            "display_name": DISPLAY_NAME,
-            "follower_count": 4200 + days * 9,
-            "likes_count": sum(v.views(now) // 17 for v in all_videos),
-            "video_count": len(all_videos),
-        }
-        return _display(200, {"user": {f: user[f] for f in fields if f in user}})
-    if path in ("/v2/video/list/", "/v2/video/query/") and request.method == "POST":
-        fields = _fields(request, VIDEO_FIELDS)
-        if isinstance(fields, httpx.Response):
-            return fields
-        try:
-            body = json.loads(request.content or b"{}")
-        except ValueError:
-            return _bad("Request body is not valid JSON")
-        if path == "/v2/video/query/":
-            ids = (body.get("filters") or {}).get("video_ids") or []
-            if not ids or len(ids) > 20:
-                return _bad("video_ids must hold 1 to 20 ids")
-            by_id = {v.id: v for v in _videos(state)}
-            found = [_video_json(by_id[i], fields, now) for i in ids if i in by_id]
-            return _display(200, {"videos": found, "cursor": 0, "has_more": False})
-        max_count = body.get("max_count", 10)
-        if not isinstance(max_count, int) or not 1 <= max_count <= 20:
-            return _bad("max_count must be between 1 and 20")
-        cursor = body.get("cursor")
-        listed = [
-            v
-            for v in _videos(state)
-            if cursor is None or int(v.created.timestamp() * 1000) < int(cursor)
-        ]
-        page = listed[:max_count]
-        next_cursor = int(page[-1].created.timestamp() * 1000) if page else 0
-        return _display(
-            200,
-            {
-                "videos": [_video_json(v, fields, now) for v in page],
-                "cursor": next_cursor,
-                "has_more": len(listed) > max_count,
-            },
-        )
-    return _display(404, {}, "invalid_params", f"Unknown endpoint {request.method} {path}")
+    return None
+
+
+def _user_info(call: Call) -> httpx.Response:
+    fields = _fields(call.request, USER_FIELDS)
+    if isinstance(fields, httpx.Response):
+        return fields
+    state, now = call.state, _now(call.state)
+    all_videos = _videos(state)
+    days = (state.today - date(2025, 1, 1)).days
+    user = {
+        "open_id": OPEN_ID,
+        "display_name": DISPLAY_NAME,
+        "follower_count": 4200 + days * 9,
+        "likes_count": sum(v.views(now) // 17 for v in all_videos),
+        "video_count": len(all_videos),
+    }
+    return _display(200, {"user": {f: user[f] for f in fields if f in user}})
+
+
+def _video_request(call: Call) -> tuple[list[str], dict[str, Any]] | httpx.Response:
+    """The fields asked for and the JSON body of a video list or query call."""
+    fields = _fields(call.request, VIDEO_FIELDS)
+    if isinstance(fields, httpx.Response):
+        return fields
+    try:
+        body = json.loads(call.request.content or b"{}")
+    except ValueError:
+        return _bad("Request body is not valid JSON")
+    return fields, body
+
+
+def _video_query(call: Call) -> httpx.Response:
+    asked = _video_request(call)
+    if isinstance(asked, httpx.Response):
+        return asked
+    fields, body = asked
+    ids = (body.get("filters") or {}).get("video_ids") or []
+    if not ids or len(ids) > 20:
+        return _bad("video_ids must hold 1 to 20 ids")
+    by_id = {v.id: v for v in _videos(call.state)}
+    now = _now(call.state)
+    found = [_video_json(by_id[i], fields, now) for i in ids if i in by_id]
+    return _display(200, {"videos": found, "cursor": 0, "has_more": False})
+
+
+def _video_list(call: Call) -> httpx.Response:
+    asked = _video_request(call)
+    if isinstance(asked, httpx.Response):
+        return asked
+    fields, body = asked
+    max_count = body.get("max_count", 10)
+    if not isinstance(max_count, int) or not 1 <= max_count <= 20:
+        return _bad("max_count must be between 1 and 20")
+    cursor = body.get("cursor")
+    listed = [
+        v
+        for v in _videos(call.state)
+        if cursor is None or int(v.created.timestamp() * 1000) < int(cursor)
+    ]
+    page = listed[:max_count]
+    next_cursor = int(page[-1].created.timestamp() * 1000) if page else 0
+    now = _now(call.state)
+    return _display(
+        200,
+        {
+            "videos": [_video_json(v, fields, now) for v in page],
+            "cursor": next_cursor,
+            "has_more": len(listed) > max_count,
+        },
+    )
+
+
+def _open_not_found(call: Call) -> httpx.Response:
+    return _display(404, {}, "invalid_params", f"Unknown endpoint {call.method} {call.path}")
 
 
 def _oauth_error(description: str, error: str = "invalid_request") -> httpx.Response:
@@ -282,13 +306,13 @@ def _oauth_error(description: str, error: str = "invalid_request") -> httpx.Resp
     )
 
 
-def _authorize(request: httpx.Request, state: Any) -> httpx.Response:
+def _authorize(call: Call) -> httpx.Response:
     """The sign-in page (www.tiktok.com/v2/auth/authorize/): redirects back with a code.
 
     Login Kit rules: a redirect to localhost/127.0.0.1 is allowed for desktop apps
     only, which must send a PKCE challenge (S256); a web app's redirect is https.
     """
-    params = request.url.params
+    params = call.query
     redirect = params.get("redirect_uri", "")
     url = httpx.URL(redirect) if redirect else None
     if not params.get("client_key") or params.get("response_type") != "code" or url is None:
@@ -306,8 +330,8 @@ def _authorize(request: httpx.Request, state: Any) -> httpx.Response:
             )
     elif url.scheme != "https":
         return _oauth_error("a web redirect_uri must use https")
-    with state._lock:
-        codes = state.__dict__.setdefault("_tiktok_codes", {})
+    codes = _memory(call).codes
+    with call.state.lock:
         code = f"sandbox-code-{len(codes) + 1}"
         codes[code] = (challenge, redirect)
     target = url.copy_merge_params(
@@ -316,8 +340,9 @@ def _authorize(request: httpx.Request, state: Any) -> httpx.Response:
     return httpx.Response(302, headers={"Location": str(target)})
 
 
-def _oauth(request: httpx.Request, state: Any) -> httpx.Response:
-    form = dict(httpx.QueryParams(request.content.decode()))
+def _oauth(call: Call) -> httpx.Response:
+    form = dict(httpx.QueryParams(call.request.content.decode()))
+    memory = _memory(call)
     grant = form.get("grant_type")
     given = form.get("code") if grant == "authorization_code" else form.get("refresh_token")
     if grant not in ("authorization_code", "refresh_token") or not (given or "").startswith(
@@ -327,8 +352,8 @@ def _oauth(request: httpx.Request, state: Any) -> httpx.Response:
             "Authorization code or refresh token is invalid.", error="invalid_grant"
         )
     if grant == "authorization_code":
-        with state._lock:
-            issued = state.__dict__.setdefault("_tiktok_codes", {}).pop(given, None)
+        with call.state.lock:
+            issued = memory.codes.pop(given or "", None)
         if issued is not None:
             challenge, redirect = issued
             if form.get("redirect_uri") != redirect:
@@ -337,9 +362,9 @@ def _oauth(request: httpx.Request, state: Any) -> httpx.Response:
             verifier = form.get("code_verifier", "")
             if challenge and hashlib.sha256(verifier.encode()).hexdigest() != challenge:
                 return _oauth_error("Code verifier or code challenge is invalid.")
-    with state._lock:
-        state._tiktok_refreshes = getattr(state, "_tiktok_refreshes", 0) + 1
-        n = state._tiktok_refreshes
+    with call.state.lock:
+        memory.refreshes += 1
+        n = memory.refreshes
     # Refresh tokens rotate on every exchange, as TikTok may do.
     return httpx.Response(
         200,
@@ -460,73 +485,61 @@ def _clock(state: Any) -> float:
     return float(getattr(state, "clock", clock.time)())
 
 
-def handle_business(request: httpx.Request, state: Any) -> httpx.Response:
-    """Business account and Marketing API under /tiktok-business/open_api/v1.3."""
-    path = request.url.path.split("/open_api/v1.3", 1)[-1]
-    if path.startswith("/tt_user/oauth2/"):
-        return _business_oauth(request, path, state)
-    kind = _token_kind(request.headers.get("Access-Token", ""), state)
-    if kind is None:
+def _business_guard(call: Call) -> httpx.Response | None:
+    """A valid token of the right kind: a business-account token is no advertiser token."""
+    kind = _token_kind(call.request.headers.get("Access-Token", ""), call.state)
+    marketing = call.route is not None and "marketing" in call.route.tags
+    if kind is None or (kind == "business" and marketing) or (kind == "ads" and not marketing):
         return _envelope({}, 40105, "Access token is incorrect or has been revoked.")
-    marketing = path in MARKETING_PATHS
-    if (kind == "business" and marketing) or (kind == "ads" and not marketing):
-        # A business-account token is no advertiser token, and the other way round.
-        return _envelope({}, 40105, "Access token is incorrect or has been revoked.")
-    params = request.url.params
-    if path == "/business/get/":
-        return _business_daily(state, params)
-    if path == "/business/video/list/":
-        return _business_videos(state, params)
-    if path == "/advertiser/info/":
-        return _advertiser_info(params)
-    if path == "/campaign/get/":
-        rows = [
-            {
-                "campaign_id": c.id,
-                "campaign_name": c.name,
-                "objective_type": "REACH",
-                "operation_status": "ENABLE" if c.end >= state.today else "DISABLE",
-                "budget": c.budget,
-                "create_time": f"{c.start} 09:00:00",
-            }
-            for c in _campaigns(state.today)
-        ]
-        return _paged(rows, params)
-    if path == "/adgroup/get/":
-        return _listing(params, _adgroups(state.today), ADGROUP_FIELDS)
-    if path == "/ad/get/":
-        return _listing(params, _ads(state), AD_FIELDS)
-    if path == "/report/integrated/get/":
-        return _report(state, params)
-    return _envelope({}, 40002, f"Unknown endpoint {path}")
+    return None
 
 
-def _business_oauth(request: httpx.Request, path: str, state: Any) -> httpx.Response:
+def _campaign_list(call: Call) -> httpx.Response:
+    today = call.state.today
+    rows = [
+        {
+            "campaign_id": c.id,
+            "campaign_name": c.name,
+            "objective_type": "REACH",
+            "operation_status": "ENABLE" if c.end >= today else "DISABLE",
+            "budget": c.budget,
+            "create_time": f"{c.start} 09:00:00",
+        }
+        for c in _campaigns(today)
+    ]
+    return _paged(rows, call.query)
+
+
+def _business_not_found(call: Call) -> httpx.Response:
+    return _envelope({}, 40002, f"Unknown endpoint {call.path}")
+
+
+def _business_oauth(call: Call) -> httpx.Response:
     """/tt_user/oauth2/token/ and /refresh_token/: JSON bodies, the {code, data} envelope."""
+    state, path = call.state, call.path
     try:
-        body = json.loads(request.content or b"{}")
+        body = json.loads(call.request.content or b"{}")
     except ValueError:
         return _envelope({}, 40002, "The request body must be JSON")
     if not body.get("client_id") or not body.get("client_secret"):
         return _envelope({}, 40001, "client_id and client_secret are required")
-    issued = state.__dict__.setdefault("_business_tokens", {})
+    memory = _memory(call)
+    issued = memory.business_tokens
     if path == "/tt_user/oauth2/token/":
         if body.get("grant_type") != "authorization_code" or not str(
             body.get("auth_code", "")
         ).startswith("sandbox-"):
             return _envelope({}, 40002, "auth_code is invalid or expired")
-    elif path == "/tt_user/oauth2/refresh_token/":
+    else:  # /tt_user/oauth2/refresh_token/
         given = str(body.get("refresh_token", ""))
-        used = state.__dict__.setdefault("_business_used_refresh", set())
+        used = memory.used_refresh
         if body.get("grant_type") != "refresh_token" or not given.startswith("sandbox-"):
             return _envelope({}, 40002, "refresh_token is invalid")
         if given in used:
             return _envelope({}, 40002, "refresh_token is invalid or has been used")
-        with state._lock:
+        with state.lock:
             used.add(given)  # rotated: a refresh token works once
-    else:
-        return _envelope({}, 40002, f"Unknown endpoint {path}")
-    with state._lock:
+    with state.lock:
         n = len(issued) + 1
         expires = int(_clock(state)) + BUSINESS_TOKEN_SECONDS
         token = f"sandbox-biz-{n}-{expires}"
@@ -561,7 +574,8 @@ def follower_days(seed: int, today: date) -> dict[date, tuple[int, int, int]]:
     return out
 
 
-def _business_daily(state: Any, params: httpx.QueryParams) -> httpx.Response:
+def _business_daily(call: Call) -> httpx.Response:
+    state, params = call.state, call.query
     if params.get("business_id") != BUSINESS_ID:
         return _envelope({}, 40001, "No permission to access this business_id")
     fields = _json_list(params.get("fields") or '["display_name","profile_image"]', "fields")
@@ -662,7 +676,8 @@ def _breakdowns(video: Video, views: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _business_videos(state: Any, params: httpx.QueryParams) -> httpx.Response:
+def _business_videos(call: Call) -> httpx.Response:
+    state, params = call.state, call.query
     if params.get("business_id") != BUSINESS_ID:
         return _envelope({}, 40001, "No permission to access this business_id")
     fields = _json_list(params.get("fields") or '["item_id"]', "fields")
@@ -746,7 +761,8 @@ def _listing(
     return _paged([{f: r[f] for f in fields if f in r} for r in rows], params)
 
 
-def _advertiser_info(params: httpx.QueryParams) -> httpx.Response:
+def _advertiser_info(call: Call) -> httpx.Response:
+    params = call.query
     ids = _json_list(params.get("advertiser_ids"), "advertiser_ids")
     if isinstance(ids, httpx.Response):
         return ids
@@ -940,7 +956,8 @@ def _dates(params: httpx.QueryParams) -> tuple[date, date] | httpx.Response:
         return _envelope({}, 40002, "start_date and end_date are required (YYYY-MM-DD)")
 
 
-def _report(state: Any, params: httpx.QueryParams) -> httpx.Response:
+def _report(call: Call) -> httpx.Response:
+    state, params = call.state, call.query
     if params.get("advertiser_id") != ADVERTISER_ID:
         return _envelope({}, 40001, "No permission to access this advertiser_id")
     if params.get("report_type") != "BASIC":
@@ -1017,3 +1034,165 @@ def _report(state: Any, params: httpx.QueryParams) -> httpx.Response:
             },
         }
     )
+
+
+# --- faults -----------------------------------------------------------------------------
+
+
+def _fault(kind: str, call: Call, *, business: bool) -> httpx.Response | None:
+    """An injected fault as TikTok answers it: the Display API's or the Business API's shape."""
+    if kind == "malformed":
+        return httpx.Response(
+            200, content=b'{"data": {"videos": [', headers={"Content-Type": "application/json"}
+        )
+    if kind == "500":
+        return _display(500, {}, "internal_error")
+    if kind in ("429", "429-retry-after"):
+        response = _display(429, {}, "rate_limit_exceeded")
+        if kind == "429-retry-after":
+            response.headers["Retry-After"] = "1"
+        return response
+    if kind == "rate_limit_envelope" or (kind == "maintenance" and business):
+        code = 40100 if kind == "rate_limit_envelope" else 60001
+        return _envelope({}, code, "sandbox fault")
+    if kind == "qps_limit":  # the shape of real-samples/api/tiktok_error_40133_airbyte.json
+        return httpx.Response(
+            200,
+            json={
+                "code": 40133,
+                "message": f"Advertiser ({ADVERTISER_ID})'s QPS (21) reaches QPS limit 20 for "
+                "current path, request is temporarily restricted.",
+                "data": {},
+            },
+        )
+    if kind == "query_too_large":  # real-samples/api/tiktok_error_40067_airbyte.json
+        return _envelope(
+            {},
+            40067,
+            "Your query is too large, please reduce the query size (e.g. fewer "
+            "metrics or time range) and retry after a while.",
+        )
+    if kind == "token_invalid":
+        if business:
+            return _envelope({}, 40105, "Access token is incorrect or has been revoked.")
+        return _display(
+            401,
+            {},
+            "access_token_invalid",
+            "The access token is invalid or not found in the request.",
+        )
+    return None
+
+
+# --- hosts, routes and the part -------------------------------------------------------
+
+
+@dataclass
+class Memory:
+    """What the TikTok sandbox remembers: sign-in codes, token counts, used refresh tokens."""
+
+    codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (challenge, uri)
+    refreshes: int = 0
+    business_tokens: dict[str, int] = field(default_factory=dict)  # token -> expiry
+    used_refresh: set[str] = field(default_factory=set)
+
+
+def _memory(call: Call) -> Memory:
+    return call.state.store("tiktok", Memory)
+
+
+OPEN = Host(
+    prefix="tiktok-open",
+    not_found=_open_not_found,
+    fault=lambda kind, call: _fault(kind, call, business=False),
+)
+OPEN_ROUTES = (
+    *routes(
+        ("GET", "/v2/auth/authorize/", _authorize),
+        ("POST", "/v2/oauth/token/", _oauth),
+    ),
+    *routes(
+        ("GET", "/v2/user/info/", _user_info),
+        ("POST", "/v2/video/list/", _video_list),
+        ("POST", "/v2/video/query/", _video_query),
+        guard=_bearer_guard,
+    ),
+)
+BUSINESS = Host(
+    prefix="tiktok-business",
+    base_path="/open_api/v1.3",
+    not_found=_business_not_found,
+    fault=lambda kind, call: _fault(kind, call, business=True),
+)
+BUSINESS_ROUTES = (
+    *routes(
+        ("POST", "/tt_user/oauth2/token/", _business_oauth),
+        ("POST", "/tt_user/oauth2/refresh_token/", _business_oauth),
+    ),
+    *routes(
+        ("GET", "/business/get/", _business_daily),
+        ("GET", "/business/video/list/", _business_videos),
+        guard=_business_guard,
+    ),
+    *routes(
+        ("GET", "/advertiser/info/", _advertiser_info),
+        ("GET", "/campaign/get/", _campaign_list),
+        (
+            "GET",
+            "/adgroup/get/",
+            lambda call: _listing(call.query, _adgroups(call.state.today), ADGROUP_FIELDS),
+        ),
+        ("GET", "/ad/get/", lambda call: _listing(call.query, _ads(call.state), AD_FIELDS)),
+        ("GET", "/report/integrated/get/", _report),
+        guard=_business_guard,
+        tags=("marketing",),
+    ),
+)
+
+
+APP_SECRET = "sandbox-app-secret"  # the sandbox apps' client secret
+
+
+def write_tokens(store: TokenStore, config: Config | None, transport: Any) -> None:
+    """The tokens a TikTok workspace holds, each the kind TikTok issues.
+
+    An advertiser token for the Marketing API, a Display API user token, the
+    sandbox apps' secrets (as a user could keep them instead of
+    SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET and friends) and, with a config pointing
+    at a running sandbox, a 24-hour business token signed in through the sandbox,
+    refreshed by later syncs like a real one.
+    """
+    store.save("tiktok_ads_token", TokenSet("sandbox-ads-demo-token"))
+    store.save("tiktok", TokenSet(DEMO_TOKEN, "sandbox-refresh", expires_at=demo_expiry()))
+    for name in ("tiktok_client_secret", "tiktok_business_client_secret"):
+        store.save(name, TokenSet(APP_SECRET))
+    if config is not None and store.get("tiktok_business") is None:
+        from collectors.tiktok.api import business_token
+
+        tokens = business_token(
+            str(config.get("tiktok", "business_base_url")),
+            {
+                "client_id": str(config.get("tiktok", "business_client_id")),
+                "client_secret": APP_SECRET,
+                "grant_type": "authorization_code",
+                "auth_code": "sandbox-demo-auth-code",
+                "redirect_uri": "https://localhost/callback",
+            },
+            transport=transport,
+        )
+        store.save("tiktok_business", tokens)
+
+
+PART = SandboxPart(
+    platform="tiktok",
+    mounts=(Mount(OPEN, OPEN_ROUTES), Mount(BUSINESS, BUSINESS_ROUTES, "business_base_url")),
+    accounts={"business_id": BUSINESS_ID, "advertiser_ids": [ADVERTISER_ID]},
+    settings={"client_key": "sandbox-client", "business_client_id": "sandbox-business-app"},
+    tokens=write_tokens,
+    demo=DemoPlan(
+        ad_campaigns=("1780000000000002",),
+        targets=(("reach", "paid", 140000),),
+        plans_videos=True,
+        brief_template="tiktok_partner_nb",
+    ),
+)
