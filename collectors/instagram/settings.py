@@ -1,12 +1,13 @@
 """The [instagram] section of social.toml, and what Instagram reads from [facebook].
 
-Decision: Instagram has no base_url, api_version or page_id of its own. The
-Instagram API with Facebook Login is the Facebook Graph API (same host, same
-version scheme, same Page token), so the [facebook] base_url and api_version
-serve both: two copies could drift apart and make one sync run two Graph
-versions with one token. The account is found from [facebook] page_id
-(`GET /{page-id}?fields=instagram_business_account`) unless ig_user_id names
-it, which saves that request and serves a Page with several accounts.
+Decision: Instagram takes the Graph host, version and Page from [facebook].
+The Instagram API with Facebook Login is the Facebook Graph API (same host,
+same version scheme, same Page token), so [instagram] base_url and api_version
+are empty by default and then mean "as in [facebook]": one place to move the
+Graph version for both, and no sync running two versions with one token. Set
+them only to point Instagram elsewhere (a sandbox, a proxy). The account is
+found from [facebook] page_id (`GET /{page-id}?fields=instagram_business_account`)
+unless ig_user_id names it, which saves that request.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.config import Config, Key
+from collectors.meta.settings import graph_version
+from core.config import Config, Key, check_url
 
 ACCOUNT_METRICS = ["reach", "follower_count", "views", "profile_views", "accounts_engaged"]
 MEDIA_METRICS = ["views", "reach", "saved", "shares", "total_interactions", "likes", "comments"]
 SECTION = "instagram"
 GRAPH_SECTION = "facebook"  # base_url, api_version and page_id come from here
+
+
+def _version(value: Any) -> str | None:
+    return graph_version(value) if str(value).strip() else None
 
 
 def _ig_user_id(value: Any) -> str | None:
@@ -36,6 +42,8 @@ KEYS: dict[str, Key] = {
         "Instagram professional account id; empty: the one connected to [facebook] page_id",
         check=_ig_user_id,
     ),
+    "base_url": Key(str, "", "Graph API host; empty: [facebook] base_url", check=check_url),
+    "api_version": Key(str, "", "Graph API version; empty: [facebook] api_version", check=_version),
     "account_metrics": Key(
         list,
         ACCOUNT_METRICS,
@@ -63,9 +71,12 @@ class Settings:
             values = config.get(SECTION, key) or default
             return tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
 
+        def own(key: str) -> str:
+            return str(config.get(SECTION, key)).strip()
+
         return cls(
-            base_url=str(config.get(GRAPH_SECTION, "base_url")),
-            api_version=str(config.get(GRAPH_SECTION, "api_version")),
+            base_url=own("base_url") or str(config.get(GRAPH_SECTION, "base_url")),
+            api_version=own("api_version") or str(config.get(GRAPH_SECTION, "api_version")),
             page_id=str(config.get(GRAPH_SECTION, "page_id")).strip(),
             ig_user_id=str(config.get(SECTION, "ig_user_id")).strip(),
             account_metrics=listed("account_metrics", ACCOUNT_METRICS),
