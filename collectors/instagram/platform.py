@@ -18,5 +18,6 @@ PLATFORM = Platform(
     metrics=METRICS,
     collector="collectors.instagram.collector:build",
     auth_command="collectors.instagram.cli:command",
+    sandbox="collectors.instagram.sandbox:PART",
     order=40,
 )
