@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from collectors.instagram.platform import PLATFORM
-from core import registry
 from core.config import Config, load_config
 from tests.facebook_support import PACIFIC, PAGE, end_time
 
 IG_USER = "17841400882674637"
-
-
-@contextmanager
-def registered() -> Iterator[None]:
-    """Instagram known to the registry as its entry point makes it (also before a reinstall)."""
-    known = PLATFORM.name in registry.names()
-    registry.register(PLATFORM)
-    yield
-    if not known:  # leave the registry as the installed entry points make it
-        registry._extra.pop(PLATFORM.name, None)
-        registry._installed.cache_clear()
 
 
 def write_config(folder: Path, instagram: str = "", sync: str = "backfill_days = 3") -> Config:

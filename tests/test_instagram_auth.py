@@ -12,13 +12,7 @@ from click.testing import CliRunner
 from collectors.instagram.cli import command
 from social.cli.common import Workspace
 from tests.facebook_support import GRAPH, PAGE, PAGE_TOKEN, V, graph_error
-from tests.instagram_support import IG_USER, ok, registered, write_config
-
-
-@pytest.fixture(autouse=True)
-def _instagram() -> Iterator[None]:
-    with registered():
-        yield
+from tests.instagram_support import IG_USER, ok, write_config
 
 
 @pytest.fixture

@@ -26,19 +26,11 @@ from tests.instagram_support import (
     lifetime_entry,
     media_row,
     ok,
-    registered,
     series_entry,
     total_entry,
     unix,
     write_config,
 )
-
-
-@pytest.fixture(autouse=True)
-def _instagram() -> Iterator[None]:
-    with registered():
-        yield
-
 
 # backfill_days = 3 at NOW (10:00 UTC 20 Jan): 17..19 January, the newest ended Pacific day.
 DAYS = [date(2026, 1, 17), date(2026, 1, 18), date(2026, 1, 19)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,17 +15,10 @@ from collectors.sandbox import Sandbox
 from core.config import Config, load_config
 from db import open_db
 from social.sync import SyncSummary, run_sync
-from tests.instagram_support import registered
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SEED = 42
-
-
-@pytest.fixture(autouse=True)
-def _instagram() -> Iterator[None]:
-    with registered():
-        yield
 
 
 def config(folder: Path, monkeypatch: pytest.MonkeyPatch, instagram: str = "") -> Config:

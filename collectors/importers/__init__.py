@@ -8,9 +8,10 @@ file is parsed before anything is written, so a bad row anywhere stores
 nothing. Every problem is an `ImportFileError` naming the file, the row or
 column, and what was expected.
 
-Instagram content (Meta's Instagram posts export and daily sections) is
-parsed in full by `parse_export` but refused by `read_export` until Instagram
-is a platform of its own (`STORABLE_PLATFORMS`): the one place to change then.
+A part for a platform that is not installed is parsed by `parse_export` but
+refused by `read_export` (`STORABLE_PLATFORMS`); a second part of a file (the
+Instagram section next to a Facebook one, another account) is listed as not
+stored, saying how to import it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from types import ModuleType
 
 from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
 from collectors.importers.readers import ImportFileError, Table, read_tables
+from collectors.instagram import import_daily as instagram_daily
+from collectors.instagram import import_posts as instagram_posts
 from collectors.linkedin import import_page as linkedin_page
 from collectors.meta import import_daily as meta_daily
-from collectors.meta import import_instagram as meta_instagram
 from collectors.meta import import_posts as meta_posts
 from collectors.meta import import_videos as meta_videos
 from collectors.tiktok import import_business as tiktok_business
@@ -35,9 +37,10 @@ from core import registry
 KINDS: tuple[ModuleType, ...] = (
     linkedin_page,
     meta_videos,
-    meta_instagram,
+    instagram_posts,
     meta_posts,
     meta_daily,
+    instagram_daily,
     tiktok_business,
     tiktok_studio,
 )
@@ -61,7 +64,8 @@ def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parse
     """Read, detect and parse one export file, whatever platform it is for."""
     platform = platform or ctx.platform
     tables = read_tables(path)
-    kind = next((k for k in KINDS if k.matches(tables)), None)
+    # The named platform's kinds first: a file two platforms share (Meta's 'Views') is its.
+    kind = next((k for k in [*kinds_for(platform), *KINDS] if k.matches(tables)), None)
     expected = "; or ".join(dict.fromkeys(k.EXPECTED for k in kinds_for(platform)))
     if kind is None:
         found = [h for t in tables for h in t.headers if h][:12]
@@ -101,19 +105,20 @@ def _note_ragged(parsed: Parsed, tables: list[Table]) -> None:
 def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
     """Parse one export file and keep what social can store; refuse a file with nothing of it.
 
-    Parts for a platform social does not have yet (an Instagram section next to a
-    Facebook one) are listed in `Parsed.skipped`, never stored as another platform.
+    The file's other parts (a platform not installed, the other platform's section of a
+    Meta download, another account) are listed in `Parsed.skipped`, each saying why.
     """
     parsed = parse_export(path, ctx, platform)
     if parsed.platform not in STORABLE_PLATFORMS:
         what = "; ".join(p.describe() for p in [parsed, *parsed.others])
         raise ImportFileError(f"{path.name}: {what}; {NOT_A_PLATFORM_YET}, so nothing was stored.")
     for other in parsed.others:
-        why = (
-            NOT_A_PLATFORM_YET
-            if other.platform not in STORABLE_PLATFORMS
-            else "import one account per file"
-        )
+        if other.platform not in STORABLE_PLATFORMS:
+            why = NOT_A_PLATFORM_YET
+        elif other.platform != parsed.platform:
+            why = f"import the file again with --platform {other.platform}"
+        else:
+            why = "import one account per file"
         parsed.skipped.append(f"{other.describe()}: not stored, {why}")
     parsed.others = []
     return parsed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -14,10 +14,24 @@ from core.domain import Page, Post
 
 # No platform export holds a day before this; earlier dates are typing or conversion errors.
 EARLIEST_DAY = date(2000, 1, 1)
-# The platforms whose parts of a file are stored; Instagram is parsed but not one yet. Adding it
-# here (once it is a platform with catalogue entries) is all the importers need.
-STORABLE_PLATFORMS: tuple[str, ...] = registry.names()
-NOT_A_PLATFORM_YET = "Instagram is not a platform in social yet"
+
+
+class _Installed(Collection[str]):
+    """The installed platforms, asked of the registry at each use (one may be registered later)."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in registry.names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.names())
+
+    def __len__(self) -> int:
+        return len(registry.names())
+
+
+# The platforms whose parts of a file are stored: the installed ones.
+STORABLE_PLATFORMS: Collection[str] = _Installed()
+NOT_A_PLATFORM_YET = "that platform is not installed in social"
 
 
 @dataclass

@@ -19,5 +19,7 @@ PLATFORM = Platform(
     collector="collectors.instagram.collector:build",
     auth_command="collectors.instagram.cli:command",
     sandbox="collectors.instagram.sandbox:PART",
+    importers="collectors.instagram.importers:KINDS",
+    import_account_key="ig_user_id",
     order=40,
 )
