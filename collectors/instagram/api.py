@@ -139,23 +139,29 @@ class InstagramApi:
         """The account's id, username, name and followers_count."""
         return self._get(ig_user_id, "ig_user", {"fields": ACCOUNT_FIELDS})
 
+    def _insights(
+        self, ig_user_id: str, metrics: list[str], first: date, last: date, metric_type: str
+    ) -> list[dict[str, Any]]:
+        """The metric entries of one account insights request over Pacific days first..last."""
+        # until is the midnight after the last day: 23 or 25 hours later on DST days.
+        window = {
+            "since": pacific_midnight(first),
+            "until": pacific_midnight(last + timedelta(days=1)),
+        }
+        query = {"metric": ",".join(metrics), "period": "day", "metric_type": metric_type}
+        body = self._get(
+            f"{ig_user_id}/insights",
+            "ig_user/insights",
+            query | {k: str(v) for k, v in window.items()},
+        )
+        return _entries(body)
+
     def series(
         self, ig_user_id: str, metrics: list[str], first: date, last: date
     ) -> dict[str, dict[date, float]]:
         """Daily values (metric_type=time_series) per metric over first..last (Pacific days)."""
-        body = self._get(
-            f"{ig_user_id}/insights",
-            "ig_user/insights",
-            {
-                "metric": ",".join(metrics),
-                "period": "day",
-                "metric_type": "time_series",
-                "since": str(pacific_midnight(first)),
-                "until": str(pacific_midnight(last + timedelta(days=1))),
-            },
-        )
         out: dict[str, dict[date, float]] = {}
-        for entry in _entries(body):
+        for entry in self._insights(ig_user_id, metrics, first, last, "time_series"):
             for item in entry.get("values") or []:
                 value = number(item.get("value")) if isinstance(item, dict) else None
                 if value is None or "end_time" not in item:
@@ -167,19 +173,8 @@ class InstagramApi:
 
     def day_totals(self, ig_user_id: str, metrics: list[str], day: date) -> dict[str, float]:
         """One day's value per metric (metric_type=total_value over that Pacific day)."""
-        body = self._get(
-            f"{ig_user_id}/insights",
-            "ig_user/insights",
-            {
-                "metric": ",".join(metrics),
-                "period": "day",
-                "metric_type": "total_value",
-                "since": str(pacific_midnight(day)),
-                "until": str(pacific_midnight(day + timedelta(days=1))),
-            },
-        )
         out: dict[str, float] = {}
-        for entry in _entries(body):
+        for entry in self._insights(ig_user_id, metrics, day, day, "total_value"):
             total = entry.get("total_value")
             value = number(total.get("value")) if isinstance(total, dict) else None
             if value is not None:

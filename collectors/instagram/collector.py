@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -111,6 +112,17 @@ class Refusals:
         )
 
 
+@dataclass
+class Run:
+    """One sync of the account: what every part reads."""
+
+    account: Account
+    profile: dict[str, Any]
+    options: SyncOptions
+    state: SyncState
+    refusals: Refusals
+
+
 class InstagramCollector:
     """Collects one Instagram professional account; one failing part does not stop the other."""
 
@@ -130,11 +142,11 @@ class InstagramCollector:
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
     ) -> Iterator[Batch]:
-        refusals = Refusals(progress)
         ig_user_id = self.settings.ig_user_id or self.api.account_id_of_page(self.settings.page_id)
         profile = self.api.account(ig_user_id)
         name = str(profile.get("username") or profile.get("name") or "")
         account = Account(PLATFORM, ACCOUNT_KIND, ig_user_id, name)
+        run = Run(account, profile, options, state, Refusals(progress))
         parts = (
             (f"{PLATFORM}/account/insights", self._account_insights),
             (f"{PLATFORM}/media", self._media),
@@ -143,7 +155,7 @@ class InstagramCollector:
         for stage, part in parts:
             progress.stage(stage)
             try:
-                yield from part(account, profile, options, state, refusals)
+                yield from part(run)
             except CollectorError as exc:
                 failures.append(exc)
         if failures:
@@ -153,16 +165,10 @@ class InstagramCollector:
 
     # --- account ---------------------------------------------------------------------------
 
-    def _account_insights(
-        self,
-        account: Account,
-        profile: dict[str, Any],
-        options: SyncOptions,
-        state: SyncState,
-        refusals: Refusals,
-    ) -> Iterator[Batch]:
+    def _account_insights(self, run: Run) -> Iterator[Batch]:
+        account, options, refusals = run.account, run.options, run.refusals
         uid = account.external_id
-        followers = profile.get("followers_count")
+        followers = run.profile.get("followers_count")
         level = Page()
         if isinstance(followers, int | float):
             level.values.append(
@@ -189,7 +195,7 @@ class InstagramCollector:
             )
         end = min(options.today - timedelta(days=1), last_complete_pacific_day(options.now))
         start = options.start_for(
-            state.bookmark(account, "account_daily"), options.organic_lookback_days
+            run.state.bookmark(account, "account_daily"), options.organic_lookback_days
         )
         start = max(start, end - timedelta(days=HISTORY_DAYS - 1))
         recent = end - timedelta(days=FOLLOWER_DAYS - 1)  # follower_count reaches no further
@@ -224,18 +230,12 @@ class InstagramCollector:
 
     # --- media -----------------------------------------------------------------------------
 
-    def _media(
-        self,
-        account: Account,
-        profile: dict[str, Any],
-        options: SyncOptions,
-        state: SyncState,
-        refusals: Refusals,
-    ) -> Iterator[Batch]:
+    def _media(self, run: Run) -> Iterator[Batch]:
         """Media published since the refresh horizon (first sync: backfill) with insights."""
+        account, options, refusals = run.account, run.options, run.refusals
         zone = ZoneInfo(options.timezone)
-        covered = state.bookmark(account, "media_since")
-        since = options.listing_start(covered, state.bookmark(account, "media_listed"))
+        covered = run.state.bookmark(account, "media_since")
+        since = options.listing_start(covered, run.state.bookmark(account, "media_listed"))
         listed = 0
         for rows, last_page in self.api.media(account.external_id):
             fresh = [r for r in rows if _published(r).astimezone(zone).date() >= since]

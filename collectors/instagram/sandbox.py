@@ -15,7 +15,7 @@ The wording of the 30-day and two-year refusals is simulated (no recorded
 answer was found); the others follow answers seen in the wild.
 
 The world is a function of (seed, today): a Norwegian account for teachers
-posting 1-3 posts or reels a week, daily account numbers, and media whose
+posting about two posts or reels a week, daily account numbers, and media whose
 lifetime counters grow after publishing. Reach is honest: a window's reach
 is below the sum of its days' reach.
 """
@@ -176,27 +176,27 @@ def world(seed: int, today: date) -> World:
 
 
 def _media(seed: int, today: date, now: datetime) -> tuple[MediaSim, ...]:
+    """About two posts or reels a week over POST_WEEKS weeks, newest first."""
     found = []
-    monday = today - timedelta(days=today.weekday() + 7 * POST_WEEKS)
-    while monday <= today:
-        rng = _rng(seed, "week", monday.isoformat())
-        for slot, weekday in enumerate(sorted(rng.sample(range(7), rng.choice((1, 2, 2, 3))))):
-            day = monday + timedelta(days=weekday)
-            at = datetime.combine(day, time(rng.randint(8, 20), rng.choice((0, 30))), OSLO)
-            if at.astimezone(UTC) > now:
-                continue
-            reel = rng.random() < 0.4
-            found.append(
-                MediaSim(
-                    id=f"1790{day.toordinal():07d}{slot}{rng.randint(100000, 999999)}",
-                    published=at.astimezone(UTC),
-                    caption=rng.choice(CAPTIONS),
-                    product="REELS" if reel else "FEED",
-                    kind="VIDEO" if reel else rng.choice(("IMAGE", "IMAGE", "CAROUSEL_ALBUM")),
-                    potential=int(rng.lognormvariate(math.log(5_000 if reel else 1_900), 0.6)),
-                )
+    for back in range(7 * POST_WEEKS, -1, -1):
+        day = today - timedelta(days=back)
+        rng = _rng(seed, "media", day.isoformat())
+        if rng.random() > 0.29:
+            continue
+        at = datetime.combine(day, time(rng.randint(8, 20), rng.choice((0, 30))), OSLO)
+        if at.astimezone(UTC) > now:
+            continue
+        reel = rng.random() < 0.4
+        found.append(
+            MediaSim(
+                id=f"1790{day.toordinal():07d}{rng.randint(1000000, 9999999)}",
+                published=at.astimezone(UTC),
+                caption=rng.choice(CAPTIONS),
+                product="REELS" if reel else "FEED",
+                kind="VIDEO" if reel else rng.choice(("IMAGE", "IMAGE", "CAROUSEL_ALBUM")),
+                potential=int(rng.lognormvariate(math.log(5_000 if reel else 1_900), 0.6)),
             )
-        monday += timedelta(days=7)
+        )
     return tuple(sorted(found, key=lambda m: m.published, reverse=True))
 
 
