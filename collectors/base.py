@@ -143,10 +143,8 @@ class ApiPart:
         self.client.close()
 
 
-class Collector(Protocol):
-    """One platform's collector."""
-
-    platform: str
+class Part(Protocol):
+    """What collects: a platform's collector, or one of its parts (one API with its own token)."""
 
     @property
     def requests(self) -> int: ...
@@ -156,6 +154,12 @@ class Collector(Protocol):
     ) -> Iterator[Batch]: ...
 
     def close(self) -> None: ...
+
+
+class Collector(Part, Protocol):
+    """One platform's collector."""
+
+    platform: str
 
 
 @dataclass

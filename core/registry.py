@@ -13,7 +13,8 @@ are loaded only when used, so listing the platforms stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
@@ -112,6 +113,17 @@ def register(record: Platform) -> None:
     """Add a platform at run time (tests, or a host application); entry points need no call."""
     _extra[record.name] = record
     _installed.cache_clear()
+
+
+@contextmanager
+def registered(record: Platform) -> Iterator[Platform]:
+    """A platform added for the duration of a with block, then removed again (tests)."""
+    register(record)
+    try:
+        yield record
+    finally:
+        _extra.pop(record.name, None)
+        _installed.cache_clear()
 
 
 @cache

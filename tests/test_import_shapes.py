@@ -416,6 +416,6 @@ def test_the_write_path_refuses_a_part_of_a_platform_not_installed_even_when_cal
     path = instagram_posts_csv(tmp_path)
     parsed = replace(parse_export(path, ctx(path)), platform="myspace")
     db = open_db(tmp_path / "social.db")
-    with pytest.raises(ImportFileError, match="that platform is not installed in social"):
+    with pytest.raises(ImportFileError, match="myspace is not an installed platform of social"):
         store(db, parsed, path.name)
     assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0

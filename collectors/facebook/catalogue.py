@@ -1,11 +1,8 @@
-"""Facebook's metric catalogue: what each metric social stores means, as data.
-
-Reports line platforms up by `concept` and sum only `additive` metrics; see
-core.catalogue for the record and the lookups.
-"""
+"""Facebook's metrics (Page insights, Marketing API, Meta Business Suite exports), as data."""
 
 from __future__ import annotations
 
+from collectors.ad_metrics import common
 from core.catalogue import MetricInfo
 
 PLATFORM = "facebook"
@@ -112,15 +109,7 @@ METRICS: tuple[MetricInfo, ...] = (
         meaning="Clicks on a post.",
     ),
     # Facebook Marketing API (paid)
-    MetricInfo(
-        platform=PLATFORM,
-        metric="impressions",
-        concept="impressions",
-        additive=True,
-        nb="Visninger",
-        en="Impressions",
-        meaning="Ad impressions.",
-    ),
+    *common(PLATFORM, "impressions"),
     MetricInfo(
         platform=PLATFORM,
         metric="reach",
@@ -130,16 +119,7 @@ METRICS: tuple[MetricInfo, ...] = (
         en="Reach",
         meaning="Unique people reached in the window; not additive across days or campaigns.",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="frequency",
-        concept="frequency",
-        additive=False,
-        nb="Frekvens",
-        en="Frequency",
-        meaning="Impressions per person reached.",
-        unit="ratio",
-    ),
+    *common(PLATFORM, "frequency"),
     MetricInfo(
         platform=PLATFORM,
         metric="clicks",
@@ -168,26 +148,8 @@ METRICS: tuple[MetricInfo, ...] = (
         meaning="Spend in the account currency.",
         unit="currency",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="cpm",
-        concept="cpm",
-        additive=False,
-        nb="Kostnad per 1000 visninger",
-        en="CPM",
-        meaning="Spend per 1,000 impressions.",
-        unit="currency",
-    ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="ctr",
-        concept="ctr",
-        additive=False,
-        nb="Klikkrate",
-        en="CTR",
-        meaning="Clicks per impression, percent.",
-        unit="percent",
-    ),
+    *common(PLATFORM, "cpm"),
+    *common(PLATFORM, "ctr"),
     # Only the export files give these (collectors/importers); names follow the API's
     # where it has one.
     MetricInfo(

@@ -11,55 +11,18 @@ from every error message.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from collectors.auth import WARN_DAYS, TokenSet, TokenStore, access_token, credential
-from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import CollectorError, MissingCredentials
+from collectors.base import BuildContext, Part
+from collectors.errors import MissingCredentials
 from collectors.facebook.ads import AdsApi
 from collectors.facebook.pages import PAGE_METRICS, POST_METRICS, PagesApi
 from collectors.meta.client import graph_client
 from collectors.meta.graph import PLATFORM, RENEW, graph_prefix
+from collectors.parts import PartsCollector
 
 ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token
-
-
-class FacebookCollector:
-    """Runs the configured Facebook parts; one failing part does not stop the other."""
-
-    platform = PLATFORM
-
-    def __init__(self, parts: list[Any], warnings: list[str] | None = None) -> None:
-        self.parts = parts
-        self.warnings = warnings or []
-
-    @property
-    def requests(self) -> int:
-        return sum(int(getattr(p, "requests", 0)) for p in self.parts)
-
-    def collect(
-        self, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]:
-        for warning in self.warnings:
-            progress.warn(warning)
-        first: CollectorError | None = None
-        for part in self.parts:
-            try:
-                yield from part.collect(options, state, progress)
-            except CollectorError as exc:
-                # Keep what the other part can still collect; report the first failure.
-                if first is None:
-                    first = exc
-                else:
-                    progress.warn(str(exc))
-        if first is not None:
-            raise first
-
-    def close(self) -> None:
-        for part in self.parts:
-            part.close()
 
 
 def ads_token(store: TokenStore) -> tuple[str, TokenSet | None] | None:
@@ -86,7 +49,7 @@ def expiry_warning(tokens: TokenSet | None, now: datetime | None = None) -> str 
     return f"facebook: the ads (long-lived user) token {when}; renew it with: {RENEW}"
 
 
-def build(ctx: BuildContext) -> FacebookCollector:
+def build(ctx: BuildContext) -> PartsCollector:
     """Assemble the Facebook parts the config and credentials allow."""
     config = ctx.config
     sleep = ctx.sleep or time.sleep
@@ -102,23 +65,22 @@ def build(ctx: BuildContext) -> FacebookCollector:
             "facebook: nothing to collect; set page_id and/or ad_account_ids in the [facebook] "
             "section of social.toml"
         )
-    parts: list[Any] = []
+    parts: list[tuple[str, Part]] = []
     warnings: list[str] = []
     if page_id:
         token, _source = access_token(PLATFORM, ctx.tokens)
-        parts.append(
-            PagesApi(
-                graph_client(ctx, base_url, "pages", token),
-                prefix,
-                page_id,
-                page_metrics=tuple(
-                    str(m) for m in config.get("facebook", "page_metrics") or PAGE_METRICS
-                ),
-                post_metrics=tuple(
-                    str(m) for m in config.get("facebook", "post_metrics") or POST_METRICS
-                ),
-            )
+        pages = PagesApi(
+            graph_client(ctx, base_url, "pages", token),
+            prefix,
+            page_id,
+            page_metrics=tuple(
+                str(m) for m in config.get("facebook", "page_metrics") or PAGE_METRICS
+            ),
+            post_metrics=tuple(
+                str(m) for m in config.get("facebook", "post_metrics") or POST_METRICS
+            ),
         )
+        parts.append(("pages", pages))
     if accounts:
         found = ads_token(ctx.tokens)
         if found is None:
@@ -130,12 +92,11 @@ def build(ctx: BuildContext) -> FacebookCollector:
         warning = expiry_warning(tokens)
         if warning:
             warnings.append(warning)
-        parts.append(
-            AdsApi(
-                graph_client(ctx, base_url, "ads", token),
-                prefix,
-                accounts,
-                sleep=sleep,
-            )
+        ads = AdsApi(
+            graph_client(ctx, base_url, "ads", token),
+            prefix,
+            accounts,
+            sleep=sleep,
         )
-    return FacebookCollector(parts, warnings)
+        parts.append(("ads", ads))
+    return PartsCollector(PLATFORM, parts, warnings)

@@ -27,5 +27,7 @@ PLATFORM = Platform(
     collector="collectors.facebook.collector:build",
     auth_command="collectors.facebook.cli:command",
     sandbox="collectors.facebook.sandbox:PART",
+    importers="collectors.facebook.exports:KINDS",
+    import_account_key="page_id",
     order=30,
 )

@@ -1,17 +1,15 @@
 """Importers for the platforms' own export files.
 
-`read_export(path, ctx, platform)` reads a LinkedIn page export (XLS/XLSX), a
-Meta Business Suite CSV (posts, daily metrics) or a TikTok Studio / TikTok
-business-account export (CSV/XLSX), detects its kind from the columns and
-returns the records it holds (`Parsed`), without storing anything. The whole
-file is parsed before anything is written, so a bad row anywhere stores
-nothing. Every problem is an `ImportFileError` naming the file, the row or
-column, and what was expected.
+`read_export(path, ctx, platform)` reads an export file of any installed
+platform (each names its kinds in `Platform.importers`), detects its kind from
+the columns and returns the records it holds (`Parsed`), without storing
+anything. The whole file is parsed before anything is written, so a bad row
+anywhere stores nothing. Every problem is an `ImportFileError` naming the file,
+the row or column, and what was expected.
 
-A part for a platform that is not installed is parsed by `parse_export` but
-refused by `read_export` (`STORABLE_PLATFORMS`); a second part of a file (the
-Instagram section next to a Facebook one, another account) is listed as not
-stored, saying how to import it.
+A kind may parse parts for a platform that is not installed (a Meta download
+holds sections of two platforms): `parse_export` reads them in full, and
+`read_export` refuses them with one line (`base.not_installed`).
 """
 
 from __future__ import annotations
@@ -20,44 +18,36 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Context, Parsed
+from collectors.importers.base import Context, Parsed, not_installed
 from collectors.importers.readers import ImportFileError, Table, read_tables
-from collectors.instagram import import_daily as instagram_daily
-from collectors.instagram import import_posts as instagram_posts
-from collectors.linkedin import import_page as linkedin_page
-from collectors.meta import import_daily as meta_daily
-from collectors.meta import import_posts as meta_posts
-from collectors.meta import import_videos as meta_videos
-from collectors.tiktok import import_business as tiktok_business
-from collectors.tiktok import import_studio as tiktok_studio
 from core import registry
 
-# Detection order matters where shapes overlap: the business-account overview also has
-# `Date` and `Video views` (TikTok Studio's Overview), and Instagram posts also `Post ID`.
-KINDS: tuple[ModuleType, ...] = (
-    linkedin_page,
-    meta_videos,
-    instagram_posts,
-    meta_posts,
-    meta_daily,
-    instagram_daily,
-    tiktok_business,
-    tiktok_studio,
-)
-
 __all__ = [
-    "KINDS",
-    "STORABLE_PLATFORMS",
     "Context",
     "ImportFileError",
     "Parsed",
+    "kinds",
     "parse_export",
     "read_export",
 ]
 
 
+def kinds() -> tuple[ModuleType, ...]:
+    """Every installed platform's export kinds, in detection order.
+
+    Detection order matters where shapes overlap, across platforms too, so each
+    kind has a PRIORITY (lower first); a kind two platforms share is tried once.
+    """
+    found: dict[str, ModuleType] = {}
+    for record in registry.platforms():
+        if record.importers:
+            for kind in registry.load(record.importers):
+                found.setdefault(kind.__name__, kind)
+    return tuple(sorted(found.values(), key=lambda k: int(k.PRIORITY)))
+
+
 def kinds_for(platform: str | None) -> list[ModuleType]:
-    return [k for k in KINDS if platform is None or platform == k.PLATFORM]
+    return [k for k in kinds() if platform is None or platform == k.PLATFORM]
 
 
 def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
@@ -65,7 +55,7 @@ def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parse
     platform = platform or ctx.platform
     tables = read_tables(path)
     # The named platform's kinds first: a file two platforms share (Meta's 'Views') is its.
-    kind = next((k for k in [*kinds_for(platform), *KINDS] if k.matches(tables)), None)
+    kind = next((k for k in [*kinds_for(platform), *kinds()] if k.matches(tables)), None)
     expected = "; or ".join(dict.fromkeys(k.EXPECTED for k in kinds_for(platform)))
     if kind is None:
         found = [h for t in tables for h in t.headers if h][:12]
@@ -105,20 +95,21 @@ def _note_ragged(parsed: Parsed, tables: list[Table]) -> None:
 def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
     """Parse one export file and keep what social can store; refuse a file with nothing of it.
 
-    The file's other parts (a platform not installed, the other platform's section of a
-    Meta download, another account) are listed in `Parsed.skipped`, each saying why.
+    The file's other parts (a platform that is not installed, the other platform's
+    section of a two-platform download, another account) are listed in
+    `Parsed.skipped`, each saying why, never stored as another platform.
     """
     parsed = parse_export(path, ctx, platform)
-    if parsed.platform not in STORABLE_PLATFORMS:
+    missing = not_installed(parsed.platform)
+    if missing:
         what = "; ".join(p.describe() for p in [parsed, *parsed.others])
-        raise ImportFileError(f"{path.name}: {what}; {NOT_A_PLATFORM_YET}, so nothing was stored.")
+        raise ImportFileError(f"{path.name}: {what}; {missing}, so nothing was stored.")
     for other in parsed.others:
-        if other.platform not in STORABLE_PLATFORMS:
-            why = NOT_A_PLATFORM_YET
-        elif other.platform != parsed.platform:
-            why = f"import the file again with --platform {other.platform}"
-        else:
-            why = "import one account per file"
+        why = not_installed(other.platform) or (
+            f"import the file again with --platform {other.platform}"
+            if other.platform != parsed.platform
+            else "import one account per file"
+        )
         parsed.skipped.append(f"{other.describe()}: not stored, {why}")
     parsed.others = []
     return parsed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,22 +16,11 @@ from core.domain import Page, Post
 EARLIEST_DAY = date(2000, 1, 1)
 
 
-class _Installed(Collection[str]):
-    """The installed platforms, asked of the registry at each use (one may be registered later)."""
-
-    def __contains__(self, name: object) -> bool:
-        return name in registry.names()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(registry.names())
-
-    def __len__(self) -> int:
-        return len(registry.names())
-
-
-# The platforms whose parts of a file are stored: the installed ones.
-STORABLE_PLATFORMS: Collection[str] = _Installed()
-NOT_A_PLATFORM_YET = "that platform is not installed in social"
+def not_installed(platform: str) -> str | None:
+    """Why a part for `platform` cannot be stored (it is not an installed platform), or None."""
+    if platform in registry.names():
+        return None
+    return f"{platform} is not an installed platform of social"
 
 
 @dataclass

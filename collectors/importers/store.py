@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from collectors.importers.base import NOT_A_PLATFORM_YET, STORABLE_PLATFORMS, Parsed
+from collectors.importers.base import Parsed, not_installed
 from collectors.importers.readers import ImportFileError
 from core.domain import Account
 from core.timeutil import to_utc_iso
@@ -118,10 +118,9 @@ def store(
     dry_run: bool = False,
 ) -> ImportResult:
     """Store everything a file holds in one transaction (rolled back when dry_run)."""
-    if parsed.platform not in STORABLE_PLATFORMS:
-        raise ImportFileError(
-            f"{file}: {parsed.describe()}; {NOT_A_PLATFORM_YET}, so nothing was stored."
-        )
+    missing = not_installed(parsed.platform)
+    if missing:
+        raise ImportFileError(f"{file}: {parsed.describe()}; {missing}, so nothing was stored.")
     page = parsed.page
     result: ImportResult | None = None
     try:

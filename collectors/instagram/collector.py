@@ -5,8 +5,9 @@ Facebook Page token: the Instagram API with Facebook Login reads a
 professional account through the Page it is connected to, with that Page's
 token, so Instagram adds no secret of its own (see `collectors.instagram.auth`).
 
-Two parts, each with its own bookmark; a part that fails is reported and the
-other goes on (the sync then reports the first failure):
+Two parts, each with its own bookmark, run under the one rule of
+`collectors.parts` (a part that fails is reported and the other goes on); the
+account is looked up once before them (without it neither can run):
 - account: daily `reach` and `follower_count` as time series (30 days per
   request; follower_count only for the last 30 days and not for accounts
   with fewer than 100 followers), the other account metrics (`views`,
@@ -34,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from collectors.auth import access_token
 from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import ApiError, CollectorError, MissingCredentials
+from collectors.errors import ApiError, MissingCredentials
 from collectors.instagram.api import (
     FOLLOWER_DAYS,
     HISTORY_DAYS,
@@ -51,6 +52,7 @@ from collectors.instagram.settings import Settings
 from collectors.meta.client import graph_client
 from collectors.meta.graph import PLATFORM as FACEBOOK
 from collectors.meta.graph import graph_prefix, last_complete_pacific_day
+from collectors.parts import PartsCollector
 from core.domain import Account, MetricValue, Page, Post, Snapshot
 
 V = TypeVar("V")
@@ -123,6 +125,26 @@ class Run:
     refusals: Refusals
 
 
+@dataclass
+class Stream:
+    """One part of a run, bound to the account already found, for `PartsCollector`'s rule.
+
+    Both parts share the collector's one client, which counts the requests.
+    """
+
+    run: Run
+    body: Callable[[Run], Iterator[Batch]]
+    requests: int = 0
+
+    def collect(
+        self, options: SyncOptions, state: SyncState, progress: Progress
+    ) -> Iterator[Batch]:
+        return self.body(self.run)
+
+    def close(self) -> None:
+        """The collector closes the shared client."""
+
+
 class InstagramCollector:
     """Collects one Instagram professional account; one failing part does not stop the other."""
 
@@ -147,26 +169,17 @@ class InstagramCollector:
         name = str(profile.get("username") or profile.get("name") or "")
         account = Account(PLATFORM, ACCOUNT_KIND, ig_user_id, name)
         run = Run(account, profile, options, state, Refusals(progress))
-        parts = (
-            (f"{PLATFORM}/account/insights", self._account_insights),
-            (f"{PLATFORM}/media", self._media),
-        )
-        failures: list[CollectorError] = []
-        for stage, part in parts:
-            progress.stage(stage)
-            try:
-                yield from part(run)
-            except CollectorError as exc:
-                failures.append(exc)
-        if failures:
-            for later in failures[1:]:
-                progress.warn(str(later))
-            raise failures[0]
+        parts = [
+            ("account", Stream(run, self._account_insights)),
+            ("media", Stream(run, self._media)),
+        ]
+        yield from PartsCollector(PLATFORM, parts).collect(options, state, progress)
 
     # --- account ---------------------------------------------------------------------------
 
     def _account_insights(self, run: Run) -> Iterator[Batch]:
         account, options, refusals = run.account, run.options, run.refusals
+        refusals.progress.stage(f"{PLATFORM}/account/insights")
         uid = account.external_id
         followers = run.profile.get("followers_count")
         level = Page()
@@ -233,6 +246,7 @@ class InstagramCollector:
     def _media(self, run: Run) -> Iterator[Batch]:
         """Media published since the refresh horizon (first sync: backfill) with insights."""
         account, options, refusals = run.account, run.options, run.refusals
+        refusals.progress.stage(f"{PLATFORM}/media")
         zone = ZoneInfo(options.timezone)
         covered = run.state.bookmark(account, "media_since")
         since = options.listing_start(covered, run.state.bookmark(account, "media_listed"))

@@ -18,8 +18,8 @@ from collectors.meta.import_posts import POST_KEYS, PostColumns, read_posts
 
 __all__ = ["EXPECTED", "KIND", "PLATFORM", "PRIORITY", "matches", "parse"]
 
-# Tried before Facebook's posts export (both have `Post ID`).
-PRIORITY = 25
+# Detection order across platforms: before Facebook's posts export (both have `Post ID`).
+PRIORITY = 30
 
 INSTAGRAM = PostColumns(
     account_id=("Account ID",),

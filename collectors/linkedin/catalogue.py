@@ -1,11 +1,8 @@
-"""LinkedIn's metric catalogue: what each metric social stores means, as data.
-
-Reports line platforms up by `concept` and sum only `additive` metrics; see
-core.catalogue for the record and the lookups.
-"""
+"""LinkedIn's metrics (Community Management API, Marketing API, page exports), as data."""
 
 from __future__ import annotations
 
+from collectors.ad_metrics import common
 from core.catalogue import MetricInfo
 
 PLATFORM = "linkedin"
@@ -104,15 +101,7 @@ METRICS: tuple[MetricInfo, ...] = (
         meaning="Followers of the page at collection time.",
     ),
     # LinkedIn Marketing API (paid)
-    MetricInfo(
-        platform=PLATFORM,
-        metric="impressions",
-        concept="impressions",
-        additive=True,
-        nb="Visninger",
-        en="Impressions",
-        meaning="Ad impressions.",
-    ),
+    *common(PLATFORM, "impressions"),
     MetricInfo(
         platform=PLATFORM,
         metric="clicks",
@@ -168,15 +157,7 @@ METRICS: tuple[MetricInfo, ...] = (
         en="Reposts",
         meaning="Reposts of ads.",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="follows",
-        concept="follower_gain",
-        additive=True,
-        nb="Nye følgere",
-        en="Follows",
-        meaning="Follows from ads.",
-    ),
+    *common(PLATFORM, "follows"),
     MetricInfo(
         platform=PLATFORM,
         metric="landingPageClicks",

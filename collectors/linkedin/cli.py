@@ -6,7 +6,7 @@ import secrets
 
 import click
 
-from social.cli.common import Workspace, pass_workspace
+from social.cli.common import Workspace, pass_workspace, sign_in_options
 
 
 @click.command("linkedin")
@@ -18,7 +18,7 @@ from social.cli.common import Workspace, pass_workspace
     help="Which app to sign in with: page (Community Management API, page statistics) or ads "
     "(Advertising API). LinkedIn requires two apps: each part has its own token.",
 )
-@click.option("--token", help="Paste an access token instead of signing in.")
+@sign_in_options(8711, "http://127.0.0.1:PORT/callback in the app")
 @click.option(
     "--expires-in",
     type=int,
@@ -28,15 +28,6 @@ from social.cli.common import Workspace, pass_workspace
     "--refresh-token",
     help="With --token: its refresh token (LinkedIn issues them to approved partners only).",
 )
-@click.option("--code", help="An authorization code you already have (skips the browser).")
-@click.option(
-    "--port",
-    type=int,
-    default=8711,
-    show_default=True,
-    help="Localhost port for the redirect (register http://127.0.0.1:PORT/callback in the app).",
-)
-@click.option("--no-browser", is_flag=True, help="Print the sign-in URL instead of opening it.")
 @pass_workspace
 def command(
     ws: Workspace,

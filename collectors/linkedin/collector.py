@@ -21,7 +21,7 @@ stored refresh token is used when present.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,8 +35,8 @@ from collectors.auth import (
     secret,
     token_entries,
 )
-from collectors.base import Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import AuthError, CollectorError, MissingCredentials
+from collectors.base import BuildContext, Part, Progress, SyncOptions
+from collectors.errors import AuthError, MissingCredentials
 from collectors.http import ApiClient
 from collectors.linkedin.ads import AdsApi
 from collectors.linkedin.api import (
@@ -49,6 +49,7 @@ from collectors.linkedin.api import (
     urn_id,
 )
 from collectors.linkedin.organic import OrganicApi
+from collectors.parts import PartsCollector
 from collectors.ratelimit import SlidingWindowLimiter
 
 # LinkedIn publishes only daily quotas; stay polite within a run (5 requests a second).
@@ -76,50 +77,6 @@ ADS_APP = App(
     "ads", "linkedin_ads", "ads_access_token", "ads_client_id", "ads_client_secret", ADS_SCOPES
 )
 APPS = {app.part: app for app in (PAGE_APP, ADS_APP)}
-
-
-class LinkedInCollector:
-    """Runs the configured LinkedIn parts after checking each token's remaining life."""
-
-    platform = PLATFORM
-
-    def __init__(
-        self,
-        parts: list[tuple[App, OrganicApi | AdsApi]],
-        store: TokenStore,
-        warnings: list[str] | None = None,
-    ) -> None:
-        self.parts = parts
-        self.store = store
-        self.warnings = warnings or []
-
-    @property
-    def requests(self) -> int:
-        return sum(p.requests for _, p in self.parts)
-
-    def collect(
-        self, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]:
-        for warning in self.warnings:
-            progress.warn(warning)
-        first: CollectorError | None = None
-        for app, part in self.parts:
-            try:
-                check_token(self.store, app, options.now, options.timezone, progress)
-                yield from part.collect(options, state, progress)
-            except AuthError as exc:
-                # Two apps, two tokens: a refused page token must not cost the ads, or the
-                # other way round.
-                if first is None:
-                    first = exc
-                else:
-                    progress.warn(str(exc))
-        if first is not None:
-            raise first
-
-    def close(self) -> None:
-        for _, part in self.parts:
-            part.close()
 
 
 def check_token(
@@ -178,7 +135,7 @@ def _refresher(ctx: BuildContext, base_url: str, app: App) -> Callable[[str], To
     return refresh
 
 
-def build(ctx: BuildContext) -> LinkedInCollector:
+def build(ctx: BuildContext) -> PartsCollector:
     """Assemble the LinkedIn parts the config and credentials allow."""
     config = ctx.config
     # Ids may be pasted as URNs (urn:li:organization:123): keep the number.
@@ -225,7 +182,7 @@ def build(ctx: BuildContext) -> LinkedInCollector:
             secrets=[auth.token, secret(PLATFORM, app.secret_name, store) or ""],
         )
 
-    parts: list[tuple[App, OrganicApi | AdsApi]] = []
+    parts: list[tuple[str, Part]] = []
     missing: list[str] = []
     for app, wanted in ((PAGE_APP, bool(organization_id)), (ADS_APP, bool(ad_accounts))):
         if not wanted:
@@ -242,9 +199,14 @@ def build(ctx: BuildContext) -> LinkedInCollector:
             )
             continue
         if app.part == "page":
-            parts.append((app, OrganicApi(api_client, organization_id)))
+            parts.append((app.part, OrganicApi(api_client, organization_id)))
         else:
-            parts.append((app, AdsApi(api_client, ad_accounts)))
+            parts.append((app.part, AdsApi(api_client, ad_accounts)))
     if not parts:
         raise MissingCredentials(missing[0] if len(missing) == 1 else "; ".join(missing))
-    return LinkedInCollector(parts, store, [f"{m}; that part was skipped" for m in missing])
+
+    def before(part: str, options: SyncOptions, progress: Progress) -> None:
+        check_token(store, APPS[part], options.now, options.timezone, progress)
+
+    skipped = [f"{m}; that part was skipped" for m in missing]
+    return PartsCollector(PLATFORM, parts, skipped, before=before)

@@ -30,6 +30,8 @@ from core.domain import Post, Snapshot
 
 KIND = "linkedin_page"
 PLATFORM = "linkedin"
+# Detection order among every installed platform's export kinds (lower first).
+PRIORITY = 10
 ACCOUNT_KIND = "organization"
 CONFIG_KEY = "[linkedin] organization_id"
 ZONE = "UTC"  # "All dates and times are in UTC" (row 1 of every sheet)

@@ -41,5 +41,7 @@ PLATFORM = Platform(
     collector="collectors.linkedin.collector:build",
     auth_command="collectors.linkedin.cli:command",
     sandbox="collectors.linkedin.sandbox:PART",
+    importers="collectors.linkedin.exports:KINDS",
+    import_account_key="organization_id",
     order=20,
 )

@@ -26,6 +26,8 @@ from collectors.instagram import exports as meta_instagram
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"
+# Detection order among every installed platform's export kinds (lower first).
+PRIORITY = 50
 ACCOUNT_KIND = "page"
 CONFIG_KEY = "[facebook] page_id"
 

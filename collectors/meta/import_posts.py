@@ -36,6 +36,8 @@ from core.domain import MetricValue, Post, Snapshot
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"
+# Detection order among every installed platform's export kinds (lower first).
+PRIORITY = 40
 ACCOUNT_KIND = "page"
 CONFIG_KEY = "[facebook] page_id"
 

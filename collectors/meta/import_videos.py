@@ -14,6 +14,8 @@ from collectors.importers.readers import ImportFileError, Table
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"
+# Detection order among every installed platform's export kinds (lower first).
+PRIORITY = 20
 VIDEO_KEYS = {"asset": ("Video asset ID",), "published": ("Publish time",)}
 EXPECTED = "Meta Business Suite video export (Video asset ID, Universal video ID, ...)"
 

@@ -1,11 +1,8 @@
-"""TikTok's metric catalogue: what each metric social stores means, as data.
-
-Reports line platforms up by `concept` and sum only `additive` metrics; see
-core.catalogue for the record and the lookups.
-"""
+"""TikTok's metrics (Display API, business account, Marketing API, exports), as data."""
 
 from __future__ import annotations
 
+from collectors.ad_metrics import common
 from core.catalogue import MetricInfo
 
 PLATFORM = "tiktok"
@@ -270,26 +267,8 @@ METRICS: tuple[MetricInfo, ...] = (
         en="Clicks",
         meaning="Clicks on the ad (destination).",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="frequency",
-        concept="frequency",
-        additive=False,
-        nb="Frekvens",
-        en="Frequency",
-        meaning="Impressions per person reached.",
-        unit="ratio",
-    ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="ctr",
-        concept="ctr",
-        additive=False,
-        nb="Klikkrate",
-        en="CTR",
-        meaning="Clicks per impression, percent.",
-        unit="percent",
-    ),
+    *common(PLATFORM, "frequency"),
+    *common(PLATFORM, "ctr"),
     MetricInfo(
         platform=PLATFORM,
         metric="cpc",
@@ -300,16 +279,7 @@ METRICS: tuple[MetricInfo, ...] = (
         meaning="Spend per click.",
         unit="currency",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="cpm",
-        concept="cpm",
-        additive=False,
-        nb="Kostnad per 1000 visninger",
-        en="CPM",
-        meaning="Spend per 1,000 impressions.",
-        unit="currency",
-    ),
+    *common(PLATFORM, "cpm"),
     MetricInfo(
         platform=PLATFORM,
         metric="video_play_actions",
@@ -346,15 +316,7 @@ METRICS: tuple[MetricInfo, ...] = (
         en="Profile visits",
         meaning="Profile visits from ads.",
     ),
-    MetricInfo(
-        platform=PLATFORM,
-        metric="follows",
-        concept="follower_gain",
-        additive=True,
-        nb="Nye følgere",
-        en="Follows",
-        meaning="Follows from ads.",
-    ),
+    *common(PLATFORM, "follows"),
     # Only the export files give these (collectors/importers); names follow the API's
     # where it has one.
     MetricInfo(

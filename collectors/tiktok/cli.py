@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from social.cli.common import Workspace, pass_workspace
+from social.cli.common import Workspace, pass_workspace, sign_in_options
 
 if TYPE_CHECKING:
     from collectors.auth import TokenSet, TokenStore
@@ -23,17 +23,9 @@ if TYPE_CHECKING:
     help="display: Login Kit (organic videos); business: the business account's analytics "
     "(Accounts API); ads: paste an advertiser token for the Marketing API.",
 )
-@click.option("--token", help="Paste an access token instead of signing in.")
+@sign_in_options(8710, "http://127.0.0.1:PORT/callback/")
 @click.option("--refresh-token", help="With --token: its refresh token, if you have one.")
 @click.option("--expires-in", type=int, help="With --token: seconds until it expires.")
-@click.option("--code", help="An authorization code you already have (skips the browser).")
-@click.option(
-    "--port",
-    type=int,
-    default=8710,
-    show_default=True,
-    help="Localhost port for the redirect (register http://127.0.0.1:PORT/callback/).",
-)
 @click.option(
     "--pkce",
     type=click.Choice(["hex", "base64url"]),
@@ -41,7 +33,6 @@ if TYPE_CHECKING:
     show_default=True,
     help="Encoding of the PKCE code challenge (TikTok's desktop guide says hex).",
 )
-@click.option("--no-browser", is_flag=True, help="Print the sign-in URL instead of opening it.")
 @pass_workspace
 def command(
     ws: Workspace,

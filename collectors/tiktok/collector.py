@@ -18,10 +18,11 @@ from typing import Any
 import httpx
 
 from collectors.auth import RefreshingAuth, TokenSet, TokenStore, credential, secret
-from collectors.base import ApiPart, Batch, BuildContext, Progress, SyncOptions, SyncState
-from collectors.errors import ApiError, AuthError, CollectorError, MissingCredentials
+from collectors.base import ApiPart, Batch, BuildContext, Part, Progress, SyncOptions, SyncState
+from collectors.errors import ApiError, MissingCredentials
 from collectors.http import ApiClient, Classifier
 from collectors.paging import CursorGuard
+from collectors.parts import PartsCollector
 from collectors.ratelimit import SlidingWindowLimiter
 from collectors.tiktok.api import (
     business_token,
@@ -37,42 +38,6 @@ USER_FIELDS = "open_id,display_name,follower_count,likes_count,video_count"
 COUNTERS = ("view_count", "like_count", "comment_count", "share_count")
 QUERY_BATCH = 20  # video/query takes at most 20 ids
 LIST_PAGE = 20  # video/list max_count
-
-
-class TikTokCollector:
-    """Collects whichever TikTok streams are configured."""
-
-    platform = PLATFORM
-
-    def __init__(self, parts: list[object], warnings: list[str] | None = None) -> None:
-        self.parts = parts
-        self.warnings = warnings or []
-
-    @property
-    def requests(self) -> int:
-        return sum(getattr(p, "requests", 0) for p in self.parts)
-
-    def collect(
-        self, options: SyncOptions, state: SyncState, progress: Progress
-    ) -> Iterator[Batch]:
-        for warning in self.warnings:
-            progress.warn(warning)
-        first: CollectorError | None = None
-        for part in self.parts:
-            try:
-                yield from part.collect(options, state, progress)  # type: ignore[attr-defined]
-            except (AuthError, MissingCredentials) as exc:
-                # Each part has its own token: one refused token must not cost the others.
-                if first is None:
-                    first = exc
-                else:
-                    progress.warn(str(exc))
-        if first is not None:
-            raise first
-
-    def close(self) -> None:
-        for part in self.parts:
-            part.close()  # type: ignore[attr-defined]
 
 
 class DisplayApi(ApiPart):
@@ -258,7 +223,7 @@ def _business_refresher(ctx: BuildContext, business_url: str) -> Callable[[str],
     return refresh
 
 
-def build(ctx: BuildContext) -> TikTokCollector:
+def build(ctx: BuildContext) -> PartsCollector:
     """Assemble the TikTok parts the config and credentials allow."""
     from collectors.tiktok.ads import MarketingApi
     from collectors.tiktok.auth import BusinessAuth, business_credentials
@@ -269,7 +234,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
     timeout = float(config.get("sync", "timeout_seconds"))
     retries = int(config.get("sync", "max_retries"))
     limiter = SlidingWindowLimiter(600, 60.0, sleep=sleep)  # documented: 600/min per endpoint
-    parts: list[object] = []
+    parts: list[tuple[str, Part]] = []
     warnings: list[str] = []
     base_url = str(config.get("tiktok", "base_url"))
     store: TokenStore = ctx.tokens
@@ -300,7 +265,7 @@ def build(ctx: BuildContext) -> TikTokCollector:
         auth = RefreshingAuth(PLATFORM, store, refresher=_refresher(ctx, base_url))
         display = client(base_url, classify_display, None, auth)
         display.secrets.append(auth.token)
-        parts.append(DisplayApi(display))
+        parts.append(("display", DisplayApi(display)))
     business_url = str(config.get("tiktok", "business_base_url"))
     found = business_credentials(store)
     business_id = str(config.get("tiktok", "business_id")).strip()
@@ -324,20 +289,19 @@ def build(ctx: BuildContext) -> TikTokCollector:
             )
         business = client(business_url, classify_business, None, business_auth)
         business.secrets.extend(business_auth.secrets)
-        parts.append(BusinessAccountApi(business, business_id))
+        parts.append(("business", BusinessAccountApi(business, business_id)))
     advertisers = [str(a).strip() for a in config.get("tiktok", "advertiser_ids") if str(a).strip()]
     if advertisers:
         # Only an advertiser token opens the Marketing API; the business-account token is
         # never sent there.
         ads_token = secret(PLATFORM, "ads_token", store)
         if ads_token:
-            parts.append(
-                MarketingApi(
-                    client(business_url, classify_business, ads_token),
-                    advertisers,
-                    timezone=config.timezone,
-                )
+            ads = MarketingApi(
+                client(business_url, classify_business, ads_token),
+                advertisers,
+                timezone=config.timezone,
             )
+            parts.append(("ads", ads))
         else:
             message = (
                 "tiktok: advertiser_ids are set but SOCIAL_TIKTOK_ADS_TOKEN is not (the Marketing "
@@ -352,4 +316,4 @@ def build(ctx: BuildContext) -> TikTokCollector:
             "tiktok: nothing to collect; run 'social auth tiktok' (or set "
             "SOCIAL_TIKTOK_ACCESS_TOKEN), or set business_id / advertiser_ids in social.toml"
         )
-    return TikTokCollector(parts, warnings)
+    return PartsCollector(PLATFORM, parts, warnings)

@@ -29,6 +29,8 @@ from core.domain import Post, Snapshot
 
 KIND = "tiktok_business"
 PLATFORM = "tiktok"
+# Detection order among every installed platform's export kinds (lower first); before TikTok Studio's: the business-account overview also has Date and Video views.
+PRIORITY = 60
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
 # As collectors.tiktok.business stores the account's daily metrics: views count organic and

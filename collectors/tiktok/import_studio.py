@@ -43,6 +43,8 @@ from core.domain import Post, Snapshot
 
 KIND = "tiktok_studio"
 PLATFORM = "tiktok"
+# Detection order among every installed platform's export kinds (lower first).
+PRIORITY = 70
 ACCOUNT_KIND = "business"
 CONFIG_KEY = "[tiktok] business_id"
 # As collectors.tiktok.business stores the account's daily metrics: views count organic and

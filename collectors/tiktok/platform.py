@@ -51,5 +51,7 @@ PLATFORM = Platform(
     collector="collectors.tiktok.collector:build",
     auth_command="collectors.tiktok.cli:command",
     sandbox="collectors.tiktok.sandbox:PART",
+    importers="collectors.tiktok.exports:KINDS",
+    import_account_key="business_id",
     order=10,
 )

@@ -134,7 +134,7 @@ def _available(name: str) -> bool:
 @click.version_option(__version__, prog_name="social")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
-    """Collect, plan and report social-media reach (TikTok, LinkedIn, Facebook).
+    """Collect, plan and report social-media reach on every installed platform.
 
     \b
     Start with:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from core import registry
 from social.cli.common import (
     HOURS,
     Workspace,
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from scheduler.calendar import Slot
 
 STATUS_CHOICES = ["idea", "planned", "in-production", "ready", "published", "skipped"]
-PLATFORM_CHOICES = ["tiktok", "linkedin", "facebook"]
 LIST_COLUMNS = ["id", "when", "platform", "title", "owners", "tags", "status", "consent", "post"]
 CLEARABLE = ["tags", "owners", "appears", "campaign", "partner", "notes", "account"]
 
@@ -62,7 +62,7 @@ def calendar() -> None:
 
 def _slot_options(func: Any) -> Any:
     options = [
-        click.option("--platform", type=click.Choice(PLATFORM_CHOICES), help="Platform."),
+        click.option("--platform", type=click.Choice(registry.names()), help="Platform."),
         click.option("--account", help="Account (external id or name) if there are several."),
         click.option("--title", help="Short title of the video or post."),
         click.option("--notes", help="Free-text notes (script, location, props)."),

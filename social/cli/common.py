@@ -94,6 +94,35 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]
     )
 
 
+def sign_in_options(port: int, redirect: str) -> Callable[[F], F]:
+    """The options every platform's browser sign-in shares (`social auth <platform>`).
+
+    `port` is the default localhost port of the redirect; `redirect` the address
+    to register in the platform's app, with PORT where the port goes.
+    """
+    options = (
+        click.option("--token", help="Paste an access token instead of signing in."),
+        click.option("--code", help="An authorization code you already have (skips the browser)."),
+        click.option(
+            "--port",
+            type=int,
+            default=port,
+            show_default=True,
+            help=f"Localhost port for the redirect (register {redirect}).",
+        ),
+        click.option(
+            "--no-browser", is_flag=True, help="Print the sign-in URL instead of opening it."
+        ),
+    )
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 class DateParam(click.ParamType):
     """A YYYY-MM-DD date option with a clear error."""
 

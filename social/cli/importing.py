@@ -10,9 +10,6 @@ import click
 from core import registry
 from social.cli.common import DATE, Workspace, emit_rows, format_option, pass_workspace
 
-# where each platform's account id lives in social.toml
-ACCOUNT_KEYS = {"linkedin": "organization_id", "facebook": "page_id", "tiktok": "business_id"}
-
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -47,19 +44,18 @@ def import_file(
 ) -> None:
     """Import a platform's own export file (CSV, XLSX or XLS).
 
-    Reads LinkedIn page exports (Metrics, All posts, followers), Meta Business
-    Suite CSVs (Facebook posts, daily metrics; UTF-8 or UTF-16), TikTok Studio
-    exports (Overview, Viewers, FollowerHistory, Content) and TikTok
-    business-account exports, detecting the kind from the columns. Values are
+    Reads the export files each installed platform names (for example a
+    LinkedIn page export, a Meta Business Suite CSV in UTF-8 or UTF-16, a
+    TikTok Studio export), detecting the kind from the columns. Values are
     stored with their windows and origin like API data (source
     'import:<kind>') and carry the export's own period, not the import day;
     posts use the API's ids, so a post that also came through the API is
     never counted twice. Re-importing a file changes nothing. A bad file
     stores nothing and names the row or column; doubtful values that cannot
-    be right are left out and counted as warnings. Instagram exports are
-    recognised and refused (not a platform here yet). --platform also says
-    whose a Meta daily 'Views' file is (Meta gives Facebook and Instagram
-    the same title).
+    be right are left out and counted as warnings. A part of a file for a
+    platform that is not installed is recognised and refused. --platform also
+    says whose a file is when its columns cannot tell (a Meta daily 'Views'
+    file: Meta gives both its platforms the same title).
 
     \b
     Example:
@@ -83,7 +79,11 @@ def import_file(
             f"{today.isoformat()}.",
             param_hint="'--period-end'",
         )
-    ids = {p: str(config.get(p, key) or "") for p, key in ACCOUNT_KEYS.items()}
+    ids = {
+        p.name: str(config.get(p.name, p.import_account_key) or "")
+        for p in registry.platforms()
+        if p.import_account_key
+    }
     ctx = Context(
         file=file.name,
         zone=config.timezone,
