@@ -2,16 +2,22 @@
 
 Written by `social demo` after the sandbox sync so every part of the product
 has something to show. Idempotent: rows are keyed by name/uid and replaced.
+What concerns one platform (its ad campaigns, targets, whether its videos are
+planned in the calendar, its brief template) comes from that platform's
+`DemoPlan` (collectors.sandbox.part), passed in by the caller.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core.registry import display_name
 from core.timeutil import to_utc_iso, utcnow
 
 STUDENTS = ["Ingrid", "Sander", "Amina", "Jonas", "Mari", "Elias"]
@@ -26,28 +32,52 @@ TITLES = [
 
 
 DEMO_BUDGET = 6000.0
+# Targets over every platform; a platform's own targets come from its DemoPlan.
 DEMO_TARGETS = (
     ("views", "total", "all", 320000),
-    ("reach", "paid", "tiktok", 140000),
     ("clicks", "paid", "all", 4500),
     ("spend", "paid", "all", 5500),
     ("ctr", "paid", "all", 0.01),
 )
 
 
-def seed_demo(db: Database, *, today: date, zone: str) -> list[str]:
-    """Insert the demo's planning data; returns one line per kind for the demo's output."""
+class PlatformPlan(Protocol):
+    """What one platform adds to the demo plan (collectors.sandbox.part.DemoPlan)."""
+
+    @property
+    def ad_campaigns(self) -> tuple[str, ...]: ...
+    @property
+    def targets(self) -> tuple[tuple[str, str, float], ...]: ...
+    @property
+    def plans_videos(self) -> bool: ...
+    @property
+    def brief_template(self) -> str: ...
+
+
+def seed_demo(
+    db: Database, *, today: date, zone: str, plans: Mapping[str, PlatformPlan]
+) -> list[str]:
+    """Insert the demo's planning data; returns one line per kind for the demo's output.
+
+    `plans` maps each platform to what it adds: the demo campaign groups every
+    platform's ad campaigns, the calendar plans the videos of the first platform
+    whose videos are planned, and the brief uses that platform's template.
+    """
     tz = ZoneInfo(zone)
     now = to_utc_iso(utcnow())
+    planned = next((name for name, plan in plans.items() if plan.plans_videos), None)
     with db.atomic():
         members = _team(db, now)
         partners = _partners(db, now)
-        campaign = _campaign(db, today, partners["Equinor"], now)
-        slots = _calendar(db, today, tz, members, campaign, partners["Equinor"], now)
-        _brief(db, partners["Equinor"], campaign, today, now)
+        campaign = _campaign(db, today, partners["Equinor"], now, plans)
+        slots = 0
+        if planned is not None:
+            slots = _calendar(db, today, tz, members, campaign, partners["Equinor"], now, planned)
+            _brief(db, partners["Equinor"], campaign, today, now, planned, plans[planned])
+    briefs = 0 if planned is None else 1
     return [
         f"Demo: {len(members)} team members, {slots} calendar slots, "
-        f"{len(partners)} partners, 1 brief, 1 campaign"
+        f"{len(partners)} partners, {briefs} brief{'s' * (briefs != 1)}, 1 campaign"
     ]
 
 
@@ -131,7 +161,9 @@ def _partners(db: Database, now: str) -> dict[str, int]:
     }
 
 
-def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
+def _campaign(
+    db: Database, today: date, partner_id: int, now: str, plans: Mapping[str, PlatformPlan]
+) -> int:
     cid = _upsert(
         db,
         "campaigns",
@@ -140,7 +172,7 @@ def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
             "name": "Realfag høst 2026",
             "start_date": (today - timedelta(days=30)).isoformat(),
             "end_date": (today + timedelta(days=14)).isoformat(),
-            "platforms": json.dumps(["tiktok", "facebook"]),
+            "platforms": json.dumps([name for name, plan in plans.items() if plan.ad_campaigns]),
             "partner_id": partner_id,
             "budget": DEMO_BUDGET,
             "currency": "NOK",
@@ -151,18 +183,22 @@ def _campaign(db: Database, today: date, partner_id: int, now: str) -> int:
     )
     db.execute("DELETE FROM campaign_members WHERE campaign_id = ?", [cid])
     db.execute("DELETE FROM kpi_targets WHERE campaign_id = ?", [cid])
-    for kind, value, platform in (
-        ("hashtag", "realfag", ""),
-        ("ad_campaign", "1780000000000002", "tiktok"),
-        ("ad_campaign", "120210000000000202", "facebook"),
-    ):
+    members = [("hashtag", "realfag", "")]
+    members += [
+        ("ad_campaign", ad, name) for name, plan in plans.items() for ad in plan.ad_campaigns
+    ]
+    for kind, value, platform in members:
         db.execute(
             "INSERT INTO campaign_members (campaign_id, kind, value, platform) VALUES (?, ?, ?, ?)",
             [cid, kind, value, platform],
         )
     # Targets sized to what the sandbox's ad campaigns deliver over the 45 days, so the report
     # reads like a real one: some on track, some behind, spend within its budget.
-    for kpi, origin, platform, target in DEMO_TARGETS:
+    targets = [*DEMO_TARGETS]
+    targets += [
+        (kpi, origin, name, t) for name, plan in plans.items() for kpi, origin, t in plan.targets
+    ]
+    for kpi, origin, platform, target in targets:
         db.execute(
             "INSERT INTO kpi_targets (campaign_id, kpi, origin, platform, target) VALUES (?, ?, ?, ?, ?)",
             [cid, kpi, origin, platform, target],
@@ -209,19 +245,20 @@ def _calendar(
     campaign: int,
     partner: int,
     now: str,
+    platform: str,
 ) -> int:
-    """Slots for the TikTok videos of the last weeks, planned as the students would plan them,
-    one that was never posted, and four slots a week for two weeks ahead."""
+    """Slots for the platform's videos of the last weeks, planned as the students would plan
+    them, one that was never posted, and four slots a week for two weeks ahead."""
     count = 0
     since = to_utc_iso(datetime.combine(today - timedelta(weeks=PAST_WEEKS), time(0), tz))
     videos = db.execute(
-        """SELECT published_at, caption FROM posts WHERE platform = 'tiktok' AND published_at >= ?
+        """SELECT published_at, caption FROM posts WHERE platform = ? AND published_at >= ?
            ORDER BY published_at""",
-        [since],
+        [platform, since],
     ).fetchall()
     previous = db.execute(
-        "SELECT MAX(published_at) FROM posts WHERE platform = 'tiktok' AND published_at < ?",
-        [since],
+        "SELECT MAX(published_at) FROM posts WHERE platform = ? AND published_at < ?",
+        [platform, since],
     ).fetchone()[0]
     # Start the plan after a quiet spell, so the first slot has no unplanned video next to it.
     while videos and previous and _hours(previous, videos[0][0]) < 48:
@@ -249,6 +286,7 @@ def _calendar(
             None,
             None,
             now,
+            platform=platform,
         )
         count += 1
     # A video that was planned but never posted, on the day an unplanned video on another
@@ -264,6 +302,7 @@ def _calendar(
         None,
         None,
         now,
+        platform=platform,
     )
     count += 1
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
@@ -283,6 +322,7 @@ def _calendar(
                 campaign if n % 3 == 0 else None,
                 partner if n == 2 else None,
                 now,
+                platform=platform,
             )
             count += 1
     # One slot films a pupil under 18 whose consent is not on record yet: reminders call it out.
@@ -310,6 +350,8 @@ def _slot(
     campaign: int | None,
     partner: int | None,
     now: str,
+    *,
+    platform: str,
 ) -> None:
     slot = _upsert(
         db,
@@ -318,7 +360,7 @@ def _slot(
         {
             "uid": uid,
             "planned_at": planned,
-            "platform": "tiktok",
+            "platform": platform,
             "title": title,
             "tags": json.dumps(tags, ensure_ascii=False),
             "status": status,
@@ -334,16 +376,24 @@ def _slot(
     )
 
 
-def _brief(db: Database, partner: int, campaign: int, today: date, now: str) -> None:
+def _brief(
+    db: Database,
+    partner: int,
+    campaign: int,
+    today: date,
+    now: str,
+    platform: str,
+    plan: PlatformPlan,
+) -> None:
     row = db.execute(
         "SELECT id FROM briefs WHERE partner_id = ? AND template = ?",
-        [partner, "tiktok_partner_nb"],
+        [partner, plan.brief_template],
     ).fetchone()
     values = {
         "partner_id": partner,
-        "template": "tiktok_partner_nb",
+        "template": plan.brief_template,
         "campaign_id": campaign,
-        "title": "Equinor: ingeniørhverdag på TikTok",
+        "title": f"Equinor: ingeniørhverdag på {display_name(platform)}",
         "deadline": (today + timedelta(days=10)).isoformat(),
         "language": "nb",
         "status": "draft",

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlite_utils import Database
 
-from collectors.auth import TokenSet, TokenStore
+from collectors.auth import TokenStore
+from collectors.sandbox import sandbox_parts
+from collectors.sandbox.part import DemoPlan
 from core.config import Config, load_config
 from core.timeutil import last_complete_week, local_date, utcnow
-
-SANDBOX_TOKEN = "sandbox-demo-token"
 
 
 def free_port(preferred: int) -> int:
@@ -30,8 +31,29 @@ def free_port(preferred: int) -> int:
     raise OSError("no free port on 127.0.0.1")
 
 
-def demo_config(base: str, ids: dict[str, str], lang: str, seed: int = 42) -> str:
-    """The demo's social.toml: every platform enabled and pointed at the sandbox server."""
+def _toml_value(value: Any) -> str:
+    """A social.toml value: strings, booleans, numbers and lists of those."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+
+
+def demo_config(base: str, ids: Mapping[str, Mapping[str, Any]], lang: str, seed: int = 42) -> str:
+    """The demo's social.toml: every platform enabled and pointed at the sandbox server.
+
+    `ids` holds each platform's account ids (`sandbox_ids()`); each platform's
+    section comes from its sandbox part.
+    """
+    sections = []
+    for part in sandbox_parts():
+        values = {**part.config_section(base), **ids.get(part.platform, {})}
+        lines = [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+        sections.append(f"[{part.platform}]\n" + "\n".join(lines) + "\n")
+    platforms = "\n".join(sections)
     return f"""# social.toml written by 'social demo': every platform points at the local sandbox.
 # 'social sync' here starts the sandbox by itself ([sandbox] autostart); or run
 # 'social sandbox serve --port {base.rsplit(":", 1)[-1]}' in another terminal first.
@@ -41,49 +63,21 @@ database = "social.db"
 timezone = "Europe/Oslo"
 language = "{lang}"
 
-[tiktok]
-enabled = true
-base_url = "{base}/tiktok-open"
-business_base_url = "{base}/tiktok-business/open_api/v1.3"
-client_key = "sandbox-client"
-business_client_id = "sandbox-business-app"
-business_id = "{ids["tiktok_business"]}"
-advertiser_ids = ["{ids["tiktok_advertiser"]}"]
-
-[linkedin]
-enabled = true
-base_url = "{base}/linkedin"
-client_id = "sandbox-page-app"
-ads_client_id = "sandbox-ads-app"
-organization_id = "{ids["linkedin_org"]}"
-ad_account_ids = ["{ids["linkedin_ads"]}"]
-
-[facebook]
-enabled = true
-base_url = "{base}/facebook"
-page_id = "{ids["facebook_page"]}"
-ad_account_ids = ["{ids["facebook_ads"]}"]
-
+{platforms}
 [sandbox]
 autostart = true
 seed = {seed}
 """
 
 
-def sandbox_ids() -> dict[str, str]:
-    """The account ids the sandbox answers for."""
-    from collectors.facebook import sandbox as facebook
-    from collectors.linkedin import sandbox as linkedin
-    from collectors.tiktok import sandbox as tiktok
+def sandbox_ids() -> dict[str, dict[str, Any]]:
+    """The account ids the sandbox answers for, per platform, under their social.toml keys."""
+    return {part.platform: dict(part.accounts) for part in sandbox_parts()}
 
-    return {
-        "tiktok_business": tiktok.BUSINESS_ID,
-        "tiktok_advertiser": tiktok.ADVERTISER_ID,
-        "linkedin_org": linkedin.ORG_ID,
-        "linkedin_ads": linkedin.AD_ACCOUNT_ID,
-        "facebook_page": facebook.PAGE_ID,
-        "facebook_ads": facebook.AD_ACCOUNT_ID,
-    }
+
+def demo_plans() -> dict[str, DemoPlan]:
+    """What each platform adds to the demo's planning data (db.seed.seed_demo's `plans`)."""
+    return {part.platform: part.demo for part in sandbox_parts()}
 
 
 def write_sandbox_tokens(
@@ -92,39 +86,14 @@ def write_sandbox_tokens(
     *,
     transport: httpx.BaseTransport | None = None,
 ) -> None:
-    """Sandbox tokens for every app, in the 0600 token file (never in social.toml).
+    """Sandbox tokens for every platform's apps, in the 0600 token file (never in social.toml).
 
-    Each is the kind the real platform issues: a TikTok advertiser token for the
-    Marketing API, LinkedIn page-app and ads-app tokens, and (with a config
-    pointing at a running sandbox) a 24-hour TikTok business token signed in
-    through the sandbox, refreshed by later syncs like a real one.
+    Each platform's part writes the kinds the real platform issues; with a config
+    pointing at a running sandbox, a part may sign in through it for a token that
+    later syncs refresh like a real one.
     """
-    expires = (utcnow() + timedelta(days=59)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for name in ("facebook", "facebook_ads"):
-        store.save(name, TokenSet(SANDBOX_TOKEN))
-    store.save("tiktok_ads_token", TokenSet("sandbox-ads-demo-token"))
-    store.save("tiktok", TokenSet(SANDBOX_TOKEN, "sandbox-refresh", expires_at=expires))
-    store.save("linkedin", TokenSet("sandbox-li-page-demo-token", None, expires_at=expires))
-    store.save("linkedin_ads", TokenSet("sandbox-li-ads-demo-token", None, expires_at=expires))
-    # The sandbox apps' secrets: in the token file, as a user could keep them instead of
-    # SOCIAL_TIKTOK_BUSINESS_CLIENT_SECRET and friends.
-    for name in ("tiktok_client_secret", "tiktok_business_client_secret"):
-        store.save(name, TokenSet("sandbox-app-secret"))
-    if config is not None and store.get("tiktok_business") is None:
-        from collectors.tiktok.api import business_token
-
-        tokens = business_token(
-            str(config.get("tiktok", "business_base_url")),
-            {
-                "client_id": str(config.get("tiktok", "business_client_id")),
-                "client_secret": "sandbox-app-secret",
-                "grant_type": "authorization_code",
-                "auth_code": "sandbox-demo-auth-code",
-                "redirect_uri": "https://localhost/callback",
-            },
-            transport=transport,
-        )
-        store.save("tiktok_business", tokens)
+    for part in sandbox_parts():
+        part.tokens(store, config, transport)
 
 
 def run_demo(
@@ -187,7 +156,8 @@ def _seed_planning(config: Config, db: Database, echo: Callable[[str], None]) ->
     from db.seed import seed_demo
     from scheduler.matching import match_published_posts
 
-    for line in seed_demo(db, today=local_date(utcnow(), config.timezone), zone=config.timezone):
+    today = local_date(utcnow(), config.timezone)
+    for line in seed_demo(db, today=today, zone=config.timezone, plans=demo_plans()):
         echo(line)
     window = float(config.get("calendar", "match_window_hours"))
     matched = match_published_posts(db, window_hours=window)

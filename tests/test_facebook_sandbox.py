@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from collectors.facebook import sandbox as sandbox
+from collectors.sandbox import Sandbox
 from collectors.sandbox.state import SandboxState
 from core.config import Config
 from db import open_db
@@ -199,10 +199,7 @@ def test_the_sandbox_pages_published_posts_newest_first() -> None:
 def test_the_shared_sandbox_dispatcher_routes_facebook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = importlib.import_module("collectors.sandbox")
-    if not hasattr(package, "Sandbox"):
-        pytest.skip("collectors.sandbox.Sandbox is not written yet")
-    shared = package.Sandbox(seed=7, today=TODAY)
+    shared = Sandbox(seed=7, today=TODAY)
     cfg = config(tmp_path, monkeypatch)
     db = open_db(cfg.database_path)
     summary = run_sync(

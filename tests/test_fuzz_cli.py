@@ -30,6 +30,7 @@ from core.config import render_default_config
 from db import open_db
 from db.seed import seed_demo
 from social.cli import cli
+from social.demo import demo_plans
 
 SKIP = {
     "demo",  # starts the sandbox and syncs over HTTP (tests/test_demo.py)
@@ -115,7 +116,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fuzz-template")
     (folder / "social.toml").write_text(render_default_config(), encoding="utf-8")
     db = open_db(folder / "social.db")
-    seed_demo(db, today=date(2026, 11, 23), zone="Europe/Oslo")
+    seed_demo(db, today=date(2026, 11, 23), zone="Europe/Oslo", plans=demo_plans())
     db.close()
     (folder / "plan.csv").write_text("id,uid,planned_at,platform,title\n1,,x,tiktok,t\n")
     (folder / "folder").mkdir()

@@ -20,6 +20,7 @@ from db import open_db
 from db.seed import seed_demo
 from scheduler.calendar_csv import COLUMNS
 from social.cli import cli
+from social.demo import demo_plans
 
 EXAMPLES = int(os.environ.get("SOCIAL_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(
@@ -55,7 +56,7 @@ READERS = [
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     db = open_db(tmp_path / "social.db")
-    seed_demo(db, today=date(2026, 11, 23), zone="Europe/Oslo")
+    seed_demo(db, today=date(2026, 11, 23), zone="Europe/Oslo", plans=demo_plans())
     db.close()
     return tmp_path
 

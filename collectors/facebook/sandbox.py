@@ -943,7 +943,9 @@ def _poll(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ads = marketing(AD_ACCOUNT_ID)  # Marketing API answers carry the ad account's usage headers
+marketing_api = marketing(
+    AD_ACCOUNT_ID
+)  # Marketing API answers carry the ad account's usage headers
 PAGE = f"/{{version}}/{PAGE_ID}"
 ACT = f"/{{version}}/act_{AD_ACCOUNT_ID}"
 OBJECT = "/{version}/{object}"  # a post, a campaign or a report run, by id
@@ -959,18 +961,18 @@ ROUTES = (
         ("GET", f"{PAGE}/insights", _page_insights),
         ("GET", f"{PAGE}/published_posts", _published_posts),
         ("GET", f"{PAGE}/posts", _published_posts),
-        ("GET", ACT, ads(_ad_account)),
-        ("GET", f"{ACT}/campaigns", ads(_campaigns)),
-        ("GET", f"{ACT}/adsets", ads(_adsets_route)),
-        ("GET", f"{ACT}/ads", ads(_ads_route)),
-        ("GET", f"{ACT}/insights", ads(_sync_insights)),
-        ("POST", f"{ACT}/insights", ads(_start_run)),
+        ("GET", ACT, marketing_api(_ad_account)),
+        ("GET", f"{ACT}/campaigns", marketing_api(_campaigns)),
+        ("GET", f"{ACT}/adsets", marketing_api(_adsets_route)),
+        ("GET", f"{ACT}/ads", marketing_api(_ads_route)),
+        ("GET", f"{ACT}/insights", marketing_api(_sync_insights)),
+        ("POST", f"{ACT}/insights", marketing_api(_start_run)),
         ("GET", OBJECT, _post_object),
         ("GET", f"{OBJECT}/insights", _post_insights_route),
-        ("GET", OBJECT, ads(_campaign_object)),
-        ("GET", f"{OBJECT}/insights", ads(_campaign_insights)),
-        ("GET", OBJECT, ads(_run_status)),
-        ("GET", f"{OBJECT}/insights", ads(_run_insights)),
+        ("GET", OBJECT, marketing_api(_campaign_object)),
+        ("GET", f"{OBJECT}/insights", marketing_api(_campaign_insights)),
+        ("GET", OBJECT, marketing_api(_run_status)),
+        ("GET", f"{OBJECT}/insights", marketing_api(_run_insights)),
         guard=token_guard,
     ),
 )

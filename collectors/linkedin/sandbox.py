@@ -1088,13 +1088,13 @@ def _network_size(call: Call) -> httpx.Response:
     return _ok({"firstDegreeSize": _world(call).followers})
 
 
-def _ad_account(call: Call) -> None:
+def _require_account(call: Call) -> None:
     if call.args["account"] != AD_ACCOUNT_ID:
         raise _bad(f"Not enough permissions to access: adAccounts {call.args['account']}", 403, 100)
 
 
 def _ad_account_object(call: Call) -> httpx.Response:
-    _ad_account(call)
+    _require_account(call)
     return _ok(
         {
             "id": int(AD_ACCOUNT_ID),
@@ -1111,7 +1111,7 @@ def _account_resource(handler: Callable[[World, dict[str, Any]], httpx.Response]
     """A resource below one ad account: the account must be the member's."""
 
     def answer(call: Call) -> httpx.Response:
-        _ad_account(call)
+        _require_account(call)
         return handler(_world(call), _query(call))
 
     return answer

@@ -13,10 +13,7 @@ Tokens that start with "sandbox-" are valid.
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Callable
-from datetime import date
+from functools import cached_property
 
 import httpx
 
@@ -72,26 +69,22 @@ def host_table(parts: tuple[SandboxPart, ...]) -> dict[str, tuple[Host, list[lis
 
 
 class Sandbox(SandboxState):
-    """Every simulated platform: the state, request counts and injected faults."""
+    """Every installed platform's simulated APIs, answering from one state."""
 
-    def __init__(
-        self,
-        seed: int = 42,
-        today: date | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        super().__init__(seed, today, clock)
-        self.parts = sandbox_parts()
-        self.hosts = host_table(self.parts)
-        self.requests: Counter[str] = Counter()
-        self._faults: list[tuple[str, str]] = []
+    @cached_property
+    def parts(self) -> tuple[SandboxPart, ...]:
+        return sandbox_parts()
+
+    @cached_property
+    def hosts(self) -> dict[str, tuple[Host, list[list[Route]]]]:
+        return host_table(self.parts)
 
     def inject(self, path_contains: str, *faults: str) -> None:
         """Make the next requests whose path contains `path_contains` fail, one fault each."""
         for fault in faults:
             if fault not in FAULTS:
                 raise ValueError(f"unknown fault {fault!r}; use one of {', '.join(FAULTS)}")
-            self._faults.append((path_contains, fault))
+            self.faults.append((path_contains, fault))
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as the platform would."""
@@ -101,9 +94,9 @@ class Sandbox(SandboxState):
         prefix = path.strip("/").split("/", 1)[0]
         with self.lock:
             self.requests[path] += 1
-            fault = next((f for f in self._faults if f[0] in path), None)
+            fault = next((f for f in self.faults if f[0] in path), None)
             if fault:
-                self._faults.remove(fault)
+                self.faults.remove(fault)
         if prefix not in self.hosts:
             return httpx.Response(404, json={"error": f"no sandbox platform at /{prefix}"})
         host, tables = self.hosts[prefix]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -144,7 +145,7 @@ GRAPH = Host(
 )
 
 
-def marketing(account_id: str) -> Any:
+def marketing(account_id: str) -> Callable[[Handler], Handler]:
     """Decorate a Marketing API handler: its answers (errors too) carry the ads usage headers."""
 
     def decorate(handler: Handler) -> Handler:

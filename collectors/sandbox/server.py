@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from collectors.sandbox import Sandbox
+from collectors.sandbox import HEALTH_PATH, Sandbox, sandbox_parts
 from core.errors import SocialError
 
 if TYPE_CHECKING:
@@ -75,21 +75,14 @@ def running_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> 
         server.server_close()
 
 
-HEALTH_PATH = "/__sandbox__"
-
-
 def configured_port(config: Config) -> int:
     """The local port the config's base_url lines point at (the sandbox's port)."""
     ports = set()
-    for section, key in (
-        ("tiktok", "base_url"),
-        ("tiktok", "business_base_url"),
-        ("linkedin", "base_url"),
-        ("facebook", "base_url"),
-    ):
-        url = httpx.URL(str(config.get(section, key)))
-        if url.host in ("127.0.0.1", "localhost") and url.port:
-            ports.add(url.port)
+    for part in sandbox_parts():
+        for mount in part.mounts:
+            url = httpx.URL(str(config.get(part.platform, mount.config_key)))
+            if url.host in ("127.0.0.1", "localhost") and url.port:
+                ports.add(url.port)
     if len(ports) != 1:
         raise SocialError(
             "[sandbox] autostart is on, but the base_url lines in social.toml do not all point "

@@ -30,8 +30,8 @@ def demo(directory: str, seed: int, port: int, lang: str) -> None:
     """Run the whole product against the built-in sandbox.
 
     Creates DIRECTORY (default ./social-demo) with a social.toml pointing at a
-    local sandbox server that speaks the real TikTok, LinkedIn and Facebook
-    API shapes, syncs it through the real HTTP path, and prints last week's
+    local sandbox server that speaks every installed platform's real API
+    shapes, syncs it through the real HTTP path, and prints last week's
     figures per platform. Run it again at any time: it is idempotent.
 
     \b

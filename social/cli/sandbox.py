@@ -26,7 +26,7 @@ def sandbox() -> None:
 @click.option("--seed", type=int, default=42, show_default=True, help="Data seed.")
 @click.option("--today", type=DATE, help="Pretend today is this date (YYYY-MM-DD).")
 def serve(port: int, seed: int, today: date | None) -> None:
-    """Serve simulated TikTok, LinkedIn and Facebook APIs over HTTP until stopped.
+    """Serve every installed platform's simulated APIs over HTTP until stopped.
 
     The sandbox speaks the real response shapes and error envelopes; any token
     that starts with "sandbox-" is accepted. Point social.toml at it with the
@@ -39,18 +39,21 @@ def serve(port: int, seed: int, today: date | None) -> None:
     from collectors.sandbox import Sandbox
     from collectors.sandbox.server import make_server
 
+    sandbox = Sandbox(seed=seed, today=today)
     try:
-        server = make_server(Sandbox(seed=seed, today=today), port=port)
+        server = make_server(sandbox, port=port)
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port"
         ) from None
     base = f"http://127.0.0.1:{server.server_address[1]}"
     click.echo(f"Sandbox listening on {base} (Ctrl-C to stop). In social.toml:")
-    click.echo(f'  [tiktok]   base_url = "{base}/tiktok-open"')
-    click.echo(f'             business_base_url = "{base}/tiktok-business/open_api/v1.3"')
-    click.echo(f'  [linkedin] base_url = "{base}/linkedin"')
-    click.echo(f'  [facebook] base_url = "{base}/facebook"')
+    width = max((len(part.platform) for part in sandbox.parts), default=0) + 2
+    for part in sandbox.parts:
+        label = f"[{part.platform}]"
+        for key, url in part.base_urls(base).items():
+            click.echo(f'  {label:<{width}} {key} = "{url}"')
+            label = ""
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
