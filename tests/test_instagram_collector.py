@@ -215,6 +215,7 @@ def test_follower_count_is_asked_for_the_last_30_days_only(
     gains = account_values(db, "follower_count")
     assert min(gains) == "2025-12-21" and max(gains) == "2026-01-19" and len(gains) == 30
     assert len(account_values(db, "reach")) == 45
+    assert len(account_values(db, "views")) == 30  # a request a day: the last 30 days
     asked = [
         (c.request.url.params["metric"], day_of(c.request.url.params["since"]))
         for c in graph.routes["insights"].calls

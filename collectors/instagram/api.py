@@ -73,6 +73,7 @@ MEDIA_PER_PAGE = 50
 SERIES_DAYS = 30  # days per time_series request
 HISTORY_DAYS = 730  # insights are kept for two years
 FOLLOWER_DAYS = 30  # follower_count gives the last 30 days only
+TOTALS_DAYS = 30  # days of total_value metrics a first sync asks for (a request per day)
 MIN_FOLLOWERS = 100  # follower_count is not given below this many followers
 # Account metrics Meta gives per day (metric_type=time_series); the others only as total_value.
 SERIES_METRICS = frozenset({"reach", "follower_count"})

@@ -11,7 +11,8 @@ account is looked up once before them (without it neither can run):
 - account: daily `reach` and `follower_count` as time series (30 days per
   request; follower_count only for the last 30 days and not for accounts
   with fewer than 100 followers), the other account metrics (`views`,
-  `profile_views`, `accounts_engaged`) as total_value, one request per day,
+  `profile_views`, `accounts_engaged`) as total_value, one request per day
+  (so a first sync asks for the last 30 days of them, not the whole backfill),
   and the follower level `followers_count` on the collection day.
 - media: posts and reels published since the refresh horizon, each with a
   snapshot of its lifetime counters (views, likes, comments, saved, shares,
@@ -45,6 +46,7 @@ from collectors.instagram.api import (
     RETIRED,
     SERIES_DAYS,
     SERIES_METRICS,
+    TOTALS_DAYS,
     InstagramApi,
     refused_metrics,
 )
@@ -212,6 +214,9 @@ class InstagramCollector:
         )
         start = max(start, end - timedelta(days=HISTORY_DAYS - 1))
         recent = end - timedelta(days=FOLLOWER_DAYS - 1)  # follower_count reaches no further
+        # total_value metrics cost a request per day: a first sync asks the last TOTALS_DAYS
+        # days of them, not the whole backfill (an explicit --since is honoured).
+        totals_from = start if options.since else max(start, end - timedelta(days=TOTALS_DAYS - 1))
         while start <= end:
             last = min(end, start + timedelta(days=SERIES_DAYS - 1))
             page = Page(bookmarks={"account_daily": last.isoformat()})
@@ -226,7 +231,7 @@ class InstagramCollector:
                 fetch = partial(self.api.series, uid, first=first, last=last)
                 for metric, days in refusals.ask("account", asked, fetch).items():
                     values += [(metric, day, value) for day, value in days.items()]
-            day = start
+            day = max(start, totals_from)
             while day <= last:
                 totals_of_day = partial(self.api.day_totals, uid, day=day)
                 found = refusals.ask("account", totals, totals_of_day)
