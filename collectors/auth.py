@@ -49,8 +49,16 @@ class TokenSet:
 
     @classmethod
     def from_response(cls, payload: dict[str, Any], *, now: datetime | None = None) -> TokenSet:
-        """Build from an OAuth token response (expires_in / refresh_expires_in in seconds)."""
+        """Build from an OAuth token response (expires_in / refresh_expires_in in seconds).
+
+        Some platforms name the refresh token's lifetime `refresh_token_expires_in`.
+        """
         now = now or datetime.now(UTC)
+        refresh_seconds = (
+            payload["refresh_expires_in"]
+            if "refresh_expires_in" in payload
+            else payload.get("refresh_token_expires_in")
+        )
 
         def at(seconds: Any) -> str | None:
             if seconds in (None, ""):
@@ -61,7 +69,7 @@ class TokenSet:
             access_token=str(payload["access_token"]),
             refresh_token=payload.get("refresh_token") or None,
             expires_at=at(payload.get("expires_in")),
-            refresh_expires_at=at(payload.get("refresh_expires_in")),
+            refresh_expires_at=at(refresh_seconds),
             scope=str(payload.get("scope", "")),
             account_id=str(payload.get("open_id", "")),
         )

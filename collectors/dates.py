@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 
@@ -12,3 +13,12 @@ def months_before(day: date, months: int) -> date:
     month += 1
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
+def iso_weeks(start: date, end: date) -> Iterator[tuple[date, date]]:
+    """(Monday, Sunday) of each complete ISO week, from the week holding `start` to the last
+    one that ends by `end`."""
+    monday = start - timedelta(days=start.weekday())
+    while monday + timedelta(days=6) <= end:
+        yield monday, monday + timedelta(days=6)
+        monday += timedelta(days=7)

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
-from collectors.dates import months_before
+from collectors.adstats import numbers, paid_values
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
+from collectors.dates import iso_weeks, months_before
 from collectors.errors import ApiError
 from collectors.http import ApiClient
 from collectors.meta.graph import PLATFORM, TooMuchDataError, next_page, number
@@ -64,7 +65,7 @@ class Flight:
     stop: date | None
 
 
-class AdsApi:
+class AdsApi(ApiPart):
     """Campaigns and their daily, weekly and whole-flight stats for each ad account."""
 
     def __init__(
@@ -77,19 +78,12 @@ class AdsApi:
         async_days: int = ASYNC_DAYS,
         async_campaigns: int = ASYNC_CAMPAIGNS,
     ) -> None:
-        self.client = client
+        super().__init__(client)
         self.prefix = prefix
         self.account_ids = account_ids
         self.sleep = sleep
         self.async_days = async_days
         self.async_campaigns = async_campaigns
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
@@ -356,9 +350,7 @@ class AdsApi:
         A week inside the range this run's daily stage covered without a single
         impression needs no request: there is no reach to ask for.
         """
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             idle = (
                 daily[0] <= monday
                 and sunday <= daily[1]
@@ -367,7 +359,6 @@ class AdsApi:
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             if idle:
                 yield Batch(account, page)
-                monday += timedelta(days=7)
                 continue
             window = {"time_range": time_range(monday, sunday), "time_increment": "all_days"}
             for rows in self.insights(
@@ -391,7 +382,6 @@ class AdsApi:
                     page.values.extend(values(row, monday, sunday, "week", "account", None))
             progress.advance(f"facebook: weekly reach for week {monday.isocalendar()[1]:02d}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,
@@ -454,29 +444,13 @@ def values(
     subject_id: str | None,
 ) -> list[MetricValue]:
     """The metrics of one insights row (numbers arrive as strings) for one window."""
-    found: dict[str, float] = {}
-    for field in FIELDS:
-        value = number(row.get(field))
-        if value is not None:
-            found[field] = value
+    found = numbers(row, FIELDS, number)
     for action in row.get("actions") or []:
         if isinstance(action, dict) and action.get("action_type") in ACTION_METRICS:
             value = number(action.get("value"))
             if value is not None:
                 found[ACTION_METRICS[str(action["action_type"])]] = value
-    return [
-        MetricValue(
-            metric,
-            value,
-            start,
-            end,
-            grain,
-            "paid",
-            subject_type=subject,
-            subject_external_id=subject_id,
-        )
-        for metric, value in found.items()
-    ]
+    return paid_values(found, start, end, grain, subject, subject_id)
 
 
 def _day(value: Any) -> date | None:

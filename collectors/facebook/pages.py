@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.http import ApiClient
 from collectors.meta.graph import (
     PLATFORM,
@@ -79,7 +79,7 @@ REPLACED_BY = {
 }
 
 
-class PagesApi:
+class PagesApi(ApiPart):
     """Daily Page insights, published posts and their lifetime insights for one Page."""
 
     def __init__(
@@ -91,7 +91,7 @@ class PagesApi:
         page_metrics: tuple[str, ...] = PAGE_METRICS,
         post_metrics: tuple[str, ...] = POST_METRICS,
     ) -> None:
-        self.client = client
+        super().__init__(client)
         self.prefix = prefix
         self.page_id = page_id
         self.page_metrics = tuple(dict.fromkeys(page_metrics))
@@ -99,13 +99,6 @@ class PagesApi:
         self.retired: dict[str, str] = {}
         self._no_breakdown: set[str] = set()
         self._no_weekly = False
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.adstats import numbers, paid_values
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
+from collectors.dates import iso_weeks
 from collectors.errors import ApiError
 from collectors.http import ApiClient
 from collectors.linkedin.api import (
@@ -134,19 +136,12 @@ def number(value: Any) -> float | None:
     return float(value)
 
 
-class AdsApi:
+class AdsApi(ApiPart):
     """Campaigns and their daily, weekly and whole-flight statistics for each ad account."""
 
     def __init__(self, client: ApiClient, account_ids: Sequence[str]) -> None:
-        self.client = client
+        super().__init__(client)
         self.account_ids = [str(a) for a in account_ids]
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress
@@ -343,9 +338,7 @@ class AdsApi:
         self, account: Account, start: date, end: date, progress: Progress
     ) -> Iterator[Batch]:
         """Reach per complete ISO week, per campaign and for the whole ad account."""
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             for pivot, subject in (("CAMPAIGN", "ad"), ("ACCOUNT", "account")):
                 for row in self.analytics(
@@ -364,7 +357,6 @@ class AdsApi:
                     page.values.extend(_values(row, METRICS, monday, sunday, "week", subject, cid))
             progress.advance(f"linkedin: weekly reach for {iso_week(monday)}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,
@@ -470,20 +462,4 @@ def _values(
     subject: str,
     subject_id: str | None,
 ) -> list[MetricValue]:
-    out = []
-    for metric in metrics:
-        value = number(row.get(metric))
-        if value is not None:
-            out.append(
-                MetricValue(
-                    metric,
-                    value,
-                    start,
-                    end,
-                    grain,
-                    "paid",
-                    subject_type=subject,
-                    subject_external_id=subject_id,
-                )
-            )
-    return out
+    return paid_values(numbers(row, metrics, number), start, end, grain, subject, subject_id)

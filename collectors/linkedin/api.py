@@ -311,10 +311,7 @@ def authorize_url(
 
 def token_set(payload: Mapping[str, Any], *, now: datetime | None = None) -> TokenSet:
     """TokenSet from LinkedIn's token response (refresh_token_expires_in, not refresh_expires_in)."""
-    data = dict(payload)
-    if "refresh_token_expires_in" in data and "refresh_expires_in" not in data:
-        data["refresh_expires_in"] = data["refresh_token_expires_in"]
-    return TokenSet.from_response(data, now=now)
+    return TokenSet.from_response(dict(payload), now=now)
 
 
 def exchange_token(

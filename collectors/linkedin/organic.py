@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from collectors.base import Batch, Progress, SyncOptions, SyncState
+from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
 from collectors.dates import months_before
 from collectors.errors import AuthError
 from collectors.http import ApiClient
@@ -64,20 +64,13 @@ LIVE_STATES = ("PUBLISHED", "PUBLISHED_EDITED")
 POST_BATCH = 20  # post URNs per share-statistics request
 
 
-class OrganicApi:
+class OrganicApi(ApiPart):
     """One organisation page: follower level, daily series, lifetime totals and post stats."""
 
     def __init__(self, client: ApiClient, organization_id: str) -> None:
-        self.client = client
+        super().__init__(client)
         self.organization_id = organization_id
         self.org_urn = urn("organization", organization_id)
-
-    @property
-    def requests(self) -> int:
-        return self.client.requests
-
-    def close(self) -> None:
-        self.client.close()
 
     def collect(
         self, options: SyncOptions, state: SyncState, progress: Progress

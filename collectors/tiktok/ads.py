@@ -28,7 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from collectors.adstats import numbers, paid_values
 from collectors.base import ApiPart, Batch, Progress, SyncOptions, SyncState
+from collectors.dates import iso_weeks
 from collectors.errors import ApiError, AuthError, QueryTooLarge
 from collectors.http import ApiClient
 from collectors.tiktok.business import number
@@ -341,9 +343,7 @@ class MarketingApi(ApiPart):
         self, account: Account, start: date, end: date, progress: Progress
     ) -> Iterator[Batch]:
         """True weekly reach per campaign and for the whole advertiser, complete ISO weeks only."""
-        monday = start - timedelta(days=start.weekday())
-        while monday + timedelta(days=6) <= end:
-            sunday = monday + timedelta(days=6)
+        for monday, sunday in iso_weeks(start, end):
             window = {"start_date": monday.isoformat(), "end_date": sunday.isoformat()}
             page = Page(bookmarks={"ads_weeks": sunday.isoformat()})
             week = f"week {monday.isocalendar()[1]:02d}"
@@ -371,7 +371,6 @@ class MarketingApi(ApiPart):
                 page.values.extend(_values(row, monday, sunday, "week", "account", None))
             progress.advance(f"tiktok: weekly reach for {week}")
             yield Batch(account, page)
-            monday += timedelta(days=7)
 
     def _flights(
         self,
@@ -440,20 +439,4 @@ def _values(
     row: dict[str, Any], start: date, end: date, grain: str, subject: str, subject_id: str | None
 ) -> list[MetricValue]:
     metrics = row.get("metrics") or {}
-    out = []
-    for metric in METRICS:
-        value = number(metrics.get(metric))
-        if value is not None:
-            out.append(
-                MetricValue(
-                    metric,
-                    value,
-                    start,
-                    end,
-                    grain,
-                    "paid",
-                    subject_type=subject,
-                    subject_external_id=subject_id,
-                )
-            )
-    return out
+    return paid_values(numbers(metrics, METRICS, number), start, end, grain, subject, subject_id)

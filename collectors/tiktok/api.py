@@ -290,10 +290,7 @@ def business_token(
             platform=PLATFORM,
             status=response.status_code,
         )
-    payload = dict(data)
-    if "refresh_token_expires_in" in payload and "refresh_expires_in" not in payload:
-        payload["refresh_expires_in"] = payload["refresh_token_expires_in"]
-    return TokenSet.from_response(payload)
+    return TokenSet.from_response(dict(data))
 
 
 def exchange_token(
