@@ -25,21 +25,16 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from core import registry
 from core.catalogue import metrics_for
 from social.insights.themes import DEFAULT_HASHTAG_THEMES
 
-PLATFORMS = ("tiktok", "linkedin", "facebook")
-HEADLINE = {"tiktok": "views", "linkedin": "impressions", "facebook": "views"}
-# What each platform's ad statistics report (as the Marketing APIs name it).
-AD_METRICS = {
-    "tiktok": {"spend", "impressions", "reach", "clicks", "video_play_actions", "likes",
-               "comments", "shares", "follows", "profile_visits", "video_watched_2s",
-               "video_watched_6s"},
-    "linkedin": {"impressions", "clicks", "costInLocalCurrency", "videoViews", "likes",
-                 "comments", "shares", "follows", "landingPageClicks",
-                 "approximateMemberReach", "totalEngagements"},
-    "facebook": {"impressions", "reach", "clicks", "link_click", "spend"},
-}  # fmt: skip
+# Which platforms there are, what "views" counts on each and what its ad statistics report:
+# data from the platform registry, which both sides must agree on (like the catalogue).
+PLATFORMS = registry.names()
+HEADLINE = {p.name: p.views.concept for p in registry.platforms()}
+AD_METRICS = {p.name: set(p.views.ad_metrics) for p in registry.platforms()}
+PAID_FALLBACK = {p.name: dict(p.views.paid_fallback) for p in registry.platforms()}
 EXACT = {"platform_day", "platform_week", "platform_campaign", "platform_lifetime"}
 
 Figures = dict[str, float | None]
@@ -59,9 +54,8 @@ def names(concept: str, platform: str) -> list[str]:
 
 def ad_names(concept: str, platform: str) -> list[str]:
     found = [m for m in names(concept, platform) if m in AD_METRICS[platform]]
-    if platform == "facebook" and concept == "views":
-        found.append("impressions")  # Meta's ads count a view as an impression
-    return found
+    # Ads that do not report the concept stand in with another metric (Meta: impressions).
+    return found + list(PAID_FALLBACK[platform].get(concept, ()))
 
 
 def add(*values: float | None) -> float | None:

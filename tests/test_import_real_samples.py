@@ -516,14 +516,11 @@ def test_meta_daily_views_needs_to_be_told_it_is_facebook(imported: Any, name: s
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("meta_ig_daily_follows_dandirector_utf16.csv", ["Instagram", "'Instagram follows'"]),
-        ("meta_ig_daily_reach_dandirector_utf16.csv", ["Instagram", "'Reach'"]),
-        ("meta_ig_daily_views_dandirector_utf16.csv", ["Instagram", "'Views'"]),
-        ("meta_ig_posts_dandirector_2026.csv", ["Instagram", "@elitravelguy", "@caryjack"]),
+        ("meta_ig_daily_views_dandirector_utf16.csv", ["'Views'", "--platform instagram"]),
         ("meta_videos_vintage_requoted.csv", ["video export", "Post ID"]),
     ],
 )
-def test_instagram_and_video_exports_are_refused_saying_what_they_are(
+def test_a_lone_views_file_and_video_exports_are_refused_saying_what_they_are(
     imported: Any, name: str, words: list[str]
 ) -> None:
     code, output, _, stored = imported(name)
@@ -534,7 +531,7 @@ def test_instagram_and_video_exports_are_refused_saying_what_they_are(
     assert stored.count("posts") == stored.count("metric_values") == 0
 
 
-def test_instagram_posts_are_parsed_in_full_for_when_instagram_is_a_platform() -> None:
+def test_instagram_posts_are_parsed_in_full_per_account() -> None:
     name = "meta_ig_posts_dandirector_2026.csv"
     ctx = Context(name, "Europe/Oslo", NOW, date(2026, 12, 1))
     parsed = parse_export(SAMPLES / name, ctx)

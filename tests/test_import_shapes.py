@@ -301,13 +301,14 @@ def test_meta_daily_facebook_and_instagram_sections(tmp_path: Path, variant: str
     assert parsed.platform == "facebook"
     assert sum(values(parsed, "page_total_media_view_unique").values()) == 2768 + 2467 + 100
     [skipped] = parsed.skipped
-    assert (
-        "'Instagram reach': 2 days" in skipped
-        and "instagram is not an installed platform" in skipped
-    )
+    assert "'Instagram reach': 2 days" in skipped and "--platform instagram" in skipped
     whole = parse_export(path, ctx(path))
     [instagram] = whole.others
     assert instagram.platform == "instagram" and values(instagram, "reach")[date(2023, 7, 9)] == 31
+    asked = read_export(path, ctx(path), "instagram")
+    assert asked.platform == "instagram" and sum(values(asked, "reach").values()) == 61
+    [left] = asked.skipped
+    assert "'Facebook reach': 3 days" in left and "--platform facebook" in left
 
 
 def test_meta_daily_unprefixed_follows_section_next_to_instagram_is_facebook(
@@ -348,19 +349,20 @@ def test_meta_daily_views_alone_asks_whose_it_is(tmp_path: Path) -> None:
 
 def test_meta_daily_reach_alone_is_an_instagram_download(tmp_path: Path) -> None:
     path = meta_daily_file(tmp_path / "Reach.csv", [("Reach", meta_days(date(2025, 5, 25), [1]))])
-    with pytest.raises(ImportFileError, match=r"daily export of Instagram \('Reach': 1 day,"):
-        read_export(path, ctx(path))
+    parsed = read_export(path, ctx(path))
+    assert parsed.platform == "instagram" and values(parsed, "reach") == {date(2025, 5, 25): 1}
+    assert parsed.describe().startswith("a Meta Business Suite daily export of Instagram ('Reach'")
 
 
 # --- Instagram and video exports ---------------------------------------------------------------
 
 
-def test_instagram_posts_export_is_refused_but_parsed_per_account(tmp_path: Path) -> None:
+def test_instagram_posts_export_is_stored_one_account_at_a_time(tmp_path: Path) -> None:
     path = instagram_posts_csv(tmp_path)
-    with pytest.raises(
-        ImportFileError, match="posts export of Instagram.*@stemutdanning.*@partner"
-    ):
-        read_export(path, ctx(path))
+    stored = read_export(path, ctx(path))
+    assert stored.platform == "instagram" and stored.account_name == "stemutdanning"
+    [left] = stored.skipped
+    assert "@partner" in left and "import one account per file" in left
     with pytest.raises(ImportFileError, match="not a Facebook export"):
         read_export(path, ctx(path), "facebook")
     parsed = parse_export(path, ctx(path))
@@ -403,15 +405,17 @@ def test_month_day_helper_matches_tiktok_studio() -> None:
     assert month_day(date(2026, 1, 1) - timedelta(days=1)) == "December 31"
 
 
-def test_the_write_path_refuses_an_instagram_part_even_when_called_directly(
+def test_the_write_path_refuses_a_part_of_a_platform_not_installed_even_when_called_directly(
     tmp_path: Path,
 ) -> None:
+    from dataclasses import replace
+
     from db import open_db
     from social.ingest import import_file
 
     path = instagram_posts_csv(tmp_path)
-    parsed = parse_export(path, ctx(path))
+    parsed = replace(parse_export(path, ctx(path)), platform="myspace")
     db = open_db(tmp_path / "social.db")
-    with pytest.raises(ImportFileError, match="instagram is not an installed platform of social"):
+    with pytest.raises(ImportFileError, match="myspace is not an installed platform of social"):
         import_file(db, parsed, path.name)
     assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0

@@ -18,16 +18,9 @@ from collectors.base import BuildContext, Part
 from collectors.errors import MissingCredentials
 from collectors.facebook.ads import AdsApi
 from collectors.facebook.pages import PAGE_METRICS, POST_METRICS, PagesApi
-from collectors.http import ApiClient
-from collectors.meta.graph import (
-    PLATFORM,
-    RENEW,
-    UsageLimiter,
-    classify_graph,
-    graph_prefix,
-)
+from collectors.meta.client import graph_client
+from collectors.meta.graph import PLATFORM, RENEW, graph_prefix
 from collectors.parts import PartsCollector
-from collectors.ratelimit import UsageThrottle
 
 ADS_ENTRY = "facebook_ads"  # token file entry of the long-lived user token
 
@@ -56,25 +49,6 @@ def expiry_warning(tokens: TokenSet | None, now: datetime | None = None) -> str 
     return f"facebook: the ads (long-lived user) token {when}; renew it with: {RENEW}"
 
 
-def _client(
-    ctx: BuildContext, base_url: str, product: str, token: str, throttle: UsageThrottle
-) -> ApiClient:
-    config = ctx.config
-    sleep = ctx.sleep or time.sleep
-    return ApiClient(
-        PLATFORM,
-        base_url,
-        classify=classify_graph(product, throttle),
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=float(config.get("sync", "timeout_seconds")),
-        max_retries=int(config.get("sync", "max_retries")),
-        limiter=UsageLimiter(throttle, sleep=sleep),
-        transport=ctx.transport,
-        sleep=sleep,
-        secrets=[token, credential(PLATFORM, "app_secret") or ""],
-    )
-
-
 def build(ctx: BuildContext) -> PartsCollector:
     """Assemble the Facebook parts the config and credentials allow."""
     config = ctx.config
@@ -96,7 +70,7 @@ def build(ctx: BuildContext) -> PartsCollector:
     if page_id:
         token, _source = access_token(PLATFORM, ctx.tokens)
         pages = PagesApi(
-            _client(ctx, base_url, "pages", token, UsageThrottle(sleep=sleep)),
+            graph_client(ctx, base_url, "pages", token),
             prefix,
             page_id,
             page_metrics=tuple(
@@ -119,7 +93,7 @@ def build(ctx: BuildContext) -> PartsCollector:
         if warning:
             warnings.append(warning)
         ads = AdsApi(
-            _client(ctx, base_url, "ads", token, UsageThrottle(sleep=sleep)),
+            graph_client(ctx, base_url, "ads", token),
             prefix,
             accounts,
             sleep=sleep,

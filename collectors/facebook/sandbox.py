@@ -432,7 +432,7 @@ def _exchange_route(call: Call) -> httpx.Response:
     return _exchange(graph_params(call))
 
 
-def _page_route(call: Call) -> httpx.Response:
+def _page_route(call: Call) -> httpx.Response | None:
     return _page_object(_world(call), graph_params(call))
 
 
@@ -462,7 +462,7 @@ def _page_token() -> str:
     return "sandbox-page-" + hashlib.sha256(PAGE_ID.encode()).hexdigest()[:16]
 
 
-def _page_object(w: World, params: dict[str, str]) -> httpx.Response:
+def _page_object(w: World, params: dict[str, str]) -> httpx.Response | None:
     fields = params.get("fields", "id,name").split(",")
     latest = w.page_daily[max(w.page_daily)] if w.page_daily else {"level": 0}
     known = {
@@ -474,6 +474,8 @@ def _page_object(w: World, params: dict[str, str]) -> httpx.Response:
         "link": f"https://www.facebook.com/{PAGE_ID}",
         "access_token": _page_token(),
     }
+    if not any(f in known for f in fields if f != "id"):
+        return None  # fields of another part on the Graph host (Instagram's linked account)
     return ok({f: known[f] for f in fields if f in known} | {"id": PAGE_ID})
 
 

@@ -54,7 +54,8 @@ def parse_export(path: Path, ctx: Context, platform: str | None = None) -> Parse
     """Read, detect and parse one export file, whatever platform it is for."""
     platform = platform or ctx.platform
     tables = read_tables(path)
-    kind = next((k for k in kinds() if k.matches(tables)), None)
+    # The named platform's kinds first: a file two platforms share (Meta's 'Views') is its.
+    kind = next((k for k in [*kinds_for(platform), *kinds()] if k.matches(tables)), None)
     expected = "; or ".join(dict.fromkeys(k.EXPECTED for k in kinds_for(platform)))
     if kind is None:
         found = [h for t in tables for h in t.headers if h][:12]
@@ -94,9 +95,9 @@ def _note_ragged(parsed: Parsed, tables: list[Table]) -> None:
 def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed:
     """Parse one export file and keep what social can store; refuse a file with nothing of it.
 
-    Parts for a platform that is not installed (a section of another platform in
-    a two-platform download) are listed in `Parsed.skipped`, never stored as another
-    platform.
+    The file's other parts (a platform that is not installed, the other platform's
+    section of a two-platform download, another account) are listed in
+    `Parsed.skipped`, each saying why, never stored as another platform.
     """
     parsed = parse_export(path, ctx, platform)
     missing = not_installed(parsed.platform)
@@ -104,7 +105,11 @@ def read_export(path: Path, ctx: Context, platform: str | None = None) -> Parsed
         what = "; ".join(p.describe() for p in [parsed, *parsed.others])
         raise ImportFileError(f"{path.name}: {what}; {missing}, so nothing was stored.")
     for other in parsed.others:
-        why = not_installed(other.platform) or "import one account per file"
+        why = not_installed(other.platform) or (
+            f"import the file again with --platform {other.platform}"
+            if other.platform != parsed.platform
+            else "import one account per file"
+        )
         parsed.skipped.append(f"{other.describe()}: not stored, {why}")
     parsed.others = []
     return parsed

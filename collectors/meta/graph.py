@@ -48,8 +48,11 @@ PERMISSIONS = {
     "pages": ("pages_read_engagement", "read_insights"),
     "ads": ("ads_read",),
     "auth": ("pages_show_list", "pages_read_engagement"),
+    "instagram": ("instagram_basic", "instagram_manage_insights", "pages_read_engagement"),
 }
 KNOWN_PERMISSIONS = (
+    "instagram_basic",
+    "instagram_manage_insights",
     "pages_read_engagement",
     "pages_show_list",
     "read_insights",

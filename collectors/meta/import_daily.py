@@ -14,7 +14,7 @@ file is refused with a line asking for `--platform facebook`.
 
 Facebook sections become account values of the Page (grain 'day', origin
 'total': Meta does not split them); Instagram sections are parsed the same
-way into an Instagram part (`meta_instagram`), which is not stored yet.
+way into an Instagram part (vocabulary in `collectors.instagram.exports`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collectors.importers.base import Context, Parsed, has_all, need, plural
 from collectors.importers.daily import Column, Kind, read_daily
 from collectors.importers.readers import ImportFileError, Table
-from collectors.meta import import_instagram as meta_instagram
+from collectors.instagram import exports as meta_instagram
 
 KIND = "meta_business_suite"
 PLATFORM = "facebook"
@@ -134,6 +134,5 @@ def _platform(table: Table, title: str, titles: list[str], ctx: Context) -> str:
     raise ImportFileError(
         f"{table.file}: a Meta Business Suite daily '{table.title}' export ({plural(days, 'day')}); "
         "Meta gives Facebook and Instagram the same title, so the file does not say whose "
-        "it is; if these are your Facebook Page's numbers, import it with --platform facebook "
-        "(Instagram is not a platform in social yet)."
+        "it is; import it with --platform facebook or --platform instagram."
     )
