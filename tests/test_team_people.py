@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from core import registry
 from db import open_db
 from social.cli import cli
 
@@ -54,7 +55,7 @@ def test_list_flags_missing_consent_and_who_must_consent(
     assert rows["Ola (16)"]["flags"] == ["no consent on record"]
     assert rows["Ida (17)"]["flags"] == [
         f"minor of unknown age: a guardian must consent ({ch}) or give the birth date"
-        for ch in ("TikTok", "LinkedIn", "Facebook", "web")
+        for ch in (*map(registry.display_name, registry.names()), "web")
     ]
     assert rows["Ida (17)"]["consent_date"] == "2026-09-01"
     assert rows["Eva"]["flags"] == [] and rows["Eva"]["under_18"] is True
