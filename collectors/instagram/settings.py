@@ -31,7 +31,11 @@ def _version(value: Any) -> str | None:
 
 def _ig_user_id(value: Any) -> str | None:
     text = str(value).strip()
-    return None if not text or re.fullmatch(r"\d{5,20}", text) else "must be the account's id, 5 to 20 digits"
+    return (
+        None
+        if not text or re.fullmatch(r"\d{5,20}", text)
+        else "must be the account's id, 5 to 20 digits"
+    )
 
 
 KEYS: dict[str, Key] = {
