@@ -1,4 +1,4 @@
-"""A first (backfill) and a second (daily) sync of all three platforms against the sandbox.
+"""A first (backfill) and a second (daily) sync of every installed platform against the sandbox.
 
 Runs in-process (httpx.MockTransport) so the figures measure the collectors
 and the write path, not the loopback network. Prints requests, rows and time
@@ -55,7 +55,7 @@ def main() -> None:
                     f"{s.new_posts:>4} new posts {s.updated_values:>6} values {s.seconds:6.2f} s"
                 )
             print(
-                f"{label:<8} all three: {sum(s.requests for s in summaries)} requests, {total:.2f} s"
+                f"{label:<8} all platforms: {sum(s.requests for s in summaries)} requests, {total:.2f} s"
             )
         size = sum(p.stat().st_size for p in folder.glob("social.db*")) / 1_048_576
     print(
