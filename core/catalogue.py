@@ -36,19 +36,35 @@ class MetricInfo:
         return self.nb if lang == "nb" else self.en
 
 
-_built: tuple[tuple[object, ...], dict[tuple[str, str], MetricInfo]] | None = None
+@dataclass(frozen=True)
+class _Index:
+    records: tuple[object, ...]
+    table: dict[tuple[str, str], MetricInfo]  # (platform, metric) -> entry
+    by_concept: dict[tuple[str, str | None], list[MetricInfo]]  # (concept, platform|None)
 
 
-def _table() -> dict[tuple[str, str], MetricInfo]:
-    """(platform, metric) -> entry over every installed platform, in display order.
+_built: _Index | None = None
+
+
+def _index() -> _Index:
+    """The entries of every installed platform, in display order, and by concept.
 
     Rebuilt only when the registry changes (a platform registered at run time).
     """
     global _built
     records = registry.platforms()
-    if _built is None or _built[0] is not records:
-        _built = (records, {(m.platform, m.metric): m for p in records for m in p.metrics})
-    return _built[1]
+    if _built is None or _built.records is not records:
+        table = {(m.platform, m.metric): m for p in records for m in p.metrics}
+        by_concept: dict[tuple[str, str | None], list[MetricInfo]] = {}
+        for entry in table.values():
+            by_concept.setdefault((entry.concept, None), []).append(entry)
+            by_concept.setdefault((entry.concept, entry.platform), []).append(entry)
+        _built = _Index(records, table, by_concept)
+    return _built
+
+
+def _table() -> dict[tuple[str, str], MetricInfo]:
+    return _index().table
 
 
 class _Catalogue(Mapping[tuple[str, str], MetricInfo]):
@@ -137,11 +153,7 @@ def is_additive(platform: str, metric: str) -> bool:
 
 def metrics_for(concept: str, platform: str | None = None) -> list[MetricInfo]:
     """All platform metrics that measure a concept (optionally for one platform)."""
-    return [
-        e
-        for e in _table().values()
-        if e.concept == concept and (platform is None or e.platform == platform)
-    ]
+    return list(_index().by_concept.get((concept, platform), ()))
 
 
 def concept_label(concept: str, lang: str) -> str:
