@@ -177,8 +177,3 @@ def build_collector(platform: str, ctx: BuildContext) -> Collector:
     factory = registry.load(registry.platform(platform).collector)
     collector: Collector = factory(ctx)
     return collector
-
-
-def available_platforms() -> list[str]:
-    """Installed platforms that have a collector."""
-    return [p.name for p in registry.platforms() if p.collector]

@@ -82,61 +82,6 @@ class _Catalogue(Mapping[tuple[str, str], MetricInfo]):
 
 CATALOGUE: Mapping[tuple[str, str], MetricInfo] = _Catalogue()
 
-# Names of the common concepts, for labels that span platforms.
-CONCEPTS: dict[str, tuple[str, str]] = {
-    "views": ("Visninger", "Views"),
-    "reach": ("Rekkevidde", "Reach"),
-    "impressions": ("Visninger av annonser", "Impressions"),
-    "clicks": ("Klikk", "Clicks"),
-    "link_clicks": ("Klikk til nettsiden", "Link clicks"),
-    "likes": ("Likerklikk/reaksjoner", "Likes/reactions"),
-    "comments": ("Kommentarer", "Comments"),
-    "shares": ("Delinger", "Shares"),
-    "engagements": ("Engasjement", "Engagements"),
-    "engagement_rate": ("Engasjementsrate", "Engagement rate"),
-    "followers": ("Følgere", "Followers"),
-    "follower_gain": ("Nye følgere", "Followers gained"),
-    "spend": ("Kostnad", "Spend"),
-    "profile_views": ("Profilbesøk", "Profile views"),
-    "follower_net_change": ("Netto endring i følgere", "Net follower change"),
-    "follower_loss": ("Tapte følgere", "Followers lost"),
-    "watch_time_total": ("Total sett-tid", "Total watch time"),
-    "impression_source": ("Hvor visningene kom fra", "Where the views came from"),
-    "audience_type": ("Seertyper", "Viewer types"),
-    "retention": ("Seere som fortsatt ser", "Viewers still watching"),
-}
-
-ADDITIVE_CONCEPTS = frozenset(
-    {
-        "views",
-        "impressions",
-        "clicks",
-        "link_clicks",
-        "likes",
-        "comments",
-        "shares",
-        "engagements",
-        "follower_gain",
-        "spend",
-        "profile_views",
-        "views_2s",
-        "views_6s",
-        "spend_usd",
-        "video_starts",
-        "views_25pct",
-        "views_50pct",
-        "views_75pct",
-        "completions",
-        "other_engagements",
-        "leads",
-        "conversions",
-        "viral_impressions",
-        "follower_net_change",
-        "follower_loss",
-        "watch_time_total",
-    }
-)
-
 
 def info(platform: str, metric: str) -> MetricInfo:
     """Catalogue entry of a platform metric; KeyError names an unknown one."""
@@ -146,20 +91,9 @@ def info(platform: str, metric: str) -> MetricInfo:
         raise KeyError(f"metric {metric!r} of {platform} is not in the catalogue") from None
 
 
-def is_additive(platform: str, metric: str) -> bool:
-    """Whether values of this metric may be summed across windows, posts or ads."""
-    return info(platform, metric).additive
-
-
 def metrics_for(concept: str, platform: str | None = None) -> list[MetricInfo]:
     """All platform metrics that measure a concept (optionally for one platform)."""
     return list(_index().by_concept.get((concept, platform), ()))
-
-
-def concept_label(concept: str, lang: str) -> str:
-    """Label of a cross-platform concept in the report language."""
-    nb, en = CONCEPTS.get(concept, (concept, concept))
-    return nb if lang == "nb" else en
 
 
 def breakdown_label(platform: str, dimension: str, key: str, lang: str) -> str:

@@ -376,14 +376,6 @@ def set_bookmark(db: Database, account_id: int, stream: str, value: str) -> None
     )
 
 
-def get_bookmark(db: Database, account_id: int, stream: str) -> str | None:
-    """The stored bookmark of a stream, or None before the first sync."""
-    row = db.execute(
-        "SELECT value FROM sync_bookmarks WHERE account_id = ? AND stream = ?", [account_id, stream]
-    ).fetchone()
-    return row[0] if row else None
-
-
 def record_retired_metric(db: Database, platform: str, metric: str, message: str) -> bool:
     """Remember that a platform refused a metric; return True the first time."""
     cur = db.execute(

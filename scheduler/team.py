@@ -88,10 +88,6 @@ class Member:
             "active": self.active,
         }
 
-    def is_quiet_at(self, local: time) -> bool:
-        """True when a local wall-clock time falls inside the member's quiet hours."""
-        return in_quiet_hours(self.quiet_start, self.quiet_end, local)
-
 
 _COLUMNS = (
     "id, name, role, email, slack_member, teams, quiet_start, quiet_end, language, active, "

@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from core import formats
 from core.config import Config
 from core.errors import SocialError
+from core.timeutil import utcnow
 from social.web import i18n
 from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
@@ -135,8 +136,6 @@ class Ctx:
 
     def derived(self, name: str, compute: Callable[[Database], T], *key: Hashable) -> T:
         """`WebState.derived` for this request: keyed by name, language and the hour too."""
-        from core.timeutil import utcnow
-
         hour = utcnow().strftime("%Y-%m-%dT%H")
         return self.state.derived((name, self.lang, hour, *key), compute)
 
