@@ -27,6 +27,7 @@ from social.reports.measures import views_concept
 
 # Read per post beside views, where a platform gives them: the catalogue's concepts.
 WATCH_CONCEPTS = ("avg_watch_time", "completion_rate")
+ORIGINS = ("total", "organic", "paid")
 CHUNK = 500
 
 
@@ -100,16 +101,17 @@ def load_posts(
     if since:
         rows = [r for r in rows if from_utc_iso(r[5]).astimezone(tz).date() >= since]
     ids = [int(r[0]) for r in rows]
-    platforms = sorted({r[1] for r in rows})
-    metrics = sorted({m for p in platforms for m in names_for(p)})
-    points = _points(db, ids, metrics)
+    names = {plat: names_for(plat) for plat in {r[1] for r in rows}}
+    age = timedelta(days=age_days)
+    moments = {int(r[0]): to_utc_iso(from_utc_iso(r[5]) + age) for r in rows}
+    points = _points(db, [(pid, names[r[1]], moments[pid]) for pid, r in zip(ids, rows)])
     watch = _watch(db, ids)
     sources = _sources(db, ids)
     out = []
     for pid, plat, account, ext, caption, published, fmt, duration, tags, owners in rows:
         published_at = from_utc_iso(published)
-        series = _series(points.get(int(pid), {}), names_for(plat))
-        at_age = _value_at(series, published_at + timedelta(days=age_days))
+        series = _series(points.get(int(pid), {}), names[plat])
+        at_age = _value_at(series, moments[int(pid)])
         if at_age is None:
             continue
         views, exact, first = at_age
@@ -175,27 +177,58 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[i : i + CHUNK])
 
 
-def _points(db: Database, ids: Sequence[int], metrics: Sequence[str]) -> dict[int, Points]:
-    """Every measurement of the posts' counters: snapshots, and lifetime totals the platform
-    reported per post (at the moment they were collected)."""
+def _points(db: Database, targets: Sequence[tuple[int, list[str], str]]) -> dict[int, Points]:
+    """The measurements of each post's counters that decide its value at a moment.
+
+    `targets` holds (post id, the metrics that may hold its views, the UTC ISO moment).
+    Counter snapshots are many (one per change), so SQL seeks only the three that
+    `_interpolate` can use per series: the first, the last at or before the moment and
+    the first after it; interpolating over these gives the same value as over every
+    point. Lifetime totals the platform reported per post (at the moment they were
+    collected) are few and read whole.
+    """
     out: dict[int, Points] = {}
-    if not ids or not metrics:
+    combos = [
+        [pid, metric, origin, at]
+        for pid, metrics, at in targets
+        for metric in metrics
+        for origin in ORIGINS
+    ]
+    if not combos:
         return out
-    marks = ",".join("?" * len(metrics))
-    for chunk in _chunks(ids):
-        id_marks = ",".join("?" * len(chunk))
-        for pid, metric, origin, moment, value in db.execute(
-            f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
-                WHERE post_id IN ({id_marks}) AND metric IN ({marks})
-                UNION ALL
-                SELECT subject_id, metric, origin, collected_at, value FROM metric_values
-                WHERE subject_type = 'post' AND subject_id IN ({id_marks})
-                  AND grain = 'lifetime' AND metric IN ({marks})""",
-            [*chunk, *metrics, *chunk, *metrics],
-        ):
-            out.setdefault(int(pid), {}).setdefault(metric, {}).setdefault(origin, []).append(
-                (moment, float(value))
-            )
+
+    def add(pid: int, metric: str, origin: str, moment: str, value: float) -> None:
+        out.setdefault(pid, {}).setdefault(metric, {}).setdefault(origin, []).append(
+            (moment, value)
+        )
+
+    seek = """(SELECT captured_at || ' ' || value FROM post_snapshots s
+               WHERE s.post_id = k.pid AND s.metric = k.metric AND s.origin = k.origin {})"""
+    for pid, metric, origin, *found in db.execute(
+        f"""WITH k(pid, metric, origin, at) AS (
+                SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?))
+            SELECT * FROM (
+                SELECT pid, metric, origin,
+                       {seek.format("ORDER BY captured_at LIMIT 1")} AS first,
+                       {seek.format("AND captured_at <= k.at ORDER BY captured_at DESC LIMIT 1")},
+                       {seek.format("AND captured_at > k.at ORDER BY captured_at LIMIT 1")}
+                FROM k)
+            WHERE first IS NOT NULL""",
+        [json.dumps(combos)],
+    ):
+        for point in set(found) - {None}:
+            moment, _, value = point.partition(" ")
+            add(int(pid), metric, origin, moment, float(value))
+    wanted = {pid for pid, _, _ in targets}
+    metrics = sorted({metric for _, names, _ in targets for metric in names})
+    for pid, metric, origin, moment, value in db.execute(
+        f"""SELECT subject_id, metric, origin, collected_at, value FROM metric_values
+            WHERE subject_type = 'post' AND grain = 'lifetime'
+              AND metric IN ({",".join("?" * len(metrics))})""",
+        metrics,
+    ):
+        if int(pid) in wanted:
+            add(int(pid), metric, origin, moment, float(value))
     return out
 
 
@@ -214,14 +247,14 @@ def _series(points: Points, names: list[str]) -> dict[str, list[tuple[str, float
 
 
 def _value_at(
-    series: dict[str, list[tuple[str, float]]], moment: datetime
+    series: dict[str, list[tuple[str, float]]], at: str
 ) -> tuple[float, bool, datetime] | None:
-    """Views at a moment (interpolated between measurements), whether exact, first measured."""
+    """Views at a UTC ISO moment (interpolated between measurements), whether exact, first
+    measured."""
     if not series:
         return None
     total = 0.0
     exact = True
-    at = to_utc_iso(moment)
     first = min(points[0][0] for points in series.values() if points)
     for points in series.values():
         value, point_exact = _interpolate(points, at)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +65,19 @@ def create_app(
     path = Path(db_path) if db_path is not None else config.database_path
     open_db(path).conn.close()  # apply migrations before any request
     state = WebState(config=config, db_path=path, base_url=base_url or default_base_url(config))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        state.kept.start()
+        try:
+            yield
+        finally:
+            state.kept.stop()
+
     app = Starlette(
         routes=routes(),
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
+        lifespan=lifespan,
     )
     app.state.web = state
     app.add_middleware(SecurityHeaders)

@@ -30,8 +30,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from core import formats
 from core.config import Config
 from core.errors import SocialError
-from core.timeutil import utcnow
 from social.web import i18n
+from social.web.kept import KeptResults
 from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
 
@@ -56,9 +56,10 @@ class WebState:
     base_url: str
     limiter: RateLimiter = field(default_factory=RateLimiter)
     _local: threading.local = field(default_factory=threading.local)
-    _derive_lock: threading.Lock = field(default_factory=threading.Lock)
-    _derive_db: Database | None = None
-    _derived: tuple[int, dict[tuple[Hashable, ...], Any]] | None = None
+    kept: KeptResults = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kept = KeptResults(self.db_path)
 
     def db(self) -> Database:
         """This thread's connection (SQLite connections are cheap to keep, costly to open)."""
@@ -69,31 +70,6 @@ class WebState:
             db = open_db(self.db_path, migrate=False)
             self._local.db = db
         return db
-
-    def derived(self, key: tuple[Hashable, ...], compute: Callable[[Database], T]) -> T:
-        """A whole-history result (a report, insights), computed again only when the data changed.
-
-        `key` names the result and everything it depends on besides the stored data
-        (language, campaign, the hour of `now`). Results are computed on one reading
-        connection of the app's own, under a lock; its PRAGMA data_version changes
-        with every commit by any other connection (a sync, an import, a CLI command,
-        a form in this app), and only then are the kept results dropped. Reading
-        pages writes nothing but a session's last-seen time, at most every few minutes.
-        """
-        with self._derive_lock:
-            if self._derive_db is None:
-                from db import open_db
-
-                self._derive_db = open_db(self.db_path, migrate=False)
-            db = self._derive_db
-            version = int(db.execute("PRAGMA data_version").fetchone()[0])
-            if self._derived is None or self._derived[0] != version:
-                self._derived = (version, {})
-            kept = self._derived[1]
-            if key not in kept:
-                kept[key] = compute(db)
-            result: T = kept[key]
-            return result
 
     @property
     def session_hours(self) -> float:
@@ -135,9 +111,9 @@ class Ctx:
         return i18n.translate(self.lang, text, **fields)
 
     def derived(self, name: str, compute: Callable[[Database], T], *key: Hashable) -> T:
-        """`WebState.derived` for this request: keyed by name, language and the hour too."""
-        hour = utcnow().strftime("%Y-%m-%dT%H")
-        return self.state.derived((name, self.lang, hour, *key), compute)
+        """A whole-history result kept until the data or the hour changes (`KeptResults`),
+        keyed by name, this request's language and `key`."""
+        return self.state.kept.get((name, self.lang, *key), compute)
 
     def wants_json(self) -> bool:
         if self.request.query_params.get("format") == "json":

@@ -55,7 +55,7 @@ def dashboard_data(ctx: Ctx) -> dict[str, Any]:
 
     now = utcnow()
     weekly = ctx.derived(
-        "weekly", lambda db: build_weekly(db, ctx.config, lang=ctx.lang, now=now, save=False)
+        "weekly", lambda db: build_weekly(db, ctx.config, lang=ctx.lang, now=utcnow(), save=False)
     )
     today = local_date(now, ctx.zone)
     campaigns = [
