@@ -109,3 +109,23 @@ def test_the_app_refreshes_in_the_background_while_it_runs(tmp_path: Path) -> No
     with TestClient(app):
         assert any(t.name == "social-web-refresh" for t in threading.enumerate())
     assert not any(t.name == "social-web-refresh" for t in threading.enumerate())
+
+
+def test_a_result_that_no_longer_computes_is_dropped_for_a_request_to_report(
+    database: Path,
+) -> None:
+    kept = KeptResults(database)
+    broken = {"now": False}
+
+    def compute(db: Any) -> int:
+        if broken["now"]:
+            raise ValueError("no campaign named 'Vår'")
+        return 1
+
+    kept.get(("campaign", "Vår"), compute)
+    _write(database)
+    broken["now"] = True
+    assert kept.refresh() == 0
+    assert kept.stale() == 0
+    with pytest.raises(ValueError, match="Vår"):
+        kept.get(("campaign", "Vår"), compute)

@@ -91,7 +91,12 @@ class KeptResults:
                 current = self._kept.get(key)
                 if current is None or current.stamp == stamp:
                     continue
-                value = current.compute(self._connection())
+                try:
+                    value = current.compute(self._connection())
+                except Exception as exc:  # e.g. the campaign was deleted: a request will say so
+                    log.warning("dropped a kept result that failed: %s", redact(str(exc)))
+                    self._kept.pop(key, None)
+                    continue
                 self._kept[key] = _Kept(stamp, value, current.compute, current.used)
                 done += 1
         return done
@@ -124,10 +129,7 @@ class KeptResults:
 
     def _run(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
-            try:
-                self.refresh()
-            except Exception as exc:  # the next request computes it and shows the error
-                log.warning("refreshing kept results failed: %s", redact(str(exc)))
+            self.refresh()
 
     def _stamp(self) -> tuple[int, str]:
         with self._watch_lock:
