@@ -104,7 +104,7 @@ def load_posts(
     names = {plat: names_for(plat) for plat in {r[1] for r in rows}}
     age = timedelta(days=age_days)
     moments = {int(r[0]): to_utc_iso(from_utc_iso(r[5]) + age) for r in rows}
-    points = _points(db, [(pid, names[r[1]], moments[pid]) for pid, r in zip(ids, rows)])
+    points = _points(db, [(int(r[0]), names[r[1]], moments[int(r[0])]) for r in rows])
     watch = _watch(db, ids)
     sources = _sources(db, ids)
     out = []
