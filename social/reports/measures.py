@@ -345,13 +345,13 @@ def _from_snapshots(
     if metric is None:
         if scope.post_ids:
             # The posts exist but did not grow in the window: zero, not "no data".
-            origins = queries.snapshot_origins(db, names, scope.post_ids)
+            origins = reads.snapshot_origins(db, names, scope.post_ids)
             if origins:
                 if "total" in origins:
                     counters.whole = 0.0
                     counters.whole_posts = {
                         pid
-                        for pid, o in queries.latest_origins(db, scope.post_ids, names).items()
+                        for pid, o in reads.latest_origins(db, scope.post_ids, names).items()
                         if "total" in o
                     }
                 if origins - {"total"}:
@@ -405,7 +405,7 @@ def _combine(
         wanted = promoted if scope.post_ids is None else promoted & scope.post_ids
         holders = {
             pid
-            for pid, origins in queries.latest_origins(db, wanted, names).items()
+            for pid, origins in reads.latest_origins(db, wanted, names).items()
             if "total" in origins
         } | (promoted & counters.whole_posts)
     inside = [p for p in ads.portions if p.posts and p.posts <= holders]

@@ -598,23 +598,21 @@ def gain_of(
 
 
 def span_counters(
-    db: Database, metrics: Sequence[str], window: Window, post_ids: Iterable[int]
+    db: Database, window: Window, post_ids: Iterable[int]
 ) -> list[tuple[int, str, str, str, str, bool, float | None, str | None]]:
     """Every counter of the listed posts that snapshot_gains could see in a window from this
     window's start: (post, platform, metric, origin, published_at, has a post_latest row,
     latest value at the window's start, first snapshot ever as 'captured_at value')."""
     ids = sorted(set(post_ids))
-    if not ids or not metrics:
+    if not ids:
         return []
-    metric_marks = _marks(metrics)
     rows = db.execute(
         f"""WITH k(post_id, metric, origin, latest) AS (
                 SELECT post_id, metric, origin, 1 FROM post_latest
-                WHERE post_id IN ({_marks(ids)}) AND metric IN ({metric_marks})
+                WHERE post_id IN ({_marks(ids)})
                 UNION ALL
                 SELECT post_id, metric, origin, 0 FROM post_snapshots
-                WHERE post_id IN ({_marks(ids)}) AND metric IN ({metric_marks})
-                  AND captured_at > ? AND captured_at <= ?
+                WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
             ), keys AS (
                 SELECT post_id, metric, origin, MAX(latest) AS latest FROM k
                 GROUP BY post_id, metric, origin
@@ -628,7 +626,7 @@ def span_counters(
                    AND s.origin = keys.origin
                  ORDER BY s.captured_at ASC LIMIT 1)
             FROM keys JOIN posts p ON p.id = keys.post_id""",
-        [*ids, *metrics, *ids, *metrics, window.start_iso, window.end_iso, window.start_iso],
+        [*ids, *ids, window.start_iso, window.end_iso, window.start_iso],
     ).fetchall()
     return [
         (int(r[0]), r[1], r[2], r[3], r[4], bool(r[5]), None if r[6] is None else float(r[6]), r[7])
@@ -637,21 +635,20 @@ def span_counters(
 
 
 def span_snapshots(
-    db: Database, metrics: Sequence[str], window: Window, post_ids: Iterable[int]
+    db: Database, window: Window, post_ids: Iterable[int]
 ) -> list[tuple[int, str, str, str, float]]:
     """(post, metric, origin, captured_at, value) of the listed posts' snapshots captured inside
     the window, in time order."""
     ids = sorted(set(post_ids))
-    if not ids or not metrics:
+    if not ids:
         return []
     return [
         (int(r[0]), r[1], r[2], r[3], float(r[4]))
         for r in db.execute(
             f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
-                WHERE post_id IN ({_marks(ids)}) AND metric IN ({_marks(metrics)})
-                  AND captured_at > ? AND captured_at <= ?
+                WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
                 ORDER BY captured_at""",
-            [*ids, *metrics, window.start_iso, window.end_iso],
+            [*ids, window.start_iso, window.end_iso],
         )
     ]
 

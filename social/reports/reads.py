@@ -5,7 +5,7 @@ one per KPI and platform, and one more per day of the flight for its progress
 chart. Two kinds of read are kept here while a build runs (`build`):
 
 - what depends only on the stored rows, not on the window: the ad campaigns'
-  trees and the top of each ad entity's tree;
+  trees, the top of each ad entity's tree, and which origins posts' counters have;
 - with a `span` (the campaign's flight so far), the daily rows of ad statistics
   and the posts' snapshots inside it, read once, so that every window from the
   span's first day to any day in it is answered from memory with exactly the
@@ -103,6 +103,32 @@ def ad_trees(db: Database, platform: str, roots: Iterable[int]) -> dict[int, lis
     return {i: known[i] for i in sorted(ids) if known[i]}
 
 
+def snapshot_origins(db: Database, metrics: Sequence[str], post_ids: Iterable[int]) -> set[str]:
+    """queries.snapshot_origins, read once per build for the same posts and metrics."""
+    memo = _memo(db)
+    if memo is None:
+        return queries.snapshot_origins(db, metrics, post_ids)
+    ids = frozenset(post_ids)
+    key = ("snapshot_origins", tuple(metrics), ids)
+    if key not in memo.kept:
+        memo.kept[key] = queries.snapshot_origins(db, metrics, ids)
+    return set(memo.kept[key])
+
+
+def latest_origins(
+    db: Database, post_ids: Iterable[int], metrics: Sequence[str]
+) -> dict[int, set[str]]:
+    """queries.latest_origins, read once per build for the same posts and metrics."""
+    memo = _memo(db)
+    if memo is None:
+        return queries.latest_origins(db, post_ids, metrics)
+    ids = frozenset(post_ids)
+    key = ("latest_origins", tuple(metrics), ids)
+    if key not in memo.kept:
+        memo.kept[key] = queries.latest_origins(db, ids, metrics)
+    return {pid: set(origins) for pid, origins in memo.kept[key].items()}
+
+
 # --- daily rows of the span -----------------------------------------------------------------
 
 
@@ -166,10 +192,11 @@ def snapshot_gains(
     ids = frozenset(post_ids)
     if not ids:
         return []
-    key = ("snapshot_rows", tuple(metrics), ids)
+    key = ("span_counters", ids)
     if key not in memo.kept:
-        memo.kept[key] = _counters(db, metrics, span, ids)
-    counters: list[_Counter] = memo.kept[key]
+        memo.kept[key] = _counters(db, span, ids)
+    wanted = set(metrics)
+    counters = [c for c in memo.kept[key] if c.metric in wanted]
     end_iso = window.end_iso
     out = []
     for c in counters:
@@ -196,19 +223,15 @@ def snapshot_gains(
     return out
 
 
-def _counters(
-    db: Database, metrics: Sequence[str], span: Window, post_ids: frozenset[int]
-) -> list[_Counter]:
+def _counters(db: Database, span: Window, post_ids: frozenset[int]) -> list[_Counter]:
     """Every counter of the listed posts with its values at and inside the span."""
     out: dict[tuple[int, str, str], _Counter] = {}
-    for row in queries.span_counters(db, metrics, span, post_ids):
+    for row in queries.span_counters(db, span, post_ids):
         post_id, platform, metric, origin, published_at, latest_row, at_start, first = row
         out[(post_id, metric, origin)] = _Counter(
             post_id, platform, metric, origin, published_at, latest_row, at_start, first, [], []
         )
-    for post_id, metric, origin, moment, value in queries.span_snapshots(
-        db, metrics, span, post_ids
-    ):
+    for post_id, metric, origin, moment, value in queries.span_snapshots(db, span, post_ids):
         counter = out[(post_id, metric, origin)]
         counter.moments.append(moment)
         counter.values.append(value)
