@@ -301,10 +301,9 @@ def ad_running_sums(
     """
     if not metrics:
         return []
-    return [
-        (int(r[0]), r[1], r[2], float(r[3]))
-        for r in db.execute(
-            f"""SELECT v.subject_id, v.metric, v.window_start,
+    # The columns' types are the tuple's (subject_id INTEGER, value REAL): rows as they come.
+    rows: list[tuple[int, str, str, float]] = db.execute(
+        f"""SELECT v.subject_id, v.metric, v.window_start,
                   SUM(v.value) OVER (PARTITION BY v.subject_id, v.metric
                                      ORDER BY v.window_start, v.id ROWS UNBOUNDED PRECEDING)
                 FROM metric_values v
@@ -312,9 +311,9 @@ def ad_running_sums(
                   AND v.subject_type = 'ad' AND v.origin = 'paid'
                   AND v.metric IN ({_marks(metrics)})
                 ORDER BY v.window_start, v.id""",
-            [platform, window.start.isoformat(), window.end.isoformat(), *metrics],
-        )
-    ]
+        [platform, window.start.isoformat(), window.end.isoformat(), *metrics],
+    ).fetchall()
+    return rows
 
 
 def ad_roots(db: Database, entity_ids: Iterable[int]) -> dict[int, int]:
@@ -642,15 +641,14 @@ def span_snapshots(
     ids = sorted(set(post_ids))
     if not ids:
         return []
-    return [
-        (int(r[0]), r[1], r[2], r[3], float(r[4]))
-        for r in db.execute(
-            f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
-                WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
-                ORDER BY captured_at""",
-            [*ids, window.start_iso, window.end_iso],
-        )
-    ]
+    # The columns' types are the tuple's (post_id INTEGER, value REAL): rows as they come.
+    rows: list[tuple[int, str, str, str, float]] = db.execute(
+        f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
+            WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
+            ORDER BY captured_at""",
+        [*ids, window.start_iso, window.end_iso],
+    ).fetchall()
+    return rows
 
 
 def _value_at(

@@ -195,8 +195,10 @@ def snapshot_gains(
     key = ("span_counters", ids)
     if key not in memo.kept:
         memo.kept[key] = _counters(db, span, ids)
-    wanted = set(metrics)
-    counters = [c for c in memo.kept[key] if c.metric in wanted]
+    of_metrics = ("span_counters", ids, tuple(metrics))
+    if of_metrics not in memo.kept:
+        memo.kept[of_metrics] = [c for c in memo.kept[key] if c.metric in metrics]
+    counters: list[_Counter] = memo.kept[of_metrics]
     end_iso = window.end_iso
     out = []
     for c in counters:
