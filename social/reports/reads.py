@@ -234,8 +234,9 @@ def _counters(db: Database, span: Window, post_ids: frozenset[int]) -> list[_Cou
             post_id, platform, metric, origin, published_at, latest_row, at_start, first, [], []
         )
     for post_id, metric, origin, moment, value in queries.span_snapshots(db, span, post_ids):
-        counter = out[(post_id, metric, origin)]
-        counter.moments.append(moment)
-        counter.values.append(value)
+        counter = out.get((post_id, metric, origin))
+        if counter is not None:  # None: a snapshot of a post no longer stored (no candidate)
+            counter.moments.append(moment)
+            counter.values.append(value)
     # queries.snapshot_gains returns its rows by post, metric and origin.
     return [out[k] for k in sorted(out)]
