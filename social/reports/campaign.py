@@ -15,7 +15,7 @@ from core.catalogue import CATALOGUE
 from core.config import Config
 from core.errors import SocialError
 from core.timeutil import local_date, to_utc_iso
-from social.reports import SCHEMA_VERSION, kpi, measures, queries, store
+from social.reports import SCHEMA_VERSION, kpi, measures, queries, reads, store
 from social.reports.i18n import platform_name, t
 from social.reports.measures import Scope
 from social.reports.window import Window
@@ -254,28 +254,31 @@ def build_campaign(
         status, elapsed = "running", (yesterday - campaign.start).days + 1
     as_of = min(yesterday, campaign.end)
     window = flight.clipped(as_of)
-    targets = load_targets(db, campaign.id)
-    ctx = context_for(db, campaign, window, today)
-    if status == "planned":
-        kpis = [
-            {
-                **kpi.evaluate(ctx, [tg], elapsed=0, duration=duration, running=False)[0],
-                "actual": None,
-                "attainment": None,
-            }
-            for tg in targets
-        ]
-        platforms: list[dict[str, Any]] = []
-        progress: list[dict[str, Any]] = []
-        top: list[dict[str, Any]] = []
-    else:
-        kpis = kpi.evaluate(
-            ctx, targets, elapsed=elapsed, duration=duration, running=status == "running"
-        )
-        platforms = _platform_table(ctx, campaign)
-        progress = _progress(db, campaign, window, kpis, lang)
-        all_posts = frozenset(p for ids in campaign.post_ids.values() for p in ids)
-        top = measures.top_posts(db, window, 5, post_ids=all_posts) if all_posts else []
+    # Every window below starts on the flight's first day and ends by `as_of`: the build reads
+    # the flight's daily rows once and measures each of those windows from them.
+    with reads.build(db, span=window):
+        targets = load_targets(db, campaign.id)
+        ctx = context_for(db, campaign, window, today)
+        if status == "planned":
+            kpis = [
+                {
+                    **kpi.evaluate(ctx, [tg], elapsed=0, duration=duration, running=False)[0],
+                    "actual": None,
+                    "attainment": None,
+                }
+                for tg in targets
+            ]
+            platforms: list[dict[str, Any]] = []
+            progress: list[dict[str, Any]] = []
+            top: list[dict[str, Any]] = []
+        else:
+            kpis = kpi.evaluate(
+                ctx, targets, elapsed=elapsed, duration=duration, running=status == "running"
+            )
+            platforms = _platform_table(ctx, campaign)
+            progress = _progress(db, campaign, window, kpis, lang)
+            all_posts = frozenset(p for ids in campaign.post_ids.values() for p in ids)
+            top = measures.top_posts(db, window, 5, post_ids=all_posts) if all_posts else []
     for k in kpis:
         k["label"] = _kpi_title(k, lang)
     totals = _totals(platforms)

@@ -34,7 +34,7 @@ from sqlite_utils import Database
 from core import registry
 from core.registry import Views
 from core.timeutil import from_utc_iso, local_date
-from social.reports import queries
+from social.reports import queries, reads
 from social.reports.window import Window
 
 ORIGINS = ("organic", "paid", "total")
@@ -196,13 +196,13 @@ def ad_figures(
     if not metrics:
         return AdFigures()
     if campaigns is None:
-        sums = queries.ad_entity_sums(db, platform, metrics, window)
-        roots = queries.ad_roots(db, sums)
-        trees = queries.ad_trees(db, platform, set(roots.values()))
+        sums = reads.ad_entity_sums(db, platform, metrics, window)
+        roots = reads.ad_roots(db, sums)
+        trees = reads.ad_trees(db, platform, set(roots.values()))
     else:
-        trees = queries.ad_trees(db, platform, campaigns)
+        trees = reads.ad_trees(db, platform, campaigns)
         entity_ids = {n.id for nodes in trees.values() for n in nodes}
-        sums = queries.ad_entity_sums(db, platform, metrics, window, entity_ids)
+        sums = reads.ad_entity_sums(db, platform, metrics, window, entity_ids)
     metric = next((m for m in metrics if any(m in row for row in sums.values())), None)
     out = AdFigures(metric)
     if metric is None:
@@ -340,18 +340,18 @@ def _from_snapshots(
     window: Window,
     scope: Scope,
 ) -> None:
-    gains = queries.snapshot_gains(db, names, window, platform=platform, post_ids=scope.post_ids)
+    gains = reads.snapshot_gains(db, names, window, platform=platform, post_ids=scope.post_ids)
     metric = next((m for m in names if any(g.metric == m for g in gains)), None)
     if metric is None:
         if scope.post_ids:
             # The posts exist but did not grow in the window: zero, not "no data".
-            origins = queries.snapshot_origins(db, names, scope.post_ids)
+            origins = reads.snapshot_origins(db, names, scope.post_ids)
             if origins:
                 if "total" in origins:
                     counters.whole = 0.0
                     counters.whole_posts = {
                         pid
-                        for pid, o in queries.latest_origins(db, scope.post_ids, names).items()
+                        for pid, o in reads.latest_origins(db, scope.post_ids, names).items()
                         if "total" in o
                     }
                 if origins - {"total"}:
@@ -405,7 +405,7 @@ def _combine(
         wanted = promoted if scope.post_ids is None else promoted & scope.post_ids
         holders = {
             pid
-            for pid, origins in queries.latest_origins(db, wanted, names).items()
+            for pid, origins in reads.latest_origins(db, wanted, names).items()
             if "total" in origins
         } | (promoted & counters.whole_posts)
     inside = [p for p in ads.portions if p.posts and p.posts <= holders]
@@ -809,7 +809,7 @@ def post_views(
     out: dict[int, PostViews] = {}
     for platform in registry.names():
         names = queries.names(views_concept(platform), platform)
-        gains = queries.snapshot_gains(db, names, window, platform=platform, post_ids=post_ids)
+        gains = reads.snapshot_gains(db, names, window, platform=platform, post_ids=post_ids)
         chosen = next((m for m in names if any(g.metric == m for g in gains)), None)
         if chosen is None:
             continue

@@ -290,6 +290,32 @@ def ad_entity_sums(
     return out
 
 
+def ad_running_sums(
+    db: Database, platform: str, metrics: Sequence[str], window: Window
+) -> list[tuple[int, str, str, float]]:
+    """(entity, metric, day, sum of its daily paid rows from the window's start to that day),
+    by day: ad_entity_sums of every window from this one's start, in one read.
+
+    The running sums are SQLite's own, adding the rows in the order ad_entity_sums' grouped
+    sums add them (by day, then row), so each is the very float that query gives.
+    """
+    if not metrics:
+        return []
+    # The columns' types are the tuple's (subject_id INTEGER, value REAL): rows as they come.
+    rows: list[tuple[int, str, str, float]] = db.execute(
+        f"""SELECT v.subject_id, v.metric, v.window_start,
+                  SUM(v.value) OVER (PARTITION BY v.subject_id, v.metric
+                                     ORDER BY v.window_start, v.id ROWS UNBOUNDED PRECEDING)
+                FROM metric_values v
+                WHERE v.platform = ? AND v.grain = 'day' AND v.window_start BETWEEN ? AND ?
+                  AND v.subject_type = 'ad' AND v.origin = 'paid'
+                  AND v.metric IN ({_marks(metrics)})
+                ORDER BY v.window_start, v.id""",
+        [platform, window.start.isoformat(), window.end.isoformat(), *metrics],
+    ).fetchall()
+    return rows
+
+
 def ad_roots(db: Database, entity_ids: Iterable[int]) -> dict[int, int]:
     """entity id -> the id of the top of its tree (its campaign), walking up by parent."""
     ids = sorted(set(entity_ids))
@@ -533,27 +559,96 @@ def snapshot_gains(
             FROM moved m JOIN posts p ON p.id = m.post_id""",
         params,
     ).fetchall()
-    out = []
-    for post_id, plat, metric, origin, published_at, at_end, at_start, first in rows:
-        first_at, first_value = first.split(" ") if first else ("", "0")
-        end_value, end_estimated = _value_at(
-            at_end, window.end_utc, published_at, first_at, float(first_value)
-        )
-        start_value, start_estimated = _value_at(
-            at_start, window.start_utc, published_at, first_at, float(first_value)
-        )
-        out.append(
-            Gain(
-                int(post_id),
-                plat,
-                metric,
-                origin,
-                start_value,
-                end_value,
-                start_estimated or end_estimated,
+    return [
+        gain_of(post_id, plat, metric, origin, published_at, at_end, at_start, first, window)
+        for post_id, plat, metric, origin, published_at, at_end, at_start, first in rows
+    ]
+
+
+def gain_of(
+    post_id: int,
+    platform: str,
+    metric: str,
+    origin: str,
+    published_at: str,
+    at_end: float | None,
+    at_start: float | None,
+    first: str | None,
+    window: Window,
+) -> Gain:
+    """A counter's gain in a window from its latest values at the window's ends (None: no
+    snapshot yet) and its first snapshot ever ('captured_at value')."""
+    first_at, first_value = first.split(" ") if first else ("", "0")
+    end_value, end_estimated = _value_at(
+        at_end, window.end_utc, published_at, first_at, float(first_value)
+    )
+    start_value, start_estimated = _value_at(
+        at_start, window.start_utc, published_at, first_at, float(first_value)
+    )
+    return Gain(
+        int(post_id),
+        platform,
+        metric,
+        origin,
+        start_value,
+        end_value,
+        start_estimated or end_estimated,
+    )
+
+
+def span_counters(
+    db: Database, window: Window, post_ids: Iterable[int]
+) -> list[tuple[int, str, str, str, str, bool, float | None, str | None]]:
+    """Every counter of the listed posts that snapshot_gains could see in a window from this
+    window's start: (post, platform, metric, origin, published_at, has a post_latest row,
+    latest value at the window's start, first snapshot ever as 'captured_at value')."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return []
+    rows = db.execute(
+        f"""WITH k(post_id, metric, origin, latest) AS (
+                SELECT post_id, metric, origin, 1 FROM post_latest
+                WHERE post_id IN ({_marks(ids)})
+                UNION ALL
+                SELECT post_id, metric, origin, 0 FROM post_snapshots
+                WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
+            ), keys AS (
+                SELECT post_id, metric, origin, MAX(latest) AS latest FROM k
+                GROUP BY post_id, metric, origin
             )
-        )
-    return out
+            SELECT keys.post_id, p.platform, keys.metric, keys.origin, p.published_at, keys.latest,
+              (SELECT value FROM post_snapshots s WHERE s.post_id = keys.post_id
+                 AND s.metric = keys.metric AND s.origin = keys.origin AND s.captured_at <= ?
+                 ORDER BY s.captured_at DESC LIMIT 1),
+              (SELECT captured_at || ' ' || value FROM post_snapshots s
+                 WHERE s.post_id = keys.post_id AND s.metric = keys.metric
+                   AND s.origin = keys.origin
+                 ORDER BY s.captured_at ASC LIMIT 1)
+            FROM keys JOIN posts p ON p.id = keys.post_id""",
+        [*ids, *ids, window.start_iso, window.end_iso, window.start_iso],
+    ).fetchall()
+    return [
+        (int(r[0]), r[1], r[2], r[3], r[4], bool(r[5]), None if r[6] is None else float(r[6]), r[7])
+        for r in rows
+    ]
+
+
+def span_snapshots(
+    db: Database, window: Window, post_ids: Iterable[int]
+) -> list[tuple[int, str, str, str, float]]:
+    """(post, metric, origin, captured_at, value) of the listed posts' snapshots captured inside
+    the window, in time order."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return []
+    # The columns' types are the tuple's (post_id INTEGER, value REAL): rows as they come.
+    rows: list[tuple[int, str, str, str, float]] = db.execute(
+        f"""SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
+            WHERE post_id IN ({_marks(ids)}) AND captured_at > ? AND captured_at <= ?
+            ORDER BY captured_at""",
+        [*ids, window.start_iso, window.end_iso],
+    ).fetchall()
+    return rows
 
 
 def _value_at(

@@ -16,7 +16,7 @@ from core import formats, registry
 from core.config import Config
 from core.errors import ConfigError, SocialError
 from core.timeutil import from_utc_iso, last_complete_week, local_date, parse_iso_week, to_utc_iso
-from social.reports import SCHEMA_VERSION, measures, queries, store
+from social.reports import SCHEMA_VERSION, measures, queries, reads, store
 from social.reports.i18n import platform_name, t
 from social.reports.window import Window
 
@@ -347,8 +347,13 @@ def build_weekly(
     currency = str(config.get("reports", "currency"))
     window = resolve_week(week, local_date(now, zone), zone)
     previous_window = window.shifted(-7)
-    platforms = [platform_figures(db, p, window, currency=currency) for p in registry.names()]
-    before = [platform_figures(db, p, previous_window, currency=currency) for p in registry.names()]
+    # Both weeks, every platform and the top posts read the same ad campaigns' trees: once.
+    with reads.build(db):
+        platforms = [platform_figures(db, p, window, currency=currency) for p in registry.names()]
+        before = [
+            platform_figures(db, p, previous_window, currency=currency) for p in registry.names()
+        ]
+        top_posts = measures.top_posts(db, window, int(config.get("reports", "top_posts")))
     for current, prev in zip(platforms, before, strict=True):
         current["week_on_week"] = week_on_week(headline(current), headline(prev))
     total = total_figures(platforms, currency)
@@ -367,7 +372,7 @@ def build_weekly(
         "has_data": any(p["has_data"] for p in platforms),
         "platforms": platforms,
         "total": total,
-        "top_posts": measures.top_posts(db, window, int(config.get("reports", "top_posts"))),
+        "top_posts": top_posts,
         "adherence": adherence(db, window),
         "freshness": freshness(db, config, now, int(config.get("reports", "stale_after_hours"))),
     }
