@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
@@ -384,3 +385,62 @@ def test_loading_posts_costs_the_same_number_of_queries_for_ten_times_the_posts(
         assert len(posts) == n
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 6
+
+
+def test_views_at_the_age_from_the_neighbouring_snapshots_equal_those_from_every_snapshot(
+    fresh_db,
+) -> None:  # type: ignore[no-untyped-def]
+    """The read keeps three snapshots per series; interpolating over all of them agrees."""
+    from core.domain import MetricValue
+    from social.insights.data import _series, _value_at, load_posts, names_for
+
+    rng = random.Random(11)
+    account = writes.upsert_account(fresh_db, Account("tiktok", "business", "every-1"))
+    page = Page()
+    names = names_for("tiktok")
+    for i in range(80):
+        published = NOW - timedelta(days=40, hours=rng.randrange(24 * 30))
+        page.posts.append(Post("tiktok", f"e{i}", published, caption="Video"))
+        metric = rng.choice(names)  # not always the first one in the catalogue
+        origins = rng.choice([["total"], ["organic"], ["organic", "paid"], ["total", "paid"]])
+        for origin in origins:
+            value = 0.0
+            for _ in range(rng.randrange(0, 12)):
+                value += rng.randrange(0, 500)
+                moment = published + timedelta(hours=rng.randrange(1, 24 * 20))
+                page.snapshots.append(Snapshot(f"e{i}", moment, {metric: value}, origin))
+        if rng.random() < 0.3:  # a lifetime total from a per-video export, maybe another metric
+            page.values.append(
+                MetricValue(
+                    rng.choice(names),
+                    rng.randrange(100, 5000),
+                    published.date(),
+                    (published + timedelta(days=rng.randrange(1, 30))).date(),
+                    "lifetime",
+                    "total",
+                    subject_type="post",
+                    subject_external_id=f"e{i}",
+                )
+            )
+    writes.save_page(fresh_db, account, page, source="api")
+
+    every: dict[int, dict[str, dict[str, list[tuple[str, float]]]]] = {}
+    for pid, metric, origin, moment, value in fresh_db.execute(
+        """SELECT post_id, metric, origin, captured_at, value FROM post_snapshots
+           UNION ALL SELECT subject_id, metric, origin, collected_at, value FROM metric_values
+           WHERE subject_type = 'post' AND grain = 'lifetime'"""
+    ):
+        every.setdefault(pid, {}).setdefault(metric, {}).setdefault(origin, []).append(
+            (moment, value)
+        )
+    published_at = dict(fresh_db.execute("SELECT id, published_at FROM posts").fetchall())
+    for age in (1, 7):
+        loaded = load_posts(fresh_db, zone="Europe/Oslo", age_days=age, hashtag_themes={}, now=NOW)
+        assert len(loaded) > 40
+        for post in loaded:
+            at = datetime.fromisoformat(published_at[post.post_id]) + timedelta(days=age)
+            expected = _value_at(
+                _series(every[post.post_id], names), at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
+            assert expected is not None
+            assert (post.views, post.exact_age, post.first_measured) == pytest.approx(expected)

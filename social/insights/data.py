@@ -180,47 +180,26 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 def _points(db: Database, targets: Sequence[tuple[int, list[str], str]]) -> dict[int, Points]:
     """The measurements of each post's counters that decide its value at a moment.
 
-    `targets` holds (post id, the metrics that may hold its views, the UTC ISO moment).
-    Counter snapshots are many (one per change), so SQL seeks only the three that
-    `_interpolate` can use per series: the first, the last at or before the moment and
-    the first after it; interpolating over these gives the same value as over every
-    point. Lifetime totals the platform reported per post (at the moment they were
-    collected) are few and read whole.
+    `targets` holds (post id, the metrics that may hold its views in catalogue order,
+    the UTC ISO moment). Only the first metric with measurements counts (`_series`),
+    so metrics are tried in that order, each only for the posts still without one.
+    Lifetime totals the platform reported per post (at the moment they were
+    collected) are few and read whole; counter snapshots are many (one per change),
+    so SQL seeks only the three that `_interpolate` can use per series: the first,
+    the last at or before the moment and the first after it. Interpolating over
+    these gives the same value as over every point.
     """
     out: dict[int, Points] = {}
-    combos = [
-        [pid, metric, origin, at]
-        for pid, metrics, at in targets
-        for metric in metrics
-        for origin in ORIGINS
-    ]
-    if not combos:
-        return out
 
     def add(pid: int, metric: str, origin: str, moment: str, value: float) -> None:
         out.setdefault(pid, {}).setdefault(metric, {}).setdefault(origin, []).append(
             (moment, value)
         )
 
-    seek = """(SELECT captured_at || ' ' || value FROM post_snapshots s
-               WHERE s.post_id = k.pid AND s.metric = k.metric AND s.origin = k.origin {})"""
-    for pid, metric, origin, *found in db.execute(
-        f"""WITH k(pid, metric, origin, at) AS (
-                SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?))
-            SELECT * FROM (
-                SELECT pid, metric, origin,
-                       {seek.format("ORDER BY captured_at LIMIT 1")} AS first,
-                       {seek.format("AND captured_at <= k.at ORDER BY captured_at DESC LIMIT 1")},
-                       {seek.format("AND captured_at > k.at ORDER BY captured_at LIMIT 1")}
-                FROM k)
-            WHERE first IS NOT NULL""",
-        [json.dumps(combos)],
-    ):
-        for point in set(found) - {None}:
-            moment, _, value = point.partition(" ")
-            add(int(pid), metric, origin, moment, float(value))
     wanted = {pid for pid, _, _ in targets}
     metrics = sorted({metric for _, names, _ in targets for metric in names})
+    if not metrics:
+        return out
     for pid, metric, origin, moment, value in db.execute(
         f"""SELECT subject_id, metric, origin, collected_at, value FROM metric_values
             WHERE subject_type = 'post' AND grain = 'lifetime'
@@ -229,7 +208,37 @@ def _points(db: Database, targets: Sequence[tuple[int, list[str], str]]) -> dict
     ):
         if int(pid) in wanted:
             add(int(pid), metric, origin, moment, float(value))
-    return out
+    rank = 0
+    while True:
+        combos = [
+            [pid, names[rank], origin, at]
+            for pid, names, at in targets
+            if rank < len(names) and not any(m in out.get(pid, {}) for m in names[:rank])
+            for origin in ORIGINS
+        ]
+        if not combos:
+            return out
+        for pid, metric, origin, *found in db.execute(_NEIGHBOURS, [json.dumps(combos)]):
+            for point in set(found) - {None}:
+                moment, _, value = point.partition(" ")
+                add(int(pid), metric, origin, moment, float(value))
+        rank += 1
+
+
+_SEEK = """(SELECT captured_at || ' ' || value FROM post_snapshots s
+            WHERE s.post_id = k.pid AND s.metric = k.metric AND s.origin = k.origin {})"""
+# For each [post id, metric, origin, moment]: its first snapshot, the last at or
+# before the moment, the first after it ("moment value" each), where it has any.
+_NEIGHBOURS = f"""
+    WITH k(pid, metric, origin, at) AS (
+        SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?))
+    SELECT * FROM (
+        SELECT pid, metric, origin,
+               {_SEEK.format("ORDER BY captured_at LIMIT 1")} AS first,
+               {_SEEK.format("AND captured_at <= k.at ORDER BY captured_at DESC LIMIT 1")},
+               {_SEEK.format("AND captured_at > k.at ORDER BY captured_at LIMIT 1")}
+        FROM k)
+    WHERE first IS NOT NULL"""
 
 
 def _series(points: Points, names: list[str]) -> dict[str, list[tuple[str, float]]]:
