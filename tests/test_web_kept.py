@@ -104,10 +104,18 @@ def test_a_result_nobody_asked_for_in_an_hour_is_dropped_not_refreshed(
     assert len(count.threads) == 1
 
 
-def test_the_app_refreshes_in_the_background_while_it_runs(tmp_path: Path) -> None:
+def test_the_app_computes_the_first_pages_at_start_and_refreshes_while_it_runs(
+    tmp_path: Path,
+) -> None:
     _, app, _ = workspace(tmp_path)
+    kept = app.state.web.kept
+    first_pages = [("weekly", "nb"), ("insights", "nb", "theme", None)]
     with TestClient(app):
         assert any(t.name == "social-web-refresh" for t in threading.enumerate())
+        deadline = time.monotonic() + 30
+        while not all(key in kept for key in first_pages) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(key in kept for key in first_pages)
     assert not any(t.name == "social-web-refresh" for t in threading.enumerate())
 
 

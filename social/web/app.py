@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.config import Config
+from social.web import results
 from social.web.core import WebState
 
 log = logging.getLogger("social.web")
@@ -68,7 +69,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        state.kept.start()
+        state.kept.start(warm_up=lambda: results.warm_up(state))
         try:
             yield
         finally:

@@ -14,11 +14,11 @@ import hmac
 import json
 import logging
 import threading
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from sqlite_utils import Database
@@ -36,7 +36,6 @@ from social.web.permissions import Actor, allowed, home
 from social.web.ratelimit import RateLimiter
 
 log = logging.getLogger("social.web")
-T = TypeVar("T")
 
 SESSION_COOKIE = "social_session"
 ANON_COOKIE = "social_csrf"
@@ -109,11 +108,6 @@ class Ctx:
 
     def t(self, text: str, **fields: Any) -> str:
         return i18n.translate(self.lang, text, **fields)
-
-    def derived(self, name: str, compute: Callable[[Database], T], *key: Hashable) -> T:
-        """A whole-history result kept until the data or the hour changes (`KeptResults`),
-        keyed by name, this request's language and `key`."""
-        return self.state.kept.get((name, self.lang, *key), compute)
 
     def wants_json(self) -> bool:
         if self.request.query_params.get("format") == "json":

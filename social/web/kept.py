@@ -5,9 +5,10 @@ whole history: a few hundred milliseconds each on three years of data. They are
 kept, and are only computed again when the stored data or the hour changed. A
 background thread (started with the app) watches the database and recomputes the
 results pages asked for recently as soon as another connection commits (a sync, an
-import, a CLI command, a form), so the next request finds them ready. A request
-never gets a result older than the data: if the refresh has not finished it waits
-for it, or computes the result itself.
+import, a CLI command, a form), so the next request finds them ready; at start it
+computes the ones the first pages ask for. A request never gets a result older
+than the data: if the refresh has not finished it waits for it, or computes the
+result itself.
 """
 
 from __future__ import annotations
@@ -101,17 +102,23 @@ class KeptResults:
                 done += 1
         return done
 
+    def __contains__(self, key: Key) -> bool:
+        return key in self._kept
+
     def stale(self) -> int:
         """How many kept results are older than the data or the hour."""
         stamp = self._stamp()
         return sum(1 for kept in list(self._kept.values()) if kept.stamp != stamp)
 
-    def start(self) -> None:
-        """Refresh in the background from now on (the app's startup)."""
+    def start(self, warm_up: Callable[[], None] | None = None) -> None:
+        """Refresh in the background from now on (the app's startup), after computing what
+        `warm_up` asks for (with `get`) before any request does."""
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="social-web-refresh", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(warm_up,), name="social-web-refresh", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -127,7 +134,12 @@ class KeptResults:
                     db.conn.close()
                     setattr(self, attr, None)
 
-    def _run(self) -> None:
+    def _run(self, warm_up: Callable[[], None] | None) -> None:
+        if warm_up is not None:
+            try:
+                warm_up()
+            except Exception as exc:  # the page that needs it computes it and shows the error
+                log.warning("computing results at start-up failed: %s", redact(str(exc)))
         while not self._stop.wait(POLL_SECONDS):
             self.refresh()
 

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from core import registry
 from core.errors import SocialError
 from core.timeutil import local_date, utcnow
+from social.web import results
 from social.web.core import Ctx, NotFound, page
 
 # Where a campaign FieldError points (its `where[0]`) -> the form field it belongs beside.
@@ -204,17 +205,6 @@ def edit_campaign(ctx: Ctx) -> Response:
     )
 
 
-def campaign_report(ctx: Ctx, name: str) -> dict[str, Any]:
-    """The campaign report (kept until the data changes)."""
-    from social.reports.campaign import build_campaign
-
-    return ctx.derived(
-        "campaign",
-        lambda db: build_campaign(db, ctx.config, name, lang=ctx.lang, now=utcnow(), save=False),
-        name,
-    )
-
-
 @page("campaigns")
 def campaign(ctx: Ctx) -> Response:
     """One campaign: KPIs with pacing, cumulative charts against the target line, the report."""
@@ -222,7 +212,7 @@ def campaign(ctx: Ctx) -> Response:
     from social.web.charts import Line, line_chart
 
     cid, spec = _load(ctx)
-    report = campaign_report(ctx, spec.name)
+    report = results.campaign(ctx.state, ctx.lang, spec.name)
     charts = []
     for series in report.get("progress") or []:
         days = [date.fromisoformat(d) for d in series["dates"]]
@@ -270,7 +260,7 @@ def campaign_document(ctx: Ctx) -> Response:
     from social.reports.render import render
 
     _, spec = _load(ctx)
-    html = render(campaign_report(ctx, spec.name), "html").text
+    html = render(results.campaign(ctx.state, ctx.lang, spec.name), "html").text
     return HTMLResponse(html, headers={"Content-Security-Policy": DOCUMENT_CSP})
 
 
@@ -281,7 +271,7 @@ def campaign_pdf(ctx: Ctx) -> Response:
     from social.reports.render import default_filename, render
 
     _, spec = _load(ctx)
-    report = campaign_report(ctx, spec.name)
+    report = results.campaign(ctx.state, ctx.lang, spec.name)
     pdf = html_to_pdf(render(report, "html").text)
     name = default_filename(report, "html").replace(".html", ".pdf")
     return Response(
@@ -303,7 +293,7 @@ def campaign_send(ctx: Ctx) -> Response:
         if not addresses:
             raise SocialError(ctx.t("Skriv minst én e-postadresse."))
         recipients = [validate_email(a) for a in addresses]
-        send_report(ctx.config, campaign_report(ctx, spec.name), recipients)
+        send_report(ctx.config, results.campaign(ctx.state, ctx.lang, spec.name), recipients)
     except SocialError as exc:
         return ctx.redirect(f"/campaigns/{cid}#send", ctx.t("Ikke sendt: {error}", error=str(exc)))
     return ctx.redirect(

@@ -10,19 +10,13 @@ from starlette.routing import Route
 
 from core.errors import SocialError
 from core.timeutil import utcnow
+from social.web import results
 from social.web.core import Ctx, page
 
 
 def my_videos(ctx: Ctx, name: str) -> dict[str, Any]:
     """My posts compared with the running median of the account (insights by owner)."""
-    from social.insights.report import build_insights
-
-    result = ctx.derived(
-        "insights",
-        lambda db: build_insights(db, ctx.config, by="owner", lang=ctx.lang, now=utcnow()),
-        "owner",
-        None,
-    )
+    result = results.insights(ctx.state, ctx.lang, "owner", None)
     mine = [p for p in result.compared if name in p.owners]
     group = next((g for g in result.groups if g.key == name), None)
     return {"age_days": result.age_days, "posts": list(reversed(mine))[:30], "group": group}

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from core import registry
+from social.web import results
 from social.web.core import Ctx, page
 
 ROWS = (
@@ -46,23 +47,13 @@ def token_label(ctx: Ctx, entry: str) -> str:
 def dashboard_data(ctx: Ctx) -> dict[str, Any]:
     """Everything the dashboard shows, computed by the same library code as the CLI."""
     from collectors.auth import TokenStore, token_statuses
-    from core.timeutil import local_date, utcnow
+    from core.timeutil import utcnow
     from scheduler import ledger
     from scheduler.calendar_views import upcoming
-    from social.campaigns import list_campaigns
-    from social.reports.weekly import build_weekly
-    from social.web.routes.campaigns import campaign_report
 
     now = utcnow()
-    weekly = ctx.derived(
-        "weekly", lambda db: build_weekly(db, ctx.config, lang=ctx.lang, now=utcnow(), save=False)
-    )
-    today = local_date(now, ctx.zone)
-    campaigns = [
-        campaign_report(ctx, spec.name)
-        for spec in list_campaigns(ctx.db)
-        if spec.status(today) == "running"
-    ]
+    weekly = results.weekly(ctx.state, ctx.lang)
+    campaigns = results.running_campaigns(ctx.state, ctx.lang)
     store = TokenStore(ctx.config.token_file)
     tokens = [
         {**vars(status), "label": token_label(ctx, status.platform)}

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from core import registry
 from core.catalogue import breakdown_label
-from core.timeutil import utcnow
+from social.web import results
 from social.web.core import Ctx, NotFound, page
 
 PAGE_SIZE = 50
@@ -129,19 +129,10 @@ def post(ctx: Ctx) -> Response:
 @page("posts")
 def insights(ctx: Ctx) -> Response:
     """Insight groups (theme, person, format...) with their 95 % intervals."""
-    from social.insights.report import build_insights
-
     by = ctx.field("by") if ctx.field("by") in GROUPINGS else "theme"
     platform = ctx.field("platform")
     chosen = platform if platform in registry.names() else None
-    result = ctx.derived(
-        "insights",
-        lambda db: build_insights(
-            db, ctx.config, by=by, lang=ctx.lang, platform=chosen, now=utcnow()
-        ),
-        by,
-        chosen,
-    )
+    result = results.insights(ctx.state, ctx.lang, by, chosen)
     data = {
         "result": result,
         "by": by,
