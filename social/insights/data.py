@@ -196,18 +196,16 @@ def _points(db: Database, targets: Sequence[tuple[int, list[str], str]]) -> dict
             (moment, value)
         )
 
-    wanted = {pid for pid, _, _ in targets}
     metrics = sorted({metric for _, names, _ in targets for metric in names})
     if not metrics:
         return out
     for pid, metric, origin, moment, value in db.execute(
         f"""SELECT subject_id, metric, origin, collected_at, value FROM metric_values
-            WHERE subject_type = 'post' AND grain = 'lifetime'
-              AND metric IN ({",".join("?" * len(metrics))})""",
-        metrics,
+            WHERE subject_type = 'post' AND subject_id IN (SELECT value FROM json_each(?))
+              AND grain = 'lifetime' AND metric IN ({",".join("?" * len(metrics))})""",
+        [json.dumps([pid for pid, _, _ in targets]), *metrics],
     ):
-        if int(pid) in wanted:
-            add(int(pid), metric, origin, moment, float(value))
+        add(int(pid), metric, origin, moment, float(value))
     rank = 0
     while True:
         combos = [
