@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,7 +75,7 @@ class KeptResults:
                 stamp = self._stamp()
                 if kept is None or kept.stamp != stamp:
                     kept = _Kept(stamp, compute(self._connection()), compute, 0.0)
-        self._kept[key] = _Kept(kept.stamp, kept.value, compute, time.monotonic())
+        self._kept[key] = replace(kept, compute=compute, used=time.monotonic())
         result: T = kept.value
         return result
 
@@ -98,7 +98,7 @@ class KeptResults:
                     log.warning("dropped a kept result that failed: %s", redact(str(exc)))
                     self._kept.pop(key, None)
                     continue
-                self._kept[key] = _Kept(stamp, value, current.compute, current.used)
+                self._kept[key] = replace(current, stamp=stamp, value=value)
                 done += 1
         return done
 
